@@ -1,0 +1,63 @@
+//! Order statistics as metrics.md defines them (nearest rank).
+
+use serde::Serialize;
+
+/// The p-th quantile of sorted values by the nearest-rank method: the value at 1-based rank
+/// ceil(p * n). `None` for no values.
+pub fn nearest_rank<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len();
+    let rank = ((p * n as f64).ceil() as usize).clamp(1, n);
+    Some(sorted[rank - 1])
+}
+
+/// min, median, p95, max and mean of a list of counts.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub min: u64,
+    pub median: u64,
+    pub p95: u64,
+    pub max: u64,
+    pub mean: f64,
+}
+
+impl Summary {
+    /// Summarises the values (sorted here); `None` for no values.
+    pub fn of(mut values: Vec<u64>) -> Option<Summary> {
+        values.sort_unstable();
+        let sum: u64 = values.iter().sum();
+        Some(Summary {
+            min: *values.first()?,
+            median: nearest_rank(&values, 0.5)?,
+            p95: nearest_rank(&values, 0.95)?,
+            max: *values.last()?,
+            mean: crate::render::json::round6(sum as f64 / values.len() as f64),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_matches_the_definition() {
+        let v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        assert_eq!(nearest_rank(&v, 0.5), Some(5)); // rank ceil(5) = 5
+        assert_eq!(nearest_rank(&v, 0.95), Some(10)); // rank ceil(9.5) = 10
+        assert_eq!(nearest_rank(&v, 0.9), Some(9));
+        assert_eq!(nearest_rank(&[7], 0.5), Some(7));
+        assert_eq!(nearest_rank::<u8>(&[], 0.5), None);
+        assert_eq!(nearest_rank(&[1, 2, 3, 4], 0.5), Some(2));
+    }
+
+    #[test]
+    fn summary() {
+        let s = Summary::of(vec![3, 1, 2, 10]).unwrap();
+        assert_eq!((s.min, s.median, s.p95, s.max), (1, 2, 10, 10));
+        assert_eq!(s.mean, 4.0);
+        assert!(Summary::of(vec![]).is_none());
+    }
+}

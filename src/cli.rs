@@ -1,0 +1,255 @@
+//! The whole command line: shared argument groups and one struct per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::time::TimeUnit;
+use crate::input::InputFormat;
+use crate::journey::Level;
+
+/// journeymap: customer-journey mapping from touchpoint logs.
+///
+/// Loads event exports (CSV, TSV, gzip, Parquet, JSON Lines), orders each customer's events
+/// into journeys, and reports on them. Definitions of every number: docs/metrics.md.
+#[derive(Parser, Debug)]
+#[command(
+    name = "journeymap",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour the output: auto (only on a terminal, and never with NO_COLOR set),
+    /// always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print no warnings on stderr (errors are still printed).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Say on stderr which files, column mapping and options were used.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Describe the inputs: columns, mapping, time range, customers, journeys, touchpoints,
+    /// channels, conversions, and data-quality findings with the rows where they occur.
+    ///
+    /// Memory grows with the number of events (about 30 bytes each) and distinct customer ids.
+    Inspect(InspectArgs),
+    /// Write a deterministic synthetic touchpoint log (CSV, CSV.gz or Parquet by extension).
+    ///
+    /// Realistic shape: about 30 touchpoints, 8 channels, customers with several visits,
+    /// visits that walk a Markov chain with drop-off, purchases with a `converted` flag and
+    /// `revenue`, rows shuffled. Memory grows with the number of events (about 24 bytes each).
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// About this many events (customers are added until it is reached).
+    #[arg(long, value_name = "N", conflicts_with = "customers")]
+    pub events: Option<u64>,
+    /// Exactly this many customers (default 1000 when --events is not given).
+    #[arg(long, value_name = "N")]
+    pub customers: Option<u64>,
+    /// Seed of the random generator: the same seed gives byte-identical output.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// First day of the simulated period (UTC).
+    #[arg(long, value_name = "DATE", default_value = "2026-01-01")]
+    pub start: String,
+    /// Length of the simulated period in days.
+    #[arg(long, value_name = "N", default_value_t = 90)]
+    pub days: u32,
+    /// Multiplies the chance of moving into `purchase` (0.5 halves it): makes a "worse" dataset
+    /// for regression checks.
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub conversion_boost: f64,
+    /// Output file: .csv, .csv.gz or .parquet (CSV on stdout without it).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Where events come from and how their columns are read.
+#[derive(Args, Debug, Default, Clone)]
+pub struct InputArgs {
+    /// Input files, globs ('exports/2026-*.parquet'), directories of data files (hive
+    /// partitions such as channel=email/ become columns), or - for CSV on stdin. Without
+    /// inputs, the [[source]] tables of journeymap.toml are read.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Read settings from this file instead of ./journeymap.toml.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub config: Option<PathBuf>,
+    /// Format of the inputs, instead of guessing from the extension (gzip is detected).
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input")]
+    pub input_format: Option<InputFormat>,
+    /// Field delimiter for CSV (default ',' and tab for .tsv); 'tab' or '\t' for a tab.
+    #[arg(long, value_name = "CHAR", help_heading = "Input")]
+    pub delimiter: Option<String>,
+    /// Column with the customer id (default: detected, e.g. customer_id, user_id).
+    #[arg(long, value_name = "COLUMN", help_heading = "Columns")]
+    pub customer: Option<String>,
+    /// Column with the event time (default: detected, e.g. timestamp, event_time, ts).
+    #[arg(long, value_name = "COLUMN", help_heading = "Columns")]
+    pub time: Option<String>,
+    /// Column with the touchpoint (event name) (default: detected, e.g. touchpoint, event).
+    #[arg(long, value_name = "COLUMN", help_heading = "Columns")]
+    pub touchpoint: Option<String>,
+    /// Column with the channel (default: detected, e.g. channel, utm_source; optional).
+    #[arg(long, value_name = "COLUMN", help_heading = "Columns")]
+    pub channel: Option<String>,
+    /// strftime layout of the timestamps, for anything not ISO 8601 or epoch
+    /// (e.g. '%d/%m/%Y %H:%M').
+    #[arg(long, value_name = "LAYOUT", help_heading = "Time")]
+    pub time_format: Option<String>,
+    /// Unit of epoch-number timestamps (default: from their magnitude).
+    #[arg(long, value_enum, value_name = "UNIT", help_heading = "Time")]
+    pub time_unit: Option<TimeUnit>,
+    /// Time zone of timestamps without a UTC offset (default UTC), e.g. Europe/Berlin.
+    #[arg(long, value_name = "ZONE", help_heading = "Time")]
+    pub tz: Option<String>,
+    /// Drop rows without a customer id, timestamp or touchpoint (and unparseable timestamps)
+    /// and report how many, instead of failing.
+    #[arg(long, help_heading = "Input")]
+    pub skip_invalid: bool,
+}
+
+/// How events become journeys, and which events count.
+#[derive(Args, Debug, Default, Clone)]
+pub struct JourneyArgs {
+    /// Split a customer's events into sessions where the gap is strictly greater than this
+    /// (e.g. 30m, 1h, 7d).
+    #[arg(long, value_name = "DURATION", help_heading = "Journeys")]
+    pub session_gap: Option<String>,
+    /// Turn each run of repeated touchpoints (channels with --level channel) into one event.
+    #[arg(long, help_heading = "Journeys")]
+    pub collapse_repeats: bool,
+    /// Analyse touchpoints (default) or channels.
+    #[arg(long, value_enum, help_heading = "Journeys")]
+    pub level: Option<Level>,
+    /// Touchpoints that are conversions, comma-separated (e.g. purchase,signup).
+    #[arg(
+        long,
+        value_name = "NAME,...",
+        value_delimiter = ',',
+        help_heading = "Conversion"
+    )]
+    pub conversion: Vec<String>,
+    /// Column whose true values (1/true/yes/y) mark converting rows.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        conflicts_with = "conversion",
+        help_heading = "Conversion"
+    )]
+    pub converted_col: Option<String>,
+    /// End a journey after each conversion event (one journey per purchase).
+    #[arg(long, help_heading = "Conversion")]
+    pub split_on_conversion: bool,
+    /// Drop events with these touchpoints, comma-separated (after --rename).
+    #[arg(
+        long,
+        value_name = "NAME,...",
+        value_delimiter = ',',
+        help_heading = "Cleaning"
+    )]
+    pub exclude: Vec<String>,
+    /// Rename touchpoints matching REGEX to ALIAS ($1 for groups); repeatable, first match
+    /// wins, applied before everything else. E.g. '/product/\d+=product'.
+    #[arg(long, value_name = "REGEX=ALIAS", help_heading = "Cleaning")]
+    pub rename: Vec<String>,
+    /// Keep events at or after this time (date or timestamp).
+    #[arg(
+        long,
+        visible_alias = "since",
+        value_name = "TIME",
+        help_heading = "Cleaning"
+    )]
+    pub from: Option<String>,
+    /// Keep events at or before this time; a plain date includes that whole day.
+    #[arg(
+        long,
+        visible_alias = "until",
+        value_name = "TIME",
+        help_heading = "Cleaning"
+    )]
+    pub to: Option<String>,
+    /// Keep only rows whose column has this value; repeatable (all must hold).
+    #[arg(long = "where", value_name = "COL=VALUE", help_heading = "Cleaning")]
+    pub filter: Vec<String>,
+}
+
+/// Where and how results are written.
+#[derive(Args, Debug, Default, Clone)]
+pub struct OutputArgs {
+    /// Output format (default: from the -o extension, else table).
+    #[arg(short, long, value_enum, help_heading = "Output")]
+    pub format: Option<OutputFormat>,
+    /// Write to this file (atomically: a failure leaves no partial file) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats; each command supports the ones that fit its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+    Md,
+    Dot,
+    Mermaid,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+            OutputFormat::Md => "md",
+            OutputFormat::Dot => "dot",
+            OutputFormat::Mermaid => "mermaid",
+        }
+    }
+
+    /// The format a file name implies.
+    pub fn from_path(path: &std::path::Path) -> Option<OutputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => OutputFormat::Csv,
+            "json" => OutputFormat::Json,
+            "md" | "markdown" => OutputFormat::Md,
+            "dot" | "gv" => OutputFormat::Dot,
+            "mmd" | "mermaid" => OutputFormat::Mermaid,
+            "txt" => OutputFormat::Table,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,67 @@
+//! `journeymap generate`: a synthetic touchpoint log, written atomically.
+
+use anyhow::{bail, Result};
+
+use super::Context;
+use crate::cli::GenerateArgs;
+use crate::error::usage;
+use crate::generate::{write_log, GenerateOptions, OutputKind};
+use crate::input::time::TimeParser;
+use crate::render::Sink;
+
+pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
+    let kind = match &args.output {
+        None => OutputKind::Csv,
+        Some(p) => {
+            let name = p.display().to_string().to_ascii_lowercase();
+            if name.ends_with(".csv.gz") {
+                OutputKind::CsvGz
+            } else if name.ends_with(".csv") {
+                OutputKind::Csv
+            } else if name.ends_with(".parquet") {
+                OutputKind::Parquet
+            } else {
+                return Err(usage(format!(
+                    "-o {}: cannot tell the format; name the file .csv, .csv.gz or .parquet",
+                    p.display()
+                )));
+            }
+        }
+    };
+    if args.events == Some(0) || args.customers == Some(0) {
+        return Err(usage("--events and --customers must be at least 1"));
+    }
+    if !(args.conversion_boost.is_finite() && args.conversion_boost >= 0.0) {
+        return Err(usage("--conversion-boost must be a number >= 0"));
+    }
+    let Some(start) = TimeParser::default().parse(&args.start) else {
+        bail!(usage(format!(
+            "--start '{}' is not a date; write it like 2026-01-01",
+            args.start
+        )));
+    };
+    if args.days == 0 {
+        return Err(usage("--days must be at least 1"));
+    }
+    let opts = GenerateOptions {
+        events: args.events,
+        customers: args.customers,
+        seed: args.seed,
+        start: start.ns.div_euclid(1_000_000_000),
+        days: args.days,
+        conversion_boost: args.conversion_boost,
+    };
+    let mut sink = Sink::open(args.output.as_deref())?;
+    let summary = write_log(&opts, kind, sink.writer())?;
+    sink.finish()?;
+    if let Some(p) = &args.output {
+        ctx.info(format_args!(
+            "wrote {} events of {} customers ({} conversions) to {}",
+            summary.events,
+            summary.customers,
+            summary.conversions,
+            p.display()
+        ));
+    }
+    Ok(())
+}

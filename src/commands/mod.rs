@@ -1,0 +1,156 @@
+//! One file per subcommand: each wires settings, analysis and renderers together.
+
+pub mod generate;
+pub mod inspect;
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use crate::cli::{ColorChoice, InputArgs, JourneyArgs};
+use crate::config::ConfigFile;
+use crate::error::Error;
+use crate::input::{self, mapping, EventTable};
+use crate::journey::clean::{self, CleanSummary};
+use crate::journey::{self, Conversion, Journeys, OrderStats};
+use crate::settings::{self, Settings};
+
+/// What every command knows about how it was called.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Context {
+    /// A warning on stderr (unless --quiet). Never fails: stderr may be closed.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "journeymap: warning: {msg}");
+        }
+    }
+
+    /// A note on stderr with --verbose.
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        if self.verbose {
+            let _ = writeln!(std::io::stderr(), "journeymap: {msg}");
+        }
+    }
+
+    /// Whether stdout output should be coloured.
+    pub fn color_stdout(&self, is_terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// The `meta` block of every JSON output.
+#[derive(Clone, Debug, Serialize)]
+pub struct Meta {
+    pub journeymap: &'static str,
+    pub command: &'static str,
+    pub inputs: Vec<String>,
+    pub options: settings::OptionsInForce,
+    pub events: u64,
+    pub journeys: u64,
+}
+
+/// Loaded, cleaned and ordered input, ready for an analysis.
+pub struct Prepared {
+    pub table: EventTable,
+    pub journeys: Journeys,
+    pub order: OrderStats,
+    pub clean: CleanSummary,
+    pub settings: Settings,
+}
+
+impl Prepared {
+    pub fn meta(&self, command: &'static str) -> Meta {
+        Meta {
+            journeymap: env!("CARGO_PKG_VERSION"),
+            command,
+            inputs: self.table.sources.iter().map(|s| s.file.clone()).collect(),
+            options: self.settings.echo.clone(),
+            events: self.journeys.events() as u64,
+            journeys: self.journeys.len() as u64,
+        }
+    }
+}
+
+/// Loads the inputs, applies the cleaning rules and builds journeys. `lenient` reports invalid
+/// rows instead of failing (for `inspect`).
+pub fn prepare(
+    input: &InputArgs,
+    journey_args: &JourneyArgs,
+    ctx: &Context,
+    lenient: bool,
+) -> Result<Prepared> {
+    let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut settings =
+        settings::resolve(input, journey_args, &cfg).map_err(|e| Error::Usage(e.to_string()))?;
+    settings.load.lenient = lenient;
+    settings.load.sniff_types = lenient;
+    if let Some(p) = &cfg.path {
+        ctx.info(format_args!("settings from {}", p.display()));
+    }
+    let mut table = input::load(&settings.load)?;
+    for s in &table.sources {
+        ctx.info(format_args!(
+            "{} ({}, {} rows): {}",
+            s.file,
+            s.format,
+            s.rows,
+            s.mapping.describe()
+        ));
+    }
+    for w in std::mem::take(&mut table.warnings) {
+        ctx.warn(w);
+    }
+    let clean = clean::apply(&mut table, &settings.clean);
+    if let Conversion::Events(names) = &settings.journey.conversion {
+        for name in names {
+            if table.touchpoints.get(name).is_none() {
+                let hint = mapping::closest(name, table.touchpoints.names())
+                    .map(|b| format!("; did you mean '{b}'?"))
+                    .unwrap_or_default();
+                ctx.warn(format_args!(
+                    "conversion '{name}' never occurs in the input{hint}"
+                ));
+            }
+        }
+    }
+    if clean.excluded_events > 0 {
+        ctx.info(format_args!(
+            "--exclude dropped {} events",
+            clean.excluded_events
+        ));
+    }
+    if clean.out_of_range_events > 0 {
+        ctx.info(format_args!(
+            "--from/--to dropped {} events",
+            clean.out_of_range_events
+        ));
+    }
+    let (journeys, order) = journey::build(&mut table, &settings.journey)?;
+    if journeys.is_empty() && !lenient {
+        bail!(
+            "no events left after cleaning (--exclude dropped {}, --from/--to dropped {})",
+            clean.excluded_events,
+            clean.out_of_range_events
+        );
+    }
+    Ok(Prepared {
+        table,
+        journeys,
+        order,
+        clean,
+        settings,
+    })
+}

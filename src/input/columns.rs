@@ -1,0 +1,245 @@
+//! Turning one DataFrame column into journeymap's compact arrays: text to dictionary ids,
+//! timestamps to nanoseconds, conversion markers to booleans.
+
+use anyhow::{anyhow, bail, Result};
+use polars::prelude::*;
+
+use super::time::{Parsed, TimeParser};
+use crate::journey::Dictionary;
+
+/// Marks a row whose text value is null or empty.
+pub const NO_ID: u32 = u32::MAX;
+/// Marks a row whose timestamp is null or empty.
+pub const NO_TIME: i64 = i64::MIN;
+/// Marks a row whose timestamp could not be parsed.
+pub const BAD_TIME: i64 = i64::MIN + 1;
+
+/// A column's values as text, or one constant value for every row.
+pub enum Text {
+    Column(Column),
+    Constant(String),
+}
+
+impl Text {
+    /// The named column, cast to text if it is not text already.
+    pub fn from_frame(df: &DataFrame, name: &str) -> Result<Text> {
+        let col = df.column(name).map_err(|e| anyhow!("{e}"))?;
+        let col = if col.dtype() == &DataType::String {
+            col.clone()
+        } else {
+            col.cast(&DataType::String)
+                .map_err(|e| anyhow!("column '{name}': {e}"))?
+        };
+        Ok(Text::Column(col))
+    }
+
+    /// Calls `f(row, value)` for every row; null and empty values come as `None`.
+    pub fn for_each(&self, n: usize, mut f: impl FnMut(usize, Option<&str>)) {
+        match self {
+            Text::Column(c) => {
+                if let Ok(ca) = c.str() {
+                    for (i, v) in ca.iter().enumerate() {
+                        f(i, v.filter(|s| !s.is_empty()));
+                    }
+                }
+            }
+            Text::Constant(v) => {
+                let v = Some(v.as_str()).filter(|s| !s.is_empty());
+                for i in 0..n {
+                    f(i, v);
+                }
+            }
+        }
+    }
+}
+
+/// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
+pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
+    let mut ids = Vec::with_capacity(n);
+    let mut last: Option<(String, u32)> = None;
+    text.for_each(n, |_, v| {
+        let id = match v {
+            None => NO_ID,
+            Some(s) => match &last {
+                Some((l, id)) if l == s => *id,
+                _ => {
+                    let id = dict.intern(s);
+                    match &mut last {
+                        Some((l, lid)) => {
+                            l.clear();
+                            l.push_str(s);
+                            *lid = id;
+                        }
+                        None => last = Some((s.to_string(), id)),
+                    }
+                    id
+                }
+            },
+        };
+        ids.push(id);
+    });
+    ids
+}
+
+/// Parsed timestamps of one column, with what was seen about their offsets.
+pub struct Times {
+    pub ns: Vec<i64>,
+    /// (offset seconds east of UTC, rows with it, first row index) for texts that had one.
+    pub offsets: Vec<(i32, u64, usize)>,
+    /// Rows whose text had no offset (naive times).
+    pub naive: u64,
+}
+
+/// Parses a time column of any supported type into nanoseconds since the epoch (UTC).
+pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
+    let n = col.len();
+    let mut out = Times {
+        ns: Vec::with_capacity(n),
+        offsets: Vec::new(),
+        naive: 0,
+    };
+    let cast_err = |e: PolarsError| anyhow!("column '{name}': {e}");
+    match col.dtype() {
+        DataType::String => {
+            let ca = col.str().map_err(cast_err)?;
+            for (i, v) in ca.iter().enumerate() {
+                let ns = match v.map(str::trim).filter(|s| !s.is_empty()) {
+                    None => NO_TIME,
+                    Some(s) => match parser.parse(s) {
+                        Some(Parsed { ns, offset }) => {
+                            match offset {
+                                None => out.naive += 1,
+                                Some(off) => match out.offsets.iter_mut().find(|o| o.0 == off) {
+                                    Some(o) => o.1 += 1,
+                                    None => out.offsets.push((off, 1, i)),
+                                },
+                            }
+                            ns.max(BAD_TIME + 1)
+                        }
+                        None => BAD_TIME,
+                    },
+                };
+                out.ns.push(ns);
+            }
+        }
+        DataType::Datetime(unit, tz) => {
+            let factor = match unit {
+                TimeUnit::Nanoseconds => 1,
+                TimeUnit::Microseconds => 1_000,
+                TimeUnit::Milliseconds => 1_000_000,
+            };
+            let naive = tz.is_none();
+            let phys = col.datetime().map_err(cast_err)?.physical().clone();
+            for v in phys.iter() {
+                out.ns.push(match v {
+                    None => NO_TIME,
+                    Some(x) => {
+                        let ns = x.checked_mul(factor);
+                        let ns = if naive { ns.and_then(|t| parser.naive_to_utc(t)) } else { ns };
+                        ns.unwrap_or(BAD_TIME)
+                    }
+                });
+            }
+            if naive {
+                out.naive = n as u64;
+            } else {
+                out.offsets.push((0, n as u64, 0));
+            }
+        }
+        DataType::Date => {
+            let phys = col.date().map_err(cast_err)?.physical().clone();
+            for v in phys.iter() {
+                out.ns.push(match v {
+                    None => NO_TIME,
+                    Some(days) => parser
+                        .naive_to_utc(days as i64 * 86_400 * crate::duration::NS_PER_SEC)
+                        .unwrap_or(BAD_TIME),
+                });
+            }
+            out.naive = n as u64;
+        }
+        dt if dt.is_integer() => {
+            let c = col.cast(&DataType::Int64).map_err(cast_err)?;
+            for v in c.i64().map_err(cast_err)?.iter() {
+                out.ns.push(match v {
+                    None => NO_TIME,
+                    Some(x) => parser.epoch(x).unwrap_or(BAD_TIME),
+                });
+            }
+        }
+        dt if dt.is_float() => {
+            let c = col.cast(&DataType::Float64).map_err(cast_err)?;
+            for v in c.f64().map_err(cast_err)?.iter() {
+                out.ns.push(match v {
+                    None => NO_TIME,
+                    Some(x) => parser.epoch_float(x).unwrap_or(BAD_TIME),
+                });
+            }
+        }
+        other => bail!(
+            "column '{name}' has type {other}, which is not a timestamp; pass --time with a timestamp column"
+        ),
+    }
+    Ok(out)
+}
+
+/// Reads a conversion-marker value: 1/true/yes/y are true; 0/false/no/n/empty are false.
+pub fn parse_flag(v: Option<&str>) -> Option<bool> {
+    let Some(s) = v.map(str::trim) else {
+        return Some(false);
+    };
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "t" | "1.0" => Some(true),
+        "0" | "false" | "no" | "n" | "f" | "" | "0.0" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags() {
+        for t in ["1", "TRUE", "yes", "Y", " true "] {
+            assert_eq!(parse_flag(Some(t)), Some(true), "{t}");
+        }
+        for f in ["0", "false", "No", "n", ""] {
+            assert_eq!(parse_flag(Some(f)), Some(false), "{f}");
+        }
+        assert_eq!(parse_flag(None), Some(false));
+        assert_eq!(parse_flag(Some("maybe")), None);
+        assert_eq!(parse_flag(Some("2")), None);
+    }
+
+    #[test]
+    fn interning_marks_empty_values() {
+        let col = Column::new(
+            "x".into(),
+            vec![Some("a"), None, Some(""), Some("b"), Some("a")],
+        );
+        let mut d = Dictionary::new();
+        let ids = intern(&Text::Column(col), 5, &mut d);
+        assert_eq!(ids, vec![0, NO_ID, NO_ID, 1, 0]);
+    }
+
+    #[test]
+    fn string_times_track_offsets() {
+        let col = Column::new(
+            "t".into(),
+            vec![
+                Some("2026-01-01T00:00:00+01:00"),
+                Some("2026-01-01T00:00:00Z"),
+                None,
+                Some("nope"),
+                Some("2026-01-01"),
+            ],
+        );
+        let t = times(&col, "t", &TimeParser::default()).unwrap();
+        assert_eq!(t.ns[2], NO_TIME);
+        assert_eq!(t.ns[3], BAD_TIME);
+        assert_eq!(t.ns[1] - t.ns[0], 3600 * 1_000_000_000);
+        assert_eq!(t.offsets, vec![(3600, 1, 0), (0, 1, 1)]);
+        assert_eq!(t.naive, 1);
+    }
+}

@@ -1,0 +1,14 @@
+//! The only code that knows file formats and column names: from inputs to an [`EventTable`].
+
+pub mod files;
+pub mod findings;
+pub mod mapping;
+pub mod read;
+pub mod time;
+
+mod columns;
+mod load;
+
+pub use files::InputFormat;
+pub use findings::Finding;
+pub use load::{load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec};

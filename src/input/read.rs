@@ -1,0 +1,383 @@
+//! Reading one data file into a polars DataFrame of the columns journeymap needs.
+//!
+//! CSV is read with every column as text (journeymap parses timestamps itself, so that one
+//! file may mix offsets and errors can name the row). Parquet keeps its native types.
+
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail, Context, Result};
+use polars::prelude::*;
+
+use super::files::{InputFile, InputFormat, Location};
+
+/// A data file whose header (or schema) has been read.
+pub struct Opened {
+    pub file: InputFile,
+    /// Column names in file order, hive partition keys last.
+    pub columns: Vec<String>,
+    /// A type per column: the Parquet type, or `text` for CSV and JSON Lines.
+    pub types: Vec<String>,
+    /// Size of the data on disk (compressed size for .gz), for progress and `inspect`.
+    pub bytes: u64,
+    body: Body,
+}
+
+enum Body {
+    CsvPath(PathBuf, u8),
+    CsvBytes(Arc<Vec<u8>>, u8),
+    Parquet(PathBuf),
+    Frame(DataFrame),
+}
+
+/// Opens a file and reads its header; `delimiter` overrides the format's default.
+pub fn open(file: &InputFile, delimiter: Option<u8>) -> Result<Opened> {
+    let label = &file.label;
+    let bytes = match &file.location {
+        Location::Path(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        Location::Stdin => 0,
+    };
+    let (body, columns, types) = match file.format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            let delim = delimiter.unwrap_or(if file.format == InputFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            });
+            let body = match (&file.location, file.gzip) {
+                (Location::Path(p), false) => Body::CsvPath(p.clone(), delim),
+                _ => Body::CsvBytes(Arc::new(read_all(file)?), delim),
+            };
+            let header = match &body {
+                Body::CsvPath(p, _) => {
+                    let f =
+                        std::fs::File::open(p).with_context(|| format!("{label}: cannot open"))?;
+                    read_header(label, f, delim)?
+                }
+                Body::CsvBytes(b, _) => read_header(label, Cursor::new(b.as_slice()), delim)?,
+                _ => unreachable!("CSV bodies only"),
+            };
+            let types = vec!["text".to_string(); header.len()];
+            (body, header, types)
+        }
+        InputFormat::Parquet => {
+            let Location::Path(p) = &file.location else {
+                bail!("{label}: Parquet cannot be read from stdin; pass a file path");
+            };
+            let f = std::fs::File::open(p).with_context(|| format!("{label}: cannot open"))?;
+            let schema = ParquetReader::new(f)
+                .schema()
+                .map_err(|e| anyhow!("{label}: not a readable Parquet file: {e}"))?;
+            let mut columns = Vec::new();
+            let mut types = Vec::new();
+            for (name, field) in schema.iter() {
+                columns.push(name.to_string());
+                types.push(DataType::from_arrow_field(field).to_string());
+            }
+            (Body::Parquet(p.clone()), columns, types)
+        }
+        InputFormat::Jsonl => {
+            let df = read_jsonl(label, &read_all(file)?)?;
+            let columns: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let types = vec!["text".to_string(); columns.len()];
+            (Body::Frame(df), columns, types)
+        }
+    };
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].contains(c) {
+            bail!("{label}: the column name '{c}' appears twice in the header; rename one of them");
+        }
+    }
+    let mut columns = columns;
+    let mut types = types;
+    for (k, _) in &file.hive {
+        if !columns.contains(k) {
+            columns.push(k.clone());
+            types.push("text (partition)".to_string());
+        }
+    }
+    Ok(Opened {
+        file: file.clone(),
+        columns,
+        types,
+        bytes,
+        body,
+    })
+}
+
+impl Opened {
+    /// Whether `name` is a hive partition key rather than a stored column.
+    pub fn hive_value(&self, name: &str) -> Option<&str> {
+        self.file
+            .hive
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Reads the named stored columns (not partition keys).
+    pub fn read(&self, wanted: &[String]) -> Result<DataFrame> {
+        let label = &self.file.label;
+        let names: Arc<[PlSmallStr]> = wanted
+            .iter()
+            .map(|s| PlSmallStr::from(s.as_str()))
+            .collect();
+        match &self.body {
+            Body::CsvPath(p, delim) => {
+                let f = std::fs::File::open(p).with_context(|| format!("{label}: cannot open"))?;
+                let result = csv_options(*delim, names)
+                    .into_reader_with_file_handle(f)
+                    .finish();
+                result.map_err(|e| {
+                    let diag = std::fs::File::open(p)
+                        .ok()
+                        .and_then(|f| diagnose_csv(f, *delim, &self.columns));
+                    csv_error(label, e, diag)
+                })
+            }
+            Body::CsvBytes(b, delim) => {
+                let result = csv_options(*delim, names)
+                    .into_reader_with_file_handle(Cursor::new(b.as_slice()))
+                    .finish();
+                result.map_err(|e| {
+                    csv_error(
+                        label,
+                        e,
+                        diagnose_csv(Cursor::new(b.as_slice()), *delim, &self.columns),
+                    )
+                })
+            }
+            Body::Parquet(p) => {
+                let f = std::fs::File::open(p).with_context(|| format!("{label}: cannot open"))?;
+                ParquetReader::new(f)
+                    .with_columns(Some(wanted.to_vec()))
+                    .finish()
+                    .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))
+            }
+            Body::Frame(df) => df
+                .select(wanted.iter().map(|s| PlSmallStr::from(s.as_str())))
+                .map_err(|e| anyhow!("{label}: {e}")),
+        }
+    }
+
+    /// Infers a type for each CSV column from its first rows (Parquet types are exact).
+    pub fn sniff_types(&mut self, rows: usize) {
+        let sample = match &self.body {
+            Body::CsvPath(p, d) => std::fs::File::open(p).ok().map(|f| sniff(f, *d, rows)),
+            Body::CsvBytes(b, d) => Some(sniff(Cursor::new(b.as_slice()), *d, rows)),
+            _ => None,
+        };
+        if let Some(kinds) = sample {
+            for (t, k) in self.types.iter_mut().zip(kinds) {
+                *t = k.to_string();
+            }
+        }
+    }
+}
+
+fn csv_options(delim: u8, names: Arc<[PlSmallStr]>) -> CsvReadOptions {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_columns(Some(names))
+        .with_infer_schema_length(Some(0))
+        .with_raise_if_empty(false)
+        .map_parse_options(|o| o.with_separator(delim).with_missing_is_null(true))
+}
+
+fn read_all(file: &InputFile) -> Result<Vec<u8>> {
+    let label = &file.label;
+    let mut raw = Vec::new();
+    match &file.location {
+        Location::Path(p) => {
+            std::fs::File::open(p)
+                .and_then(|mut f| f.read_to_end(&mut raw))
+                .with_context(|| format!("{label}: cannot read"))?;
+        }
+        Location::Stdin => {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut raw)
+                .context("cannot read standard input")?;
+        }
+    }
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 4);
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .with_context(|| format!("{label}: not a valid gzip file"))?;
+        return Ok(out);
+    }
+    Ok(raw)
+}
+
+fn read_header(label: &str, reader: impl Read, delim: u8) -> Result<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .from_reader(reader);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| anyhow!("{label}: cannot read the header: {e}"))?;
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        bail!("{label}: the file is empty (no header row)");
+    }
+    header
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            std::str::from_utf8(f)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| {
+                    anyhow!(
+                        "{label}: header column {} is not valid UTF-8; re-save the file as UTF-8",
+                        i + 1
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Finds the first row that breaks a CSV file, for a message that names it.
+fn diagnose_csv(reader: impl Read, delim: u8, header: &[String]) -> Option<String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .from_reader(reader);
+    let mut rec = csv::ByteRecord::new();
+    let mut row = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => return None,
+            Ok(true) => {
+                for (i, field) in rec.iter().enumerate() {
+                    if std::str::from_utf8(field).is_err() {
+                        let col = header.get(i).map(String::as_str).unwrap_or("?");
+                        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                        return Some(format!(
+                            "row {row} (line {line}), column '{col}': invalid UTF-8; re-save the file as UTF-8"
+                        ));
+                    }
+                }
+                row += 1;
+            }
+            Err(e) => {
+                if let csv::ErrorKind::UnequalLengths {
+                    pos,
+                    expected_len,
+                    len,
+                } = e.kind()
+                {
+                    let line = pos.as_ref().map(|p| p.line()).unwrap_or(0);
+                    return Some(format!(
+                        "row {row} (line {line}) has {len} fields but the header has {expected_len}; fix the row or check --delimiter"
+                    ));
+                }
+                return Some(format!("row {row}: {e}"));
+            }
+        }
+    }
+}
+
+fn csv_error(label: &str, err: PolarsError, diag: Option<String>) -> anyhow::Error {
+    match diag {
+        Some(d) => anyhow!("{label}: {d}"),
+        None => anyhow!("{label}: cannot read CSV: {err}"),
+    }
+}
+
+/// Reads JSON Lines into text columns, in order of first appearance.
+fn read_jsonl(label: &str, bytes: &[u8]) -> Result<DataFrame> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        anyhow!("{label}: line {line} is not valid UTF-8; re-save the file as UTF-8")
+    })?;
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Vec<Option<String>>> = Vec::new();
+    let mut rows = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| anyhow!("{label}: line {}: not valid JSON: {e}", i + 1))?;
+        let serde_json::Value::Object(map) = value else {
+            bail!("{label}: line {}: expected a JSON object per line", i + 1);
+        };
+        for (k, v) in map {
+            let idx = match names.iter().position(|n| *n == k) {
+                Some(idx) => idx,
+                None => {
+                    names.push(k);
+                    cols.push(vec![None; rows]);
+                    names.len() - 1
+                }
+            };
+            let cell = match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s),
+                other => Some(other.to_string()),
+            };
+            cols[idx].push(cell);
+        }
+        rows += 1;
+        for c in cols.iter_mut() {
+            if c.len() < rows {
+                c.push(None);
+            }
+        }
+    }
+    if names.is_empty() {
+        bail!("{label}: the file is empty (no JSON objects)");
+    }
+    let columns = names
+        .into_iter()
+        .zip(cols)
+        .map(|(n, c)| Column::new(n.as_str().into(), c))
+        .collect();
+    DataFrame::new(rows, columns).map_err(|e| anyhow!("{label}: {e}"))
+}
+
+fn sniff(reader: impl Read, delim: u8, rows: usize) -> Vec<&'static str> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_reader(reader);
+    let width = rdr.byte_headers().map(|h| h.len()).unwrap_or(0);
+    let mut kinds: Vec<Option<&'static str>> = vec![None; width];
+    let parser = super::time::TimeParser::default();
+    for rec in rdr.byte_records().take(rows).flatten() {
+        for (i, field) in rec.iter().enumerate().take(width) {
+            let Ok(s) = std::str::from_utf8(field) else {
+                continue;
+            };
+            if s.is_empty() {
+                continue;
+            }
+            let kind = if s.parse::<i64>().is_ok() {
+                "integer"
+            } else if s.parse::<f64>().is_ok() {
+                "float"
+            } else if matches!(s.to_ascii_lowercase().as_str(), "true" | "false") {
+                "boolean"
+            } else if parser.parse(s).is_some() {
+                "timestamp"
+            } else {
+                "text"
+            };
+            kinds[i] = Some(match (kinds[i], kind) {
+                (None, k) => k,
+                (Some(a), b) if a == b => a,
+                (Some("integer"), "float") | (Some("float"), "integer") => "float",
+                _ => "text",
+            });
+        }
+    }
+    kinds.into_iter().map(|k| k.unwrap_or("text")).collect()
+}

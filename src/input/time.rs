@@ -1,0 +1,485 @@
+//! Timestamp parsing: RFC 3339 / ISO 8601 text, plain dates, epoch numbers and strftime layouts,
+//! all turned into one representation: nanoseconds since 1970-01-01T00:00:00Z (`i64`).
+//!
+//! The ISO path is hand-written because it runs once per event on the hot path.
+
+use anyhow::{bail, Result};
+use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use crate::duration::NS_PER_SEC;
+
+/// The unit of epoch numbers (`--time-unit`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    S,
+    Ms,
+    Us,
+    Ns,
+}
+
+impl TimeUnit {
+    fn ns(self) -> i64 {
+        match self {
+            TimeUnit::S => NS_PER_SEC,
+            TimeUnit::Ms => 1_000_000,
+            TimeUnit::Us => 1_000,
+            TimeUnit::Ns => 1,
+        }
+    }
+
+    /// The unit an epoch number of this magnitude is most likely in: seconds up to 1e11
+    /// (year 5138), milliseconds up to 1e14, microseconds up to 1e17, else nanoseconds.
+    pub fn from_magnitude(v: i64) -> TimeUnit {
+        let a = v.unsigned_abs();
+        if a < 100_000_000_000 {
+            TimeUnit::S
+        } else if a < 100_000_000_000_000 {
+            TimeUnit::Ms
+        } else if a < 100_000_000_000_000_000 {
+            TimeUnit::Us
+        } else {
+            TimeUnit::Ns
+        }
+    }
+}
+
+/// One parsed timestamp: the UTC instant, and the UTC offset the text carried (if any).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub ns: i64,
+    /// Offset east of UTC in seconds, when the text had one (`Z` counts as 0).
+    pub offset: Option<i32>,
+}
+
+/// Turns timestamp text and numbers into instants, following `--time-format`, `--time-unit`
+/// and `--tz`.
+#[derive(Clone, Debug, Default)]
+pub struct TimeParser {
+    format: Option<String>,
+    format_has_offset: bool,
+    format_has_time: bool,
+    unit: Option<TimeUnit>,
+    tz: Option<Tz>,
+}
+
+impl TimeParser {
+    pub fn new(format: Option<String>, unit: Option<TimeUnit>, tz: Option<Tz>) -> TimeParser {
+        let format_has_offset = format
+            .as_deref()
+            .is_some_and(|f| f.contains("%z") || f.contains("%:z") || f.contains("%#z"));
+        let format_has_time = format.as_deref().is_some_and(|f| {
+            [
+                "%H", "%I", "%M", "%S", "%T", "%R", "%s", "%+", "%c", "%r", "%X",
+            ]
+            .iter()
+            .any(|spec| f.contains(spec))
+        });
+        TimeParser {
+            format,
+            format_has_offset,
+            format_has_time,
+            unit,
+            tz,
+        }
+    }
+
+    /// Parses one timestamp text; `None` when no accepted layout fits.
+    pub fn parse(&self, text: &str) -> Option<Parsed> {
+        let s = text.trim();
+        if let Some(fmt) = &self.format {
+            return self.parse_with_format(s, fmt);
+        }
+        let b = s.as_bytes();
+        if b.len() >= 10 && b[4] == b'-' && b[..4].iter().all(u8::is_ascii_digit) {
+            let iso = parse_iso(b)?;
+            return match iso.offset {
+                Some(off) => Some(Parsed {
+                    ns: iso.naive_ns.checked_sub(off as i64 * NS_PER_SEC)?,
+                    offset: Some(off),
+                }),
+                None => Some(Parsed {
+                    ns: self.naive_to_utc(iso.naive_ns)?,
+                    offset: None,
+                }),
+            };
+        }
+        self.parse_epoch_text(s)
+            .map(|ns| Parsed { ns, offset: None })
+    }
+
+    fn parse_epoch_text(&self, s: &str) -> Option<i64> {
+        if let Ok(v) = s.parse::<i64>() {
+            return self.epoch(v);
+        }
+        // Fractional epoch numbers (seconds unless --time-unit says otherwise), read exactly.
+        let (int, frac) = s.split_once('.')?;
+        let neg = int.starts_with('-');
+        let digits_only = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+        if !digits_only(int.trim_start_matches('-')) || !digits_only(frac) {
+            return None;
+        }
+        let unit = self.unit.unwrap_or(TimeUnit::S).ns();
+        let whole = int.parse::<i64>().ok()?.checked_mul(unit)?;
+        let mut part: i64 = 0;
+        let mut scale = unit;
+        for c in frac.bytes().take(18) {
+            scale /= 10;
+            part += (c - b'0') as i64 * scale;
+        }
+        Some(if neg { whole - part } else { whole + part })
+    }
+
+    /// Converts an epoch integer (unit from `--time-unit` or from its magnitude) to ns.
+    pub fn epoch(&self, v: i64) -> Option<i64> {
+        let unit = self.unit.unwrap_or_else(|| TimeUnit::from_magnitude(v));
+        v.checked_mul(unit.ns())
+    }
+
+    /// Converts an epoch float (seconds unless `--time-unit` says otherwise) to ns.
+    pub fn epoch_float(&self, v: f64) -> Option<i64> {
+        let unit = self.unit.unwrap_or(TimeUnit::S);
+        let ns = v * unit.ns() as f64;
+        (ns.is_finite() && ns.abs() < 9.2e18).then(|| ns.round() as i64)
+    }
+
+    /// Interprets naive (wall-clock) nanoseconds in the `--tz` zone, UTC by default.
+    /// An ambiguous local time (clocks going back) takes the earlier instant; a local time that
+    /// does not exist (clocks going forward) takes the offset in force just before the change.
+    pub fn naive_to_utc(&self, naive_ns: i64) -> Option<i64> {
+        let Some(tz) = self.tz else {
+            return Some(naive_ns);
+        };
+        let secs = naive_ns.div_euclid(NS_PER_SEC);
+        let naive = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
+        let offset = match tz.offset_from_local_datetime(&naive) {
+            chrono::LocalResult::Single(o) => o.fix().local_minus_utc(),
+            chrono::LocalResult::Ambiguous(a, b) => {
+                a.fix().local_minus_utc().max(b.fix().local_minus_utc())
+            }
+            chrono::LocalResult::None => {
+                let before = naive - chrono::Duration::hours(3);
+                tz.offset_from_utc_datetime(&before).fix().local_minus_utc()
+            }
+        };
+        naive_ns.checked_sub(offset as i64 * NS_PER_SEC)
+    }
+
+    /// Whether naive times are interpreted in a zone other than UTC.
+    pub fn has_tz(&self) -> bool {
+        self.tz.is_some()
+    }
+
+    fn parse_with_format(&self, s: &str, fmt: &str) -> Option<Parsed> {
+        if self.format_has_offset {
+            let dt = chrono::DateTime::parse_from_str(s, fmt).ok()?;
+            return Some(Parsed {
+                ns: dt.timestamp_nanos_opt()?,
+                offset: Some(dt.offset().local_minus_utc()),
+            });
+        }
+        let naive = if self.format_has_time {
+            NaiveDateTime::parse_from_str(s, fmt).ok()?
+        } else {
+            NaiveDate::parse_from_str(s, fmt)
+                .ok()?
+                .and_hms_opt(0, 0, 0)?
+        };
+        let naive_ns = naive.and_utc().timestamp_nanos_opt()?;
+        Some(Parsed {
+            ns: self.naive_to_utc(naive_ns)?,
+            offset: None,
+        })
+    }
+
+    /// The layouts tried, for error messages.
+    pub fn formats_tried(&self) -> String {
+        match &self.format {
+            Some(f) => format!("--time-format '{f}'"),
+            None => "RFC 3339 / ISO 8601 (2026-03-01T09:30:00Z, 2026-03-01 09:30:00+01:00, \
+                     2026-03-01), epoch seconds/ms/us/ns"
+                .to_string(),
+        }
+    }
+}
+
+/// Parses a `--tz` zone name; unknown names get the closest known one as a suggestion.
+pub fn parse_tz(name: &str) -> Result<Tz> {
+    if let Ok(tz) = name.parse::<Tz>() {
+        return Ok(tz);
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(tz) = chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().to_ascii_lowercase() == lower)
+    {
+        return Ok(*tz);
+    }
+    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+    match crate::input::mapping::closest(name, names.iter().copied()) {
+        Some(best) => bail!("unknown time zone '{name}' for --tz; did you mean '{best}'? (use an IANA name like Europe/Berlin)"),
+        None => bail!("unknown time zone '{name}' for --tz (use an IANA name like Europe/Berlin)"),
+    }
+}
+
+/// Parses a `--from`/`--to` bound. A plain date as an upper bound means the end of that day.
+pub fn parse_bound(parser: &TimeParser, text: &str, upper: bool, flag: &str) -> Result<i64> {
+    let plain = TimeParser::new(None, None, parser.tz);
+    let Some(p) = plain.parse(text) else {
+        bail!(
+            "{flag} '{text}' is not a timestamp; write it like 2026-03-01 or 2026-03-01T12:00:00Z"
+        );
+    };
+    let is_date = text.trim().len() == 10;
+    Ok(if upper && is_date {
+        p.ns + 86_400 * NS_PER_SEC - 1
+    } else {
+        p.ns
+    })
+}
+
+struct Iso {
+    naive_ns: i64,
+    offset: Option<i32>,
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let mut v = 0u32;
+    for i in at..at + n {
+        let c = *b.get(i)?;
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as u32;
+    }
+    Some(v)
+}
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn parse_iso(b: &[u8]) -> Option<Iso> {
+    let year = digits(b, 0, 4)? as i64;
+    if b[4] != b'-' || *b.get(7)? != b'-' {
+        return None;
+    }
+    let month = digits(b, 5, 2)?;
+    let day = digits(b, 8, 2)?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let mut secs = days * 86_400;
+    let mut nanos: i64 = 0;
+    let mut i = 10;
+    if i < b.len() {
+        if !matches!(b[i], b'T' | b't' | b' ') {
+            return None;
+        }
+        i += 1;
+        let hour = digits(b, i, 2)?;
+        if *b.get(i + 2)? != b':' {
+            return None;
+        }
+        let minute = digits(b, i + 3, 2)?;
+        i += 5;
+        let mut second = 0;
+        if b.get(i) == Some(&b':') {
+            second = digits(b, i + 1, 2)?;
+            i += 3;
+            if matches!(b.get(i), Some(b'.') | Some(b',')) {
+                i += 1;
+                let start = i;
+                let mut scale = 100_000_000i64;
+                while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+                    nanos += (c - b'0') as i64 * scale;
+                    scale /= 10;
+                    i += 1;
+                }
+                if i == start {
+                    return None;
+                }
+            }
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        // A leap second (:60) is read as the last moment of that minute.
+        let second = second.min(59);
+        secs += hour as i64 * 3600 + minute as i64 * 60 + second as i64;
+    }
+    let offset = parse_offset(&b[i..])?;
+    let naive_ns = secs.checked_mul(NS_PER_SEC)?.checked_add(nanos)?;
+    Some(Iso { naive_ns, offset })
+}
+
+/// Parses what follows the time: nothing, `Z`, `UTC`, `+01:00`, `+0100`, `+01`, optionally
+/// after one space. `Some(None)` means no offset (a naive time).
+fn parse_offset(rest: &[u8]) -> Option<Option<i32>> {
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    match rest {
+        [] => Some(None),
+        b"Z" | b"z" | b"UTC" | b"GMT" => Some(Some(0)),
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let (h, m) = match tail.len() {
+                2 => (digits(tail, 0, 2)?, 0),
+                4 => (digits(tail, 0, 2)?, digits(tail, 2, 2)?),
+                5 if tail[2] == b':' => (digits(tail, 0, 2)?, digits(tail, 3, 2)?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let off = (h * 3600 + m * 60) as i32;
+            Some(Some(if *sign == b'-' { -off } else { off }))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> Option<i64> {
+        TimeParser::default().parse(text).map(|p| p.ns)
+    }
+
+    const T0: i64 = 1_772_357_400; // 2026-03-01T09:30:00Z
+
+    #[test]
+    fn iso_variants_agree() {
+        let want = Some(T0 * NS_PER_SEC);
+        assert_eq!(utc("2026-03-01T09:30:00Z"), want);
+        assert_eq!(utc("2026-03-01 09:30:00"), want);
+        assert_eq!(utc("2026-03-01T09:30"), want);
+        assert_eq!(utc("2026-03-01T10:30:00+01:00"), want);
+        assert_eq!(utc("2026-03-01T10:30:00+0100"), want);
+        assert_eq!(utc("2026-03-01T04:30:00-05"), want);
+        assert_eq!(utc("2026-03-01 09:30:00 UTC"), want);
+        assert_eq!(utc("2026-03-01 09:30:00.000Z"), want);
+    }
+
+    #[test]
+    fn fractions_and_dates() {
+        assert_eq!(
+            utc("2026-03-01T09:30:00.123456789Z"),
+            Some(T0 * NS_PER_SEC + 123_456_789)
+        );
+        assert_eq!(
+            utc("2026-03-01T09:30:00.5Z"),
+            Some(T0 * NS_PER_SEC + 500_000_000)
+        );
+        assert_eq!(utc("2026-03-01"), Some((T0 - 9 * 3600 - 1800) * NS_PER_SEC));
+        assert_eq!(utc("1970-01-01"), Some(0));
+        assert_eq!(utc("1969-12-31"), Some(-86_400 * NS_PER_SEC));
+    }
+
+    #[test]
+    fn offsets_are_reported() {
+        let p = TimeParser::default()
+            .parse("2026-03-01T10:30:00+01:00")
+            .unwrap();
+        assert_eq!(p.offset, Some(3600));
+        let p = TimeParser::default().parse("2026-03-01T10:30:00").unwrap();
+        assert_eq!(p.offset, None);
+    }
+
+    #[test]
+    fn epochs_by_magnitude() {
+        assert_eq!(utc("1772357400"), Some(T0 * NS_PER_SEC));
+        assert_eq!(utc("1772357400000"), Some(T0 * NS_PER_SEC));
+        assert_eq!(utc("1772357400000000"), Some(T0 * NS_PER_SEC));
+        assert_eq!(utc("1772357400000000000"), Some(T0 * NS_PER_SEC));
+        assert_eq!(utc("1772357400.25"), Some(T0 * NS_PER_SEC + 250_000_000));
+        let ms = TimeParser::new(None, Some(TimeUnit::Ms), None);
+        assert_eq!(ms.parse("1000").map(|p| p.ns), Some(NS_PER_SEC));
+    }
+
+    #[test]
+    fn rejects_invalid() {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-03-01T25:00",
+            "2026-03-01X09:30",
+            "2026-03-01T09:30:00+1",
+            "2026-03-01T09:30:00.",
+            "12/03/2026",
+        ] {
+            assert_eq!(utc(bad), None, "{bad}");
+        }
+        assert_eq!(
+            utc("2024-02-29"),
+            Some(days_from_civil(2024, 2, 29) * 86_400 * NS_PER_SEC)
+        );
+    }
+
+    #[test]
+    fn strftime_layouts() {
+        let p = TimeParser::new(Some("%d/%m/%Y %H:%M".into()), None, None);
+        assert_eq!(
+            p.parse("01/03/2026 09:30").map(|p| p.ns),
+            Some(T0 * NS_PER_SEC)
+        );
+        let p = TimeParser::new(Some("%d.%m.%Y".into()), None, None);
+        assert_eq!(
+            p.parse("01.03.2026").map(|p| p.ns),
+            Some((T0 - 9 * 3600 - 1800) * NS_PER_SEC)
+        );
+        let p = TimeParser::new(Some("%Y%m%d %H%M%S %z".into()), None, None);
+        let got = p.parse("20260301 103000 +0100").unwrap();
+        assert_eq!((got.ns, got.offset), (T0 * NS_PER_SEC, Some(3600)));
+    }
+
+    #[test]
+    fn time_zones_convert_naive_times() {
+        let berlin = parse_tz("Europe/Berlin").unwrap();
+        let p = TimeParser::new(None, None, Some(berlin));
+        // Winter: UTC+1.
+        assert_eq!(
+            p.parse("2026-03-01 10:30:00").map(|p| p.ns),
+            Some(T0 * NS_PER_SEC)
+        );
+        // Explicit offsets win over --tz.
+        assert_eq!(
+            p.parse("2026-03-01T09:30:00Z").map(|p| p.ns),
+            Some(T0 * NS_PER_SEC)
+        );
+        // 2026-10-25 02:30 happens twice in Berlin: the earlier instant (UTC+2) is taken.
+        let amb = p.parse("2026-10-25 02:30:00").unwrap().ns;
+        assert_eq!(amb, utc("2026-10-25T00:30:00Z").unwrap());
+        // 2026-03-29 02:30 does not exist in Berlin: read with the offset before the change.
+        let gap = p.parse("2026-03-29 02:30:00").unwrap().ns;
+        assert_eq!(gap, utc("2026-03-29T01:30:00Z").unwrap());
+    }
+
+    #[test]
+    fn unknown_tz_suggests() {
+        let err = parse_tz("Europe/Berln").unwrap_err().to_string();
+        assert!(err.contains("Europe/Berlin"), "{err}");
+        assert!(parse_tz("europe/berlin").is_ok());
+    }
+}

@@ -1,0 +1,413 @@
+//! Ordering events into journeys exactly as metrics.md defines: by customer, then by instant,
+//! equal instants in row order; split by session gap and after conversions; collapsed.
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use super::{Conversion, JourneyOptions, Journeys, Level};
+use crate::input::{EventTable, Finding};
+
+/// What ordering found about the input (for `inspect`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OrderStats {
+    /// Events that came earlier in time than the row before them of the same customer.
+    pub rows_out_of_order: Finding,
+    /// Customers whose rows were not in time order in the input.
+    pub customers_out_of_order: u64,
+    /// Journeys with two or more events at the same instant (first rows of each tie).
+    pub journeys_with_ties: Finding,
+    /// Events that share their instant with an earlier event of the same journey.
+    pub tied_events: u64,
+    /// Events equal to an earlier one in customer, instant, touchpoint and channel.
+    pub duplicate_events: Finding,
+}
+
+/// How many earlier events of a tie group are compared when looking for duplicates.
+const DUPLICATE_SCAN: usize = 64;
+
+/// Orders the table's events into journeys. Takes the table's arrays and dictionaries.
+pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys, OrderStats)> {
+    let customers = std::mem::take(&mut table.customers);
+    let touchpoints = table.touchpoints.clone();
+    let channels = table.channels.clone();
+    if opts.level == Level::Channel && channels.is_none() {
+        bail!("--level channel needs a channel column, and none of the inputs has one; pass --channel COLUMN");
+    }
+    let customer = std::mem::take(&mut table.customer);
+    let time = std::mem::take(&mut table.time);
+    let touchpoint = std::mem::take(&mut table.touchpoint);
+    let channel = std::mem::take(&mut table.channel);
+    let converted = std::mem::take(&mut table.converted);
+    let row = std::mem::take(&mut table.row);
+    let n = time.len();
+
+    // Which events are conversion events.
+    let conv_touchpoint: Vec<bool> = match &opts.conversion {
+        Conversion::Events(names) => {
+            let mut flags = vec![false; touchpoints.len()];
+            for name in names {
+                if let Some(id) = touchpoints.get(name) {
+                    flags[id as usize] = true;
+                }
+            }
+            flags
+        }
+        _ => Vec::new(),
+    };
+    let is_conversion = |k: usize| -> bool {
+        match &opts.conversion {
+            Conversion::None => false,
+            Conversion::Events(_) => conv_touchpoint[touchpoint[k] as usize],
+            Conversion::Column(_) => converted[k],
+        }
+    };
+    let level_values: &[u32] = match opts.level {
+        Level::Touchpoint => &touchpoint,
+        Level::Channel => &channel,
+    };
+
+    // Counting sort by customer keeps row order inside each customer.
+    let nc = customers.len();
+    let mut start = vec![0usize; nc + 1];
+    for &c in &customer {
+        start[c as usize + 1] += 1;
+    }
+    for i in 0..nc {
+        start[i + 1] += start[i];
+    }
+    let mut order = vec![0u32; n];
+    let mut next = start.clone();
+    for (i, &c) in customer.iter().enumerate() {
+        order[next[c as usize]] = i as u32;
+        next[c as usize] += 1;
+    }
+    drop(next);
+
+    let mut stats = OrderStats::default();
+    let mut out = Journeys {
+        level: opts.level,
+        touchpoints,
+        channels,
+        offsets: Vec::with_capacity(nc + 1),
+        touchpoint: Vec::with_capacity(n),
+        channel: Vec::with_capacity(if channel.is_empty() { 0 } else { n }),
+        time: Vec::with_capacity(n),
+        row: Vec::with_capacity(n),
+        ..Default::default()
+    };
+    out.offsets.push(0);
+
+    for c in 0..nc {
+        let slice = &mut order[start[c]..start[c + 1]];
+        if slice.is_empty() {
+            continue;
+        }
+        let mut descents = 0;
+        for w in slice.windows(2) {
+            if time[w[1] as usize] < time[w[0] as usize] {
+                descents += 1;
+                stats.rows_out_of_order.add(row[w[1] as usize] as u64);
+            }
+        }
+        if descents > 0 {
+            stats.customers_out_of_order += 1;
+            // Stable: equal instants keep their row order.
+            slice.sort_by_key(|&i| time[i as usize]);
+        }
+
+        let mut journey = JourneyState::default();
+        let mut prev: Option<usize> = None;
+        for &k in slice.iter() {
+            let k = k as usize;
+            if let Some(p) = prev {
+                let gap_split = opts.session_gap.is_some_and(|g| time[k] - time[p] > g);
+                let conv_split = opts.split_on_conversion && is_conversion(p);
+                if gap_split || conv_split {
+                    journey.close(&mut out, c as u32, &mut stats);
+                }
+            }
+            prev = Some(k);
+            journey.add(k, &time, &touchpoint, &channel, &row, &mut stats);
+            let conv = is_conversion(k);
+            if conv {
+                out.conversion_events += 1;
+            }
+            let value = level_values[k];
+            let merge = opts.collapse_repeats && journey.kept > 0 && journey.last_value == value;
+            if conv && !journey.converted {
+                journey.converted = true;
+                // Touches are the runs that started before the first conversion event; a
+                // conversion event merged into a run keeps that run as a touch.
+                journey.path_len =
+                    matches!(opts.conversion, Conversion::Events(_)).then_some(journey.kept);
+            }
+            if !merge {
+                out.touchpoint.push(touchpoint[k]);
+                if !channel.is_empty() {
+                    out.channel.push(channel[k]);
+                }
+                out.time.push(time[k]);
+                out.row.push(row[k]);
+                journey.kept += 1;
+                journey.last_value = value;
+            }
+        }
+        journey.close(&mut out, c as u32, &mut stats);
+    }
+    out.customers = customers;
+    Ok((out, stats))
+}
+
+/// The journey being assembled.
+#[derive(Default)]
+struct JourneyState {
+    /// Events kept (after collapsing).
+    kept: u32,
+    last_value: u32,
+    converted: bool,
+    path_len: Option<u32>,
+    /// Events of the current tie group (same instant), as table indices.
+    tie_group: Vec<usize>,
+    has_tie: bool,
+    first_tie_row: u64,
+}
+
+impl JourneyState {
+    fn add(
+        &mut self,
+        k: usize,
+        time: &[i64],
+        tp: &[u32],
+        ch: &[u32],
+        row: &[u32],
+        stats: &mut OrderStats,
+    ) {
+        match self.tie_group.last() {
+            Some(&p) if time[p] == time[k] => {
+                stats.tied_events += 1;
+                if !self.has_tie {
+                    self.has_tie = true;
+                    self.first_tie_row = row[p] as u64;
+                }
+                let same = |q: usize| tp[q] == tp[k] && (ch.is_empty() || ch[q] == ch[k]);
+                let scan = self.tie_group.len().saturating_sub(DUPLICATE_SCAN);
+                if self.tie_group[scan..].iter().any(|&q| same(q)) {
+                    stats.duplicate_events.add(row[k] as u64);
+                }
+                self.tie_group.push(k);
+            }
+            _ => {
+                self.tie_group.clear();
+                self.tie_group.push(k);
+            }
+        }
+    }
+
+    fn close(&mut self, out: &mut Journeys, customer: u32, stats: &mut OrderStats) {
+        if self.kept == 0 {
+            return;
+        }
+        out.offsets.push(out.time.len());
+        out.customer.push(customer);
+        out.converted.push(self.converted);
+        out.path_len.push(self.path_len.unwrap_or(self.kept));
+        if self.has_tie {
+            stats.journeys_with_ties.add(self.first_tie_row);
+        }
+        *self = JourneyState {
+            tie_group: std::mem::take(&mut self.tie_group),
+            ..Default::default()
+        };
+        self.tie_group.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::Dictionary;
+
+    /// A table from (customer, seconds, touchpoint, channel) rows, in row order.
+    fn table(rows: &[(&str, i64, &str, &str)]) -> EventTable {
+        let mut t = EventTable {
+            channels: Some(Dictionary::new()),
+            ..Default::default()
+        };
+        for (i, (c, s, p, ch)) in rows.iter().enumerate() {
+            t.customer.push(t.customers.intern(c));
+            t.time.push(s * 1_000_000_000);
+            t.touchpoint.push(t.touchpoints.intern(p));
+            t.channel.push(t.channels.as_mut().unwrap().intern(ch));
+            t.row.push(i as u32);
+        }
+        t
+    }
+
+    fn paths(j: &Journeys) -> Vec<String> {
+        (0..j.len())
+            .map(|i| {
+                j.journey(i)
+                    .iter()
+                    .map(|v| j.names().name(*v))
+                    .collect::<Vec<_>>()
+                    .join(">")
+            })
+            .collect()
+    }
+
+    fn run(rows: &[(&str, i64, &str, &str)], opts: JourneyOptions) -> (Journeys, OrderStats) {
+        build(&mut table(rows), &opts).unwrap()
+    }
+
+    #[test]
+    fn orders_by_time_and_keeps_row_order_for_ties() {
+        let rows = [
+            ("u1", 30, "c", "web"),
+            ("u2", 5, "x", "web"),
+            ("u1", 10, "a", "web"),
+            ("u1", 20, "b2", "web"),
+            ("u1", 20, "b1", "web"),
+            ("u2", 5, "y", "web"),
+        ];
+        let (j, stats) = run(&rows, JourneyOptions::default());
+        assert_eq!(paths(&j), vec!["a>b2>b1>c", "x>y"]);
+        assert_eq!(stats.rows_out_of_order.count, 1);
+        assert_eq!(stats.rows_out_of_order.first_rows, vec![2]);
+        assert_eq!(stats.customers_out_of_order, 1);
+        assert_eq!(stats.journeys_with_ties.count, 2);
+        assert_eq!(stats.tied_events, 2);
+        assert_eq!(stats.duplicate_events.count, 0);
+    }
+
+    #[test]
+    fn shuffled_rows_give_the_same_journeys() {
+        let rows = [
+            ("u1", 1, "a", "w"),
+            ("u1", 2, "b", "w"),
+            ("u1", 2, "c", "w"),
+            ("u2", 9, "a", "w"),
+            ("u1", 3, "d", "w"),
+        ];
+        // Same events, other row order; ties must keep their relative row order (b before c).
+        let shuffled = [rows[4], rows[3], rows[1], rows[0], rows[2]];
+        let (a, _) = run(&rows, JourneyOptions::default());
+        let (b, _) = run(&shuffled, JourneyOptions::default());
+        assert_eq!(paths(&a), vec!["a>b>c>d", "a"]);
+        assert_eq!(paths(&b), vec!["a>b>c>d", "a"]);
+    }
+
+    #[test]
+    fn session_gap_splits_only_when_strictly_greater() {
+        let rows = [
+            ("u", 0, "a", "w"),
+            ("u", 1800, "b", "w"), // exactly 30m: same session
+            ("u", 3601, "c", "w"), // 30m01s: new session
+            ("u", 3602, "d", "w"),
+        ];
+        let opts = JourneyOptions {
+            session_gap: Some(1800 * 1_000_000_000),
+            ..Default::default()
+        };
+        let (j, _) = run(&rows, opts);
+        assert_eq!(paths(&j), vec!["a>b", "c>d"]);
+        assert_eq!(j.customer, vec![0, 0]);
+    }
+
+    #[test]
+    fn collapsing_keeps_the_first_event_of_each_run() {
+        let rows = [
+            ("u", 1, "A", "w"),
+            ("u", 2, "A", "w"),
+            ("u", 3, "B", "w"),
+            ("u", 4, "A", "w"),
+        ];
+        let opts = JourneyOptions {
+            collapse_repeats: true,
+            ..Default::default()
+        };
+        let (j, _) = run(&rows, opts);
+        assert_eq!(paths(&j), vec!["A>B>A"]);
+        assert_eq!(j.time, vec![1_000_000_000, 3_000_000_000, 4_000_000_000]);
+    }
+
+    #[test]
+    fn channel_level_and_collapsing() {
+        let rows = [
+            ("u", 1, "ad", "paid"),
+            ("u", 2, "home", "paid"),
+            ("u", 3, "mail", "email"),
+            ("u", 4, "buy", "email"),
+        ];
+        let opts = JourneyOptions {
+            collapse_repeats: true,
+            level: Level::Channel,
+            conversion: Conversion::Events(vec!["buy".into()]),
+            ..Default::default()
+        };
+        let (j, _) = run(&rows, opts);
+        assert_eq!(paths(&j), vec!["paid>email"]);
+        assert_eq!(j.converted, vec![true]);
+        // The conversion event merged into the email run, so both runs are touches.
+        assert_eq!(j.path_len, vec![2]);
+    }
+
+    #[test]
+    fn conversion_path_and_split_on_conversion() {
+        let rows = [
+            ("u", 1, "a", "w"),
+            ("u", 2, "buy", "w"),
+            ("u", 3, "b", "w"),
+            ("u", 4, "buy", "w"),
+            ("u", 5, "c", "w"),
+        ];
+        let conv = Conversion::Events(vec!["buy".into()]);
+        let (j, _) = run(
+            &rows,
+            JourneyOptions {
+                conversion: conv.clone(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(j.converted, vec![true]);
+        assert_eq!(j.path_len, vec![1]);
+        assert_eq!(j.conversion_events, 2);
+        let (j, _) = run(
+            &rows,
+            JourneyOptions {
+                conversion: conv,
+                split_on_conversion: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(paths(&j), vec!["a>buy", "b>buy", "c"]);
+        assert_eq!(j.converted, vec![true, true, false]);
+        assert_eq!(j.path_len, vec![1, 1, 1]);
+    }
+
+    #[test]
+    fn duplicates_are_found_inside_ties() {
+        let rows = [
+            ("u", 1, "a", "w"),
+            ("u", 1, "b", "w"),
+            ("u", 1, "a", "w"),
+            ("u", 2, "a", "w"),
+        ];
+        let (_, stats) = run(&rows, JourneyOptions::default());
+        assert_eq!(stats.duplicate_events.count, 1);
+        assert_eq!(stats.duplicate_events.first_rows, vec![2]);
+        assert_eq!(stats.journeys_with_ties.first_rows, vec![0]);
+    }
+
+    #[test]
+    fn channel_level_without_channels_is_an_error() {
+        let mut t = table(&[("u", 1, "a", "w")]);
+        t.channels = None;
+        t.channel.clear();
+        let opts = JourneyOptions {
+            level: Level::Channel,
+            ..Default::default()
+        };
+        let err = build(&mut t, &opts).unwrap_err().to_string();
+        assert!(err.contains("--channel"), "{err}");
+    }
+}

@@ -1,0 +1,126 @@
+//! Events to journeys: ordering, sessions, conversion, collapsing, and the compact store every
+//! analysis walks.
+
+mod build;
+pub mod clean;
+mod dictionary;
+
+pub use build::{build, OrderStats};
+pub use dictionary::Dictionary;
+
+use serde::Serialize;
+
+/// Which column an analysis runs on.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Touchpoint,
+    Channel,
+}
+
+/// How a journey converts (metrics.md, Conversion).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conversion {
+    #[default]
+    None,
+    /// Touchpoint names that are conversion events (`--conversion`).
+    Events(Vec<String>),
+    /// A column of conversion markers (`--converted-col`).
+    Column(String),
+}
+
+impl Conversion {
+    pub fn is_defined(&self) -> bool {
+        !matches!(self, Conversion::None)
+    }
+}
+
+/// How events become journeys.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct JourneyOptions {
+    /// Split a customer's events where the gap is strictly greater than this (ns).
+    #[serde(skip)]
+    pub session_gap: Option<i64>,
+    pub collapse_repeats: bool,
+    pub level: Level,
+    pub conversion: Conversion,
+    pub split_on_conversion: bool,
+}
+
+/// All journeys: events in journey order in contiguous arrays, one offset per journey.
+#[derive(Debug, Default)]
+pub struct Journeys {
+    pub level: Level,
+    pub customers: Dictionary,
+    pub touchpoints: Dictionary,
+    pub channels: Option<Dictionary>,
+    /// `offsets[j]..offsets[j + 1]` are the events of journey `j`.
+    pub offsets: Vec<usize>,
+    /// Customer id per journey.
+    pub customer: Vec<u32>,
+    /// Whether each journey converts.
+    pub converted: Vec<bool>,
+    /// Per journey: how many of its first events are touches for attribution (the events
+    /// before the first conversion event with `--conversion`, else the whole journey).
+    pub path_len: Vec<u32>,
+    /// Per event: touchpoint id, channel id (empty without channels), instant, row position.
+    pub touchpoint: Vec<u32>,
+    pub channel: Vec<u32>,
+    pub time: Vec<i64>,
+    pub row: Vec<u32>,
+    /// Conversion events seen (before collapsing).
+    pub conversion_events: u64,
+}
+
+impl Journeys {
+    /// Number of journeys.
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+
+    /// Number of events (after collapsing, if on).
+    pub fn events(&self) -> usize {
+        self.time.len()
+    }
+
+    /// The event index range of journey `j`.
+    #[inline]
+    pub fn range(&self, j: usize) -> std::ops::Range<usize> {
+        self.offsets[j]..self.offsets[j + 1]
+    }
+
+    /// Per-event ids at the analysis level.
+    pub fn values(&self) -> &[u32] {
+        match self.level {
+            Level::Touchpoint => &self.touchpoint,
+            Level::Channel => &self.channel,
+        }
+    }
+
+    /// The names of the ids in [`Journeys::values`].
+    pub fn names(&self) -> &Dictionary {
+        match (self.level, &self.channels) {
+            (Level::Channel, Some(c)) => c,
+            _ => &self.touchpoints,
+        }
+    }
+
+    /// The values of journey `j` at the analysis level.
+    #[inline]
+    pub fn journey(&self, j: usize) -> &[u32] {
+        &self.values()[self.range(j)]
+    }
+
+    /// Number of converting journeys.
+    pub fn conversions(&self) -> usize {
+        self.converted.iter().filter(|c| **c).count()
+    }
+}

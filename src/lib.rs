@@ -1,0 +1,35 @@
+//! journeymap: customer-journey mapping from touchpoint logs.
+//!
+//! `input` reads files into an event table, `journey` orders events into journeys,
+//! `analysis` computes results, `render` turns results into bytes. `run` wires a parsed
+//! command line to them.
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod generate;
+pub mod input;
+pub mod journey;
+pub mod render;
+pub mod settings;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+use commands::Context;
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context {
+        color: cli.color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match &cli.command {
+        Command::Inspect(args) => commands::inspect::run(args, &ctx),
+        Command::Generate(args) => commands::generate::run(args, &ctx),
+    }
+}

@@ -1,0 +1,30 @@
+//! The journeymap binary: parse, run, and turn an error into a message and an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match journeymap::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; usage errors exit 2.
+            let code = e.exit_code();
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    match journeymap::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if journeymap::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut msg = format!("journeymap: error: {err}");
+            for cause in err.chain().skip(1) {
+                msg.push_str(&format!(": {cause}"));
+            }
+            let _ = writeln!(std::io::stderr(), "{msg}");
+            ExitCode::from(journeymap::error::exit_code(&err) as u8)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! JSON: the result types serialized as they are, pretty-printed, one trailing newline.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+pub fn write<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Rounds a rate to 6 decimals for JSON (metrics.md: rates are printed to 6 decimals).
+pub fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

@@ -1,0 +1,109 @@
+//! Output: result types become bytes here and nowhere else. Each format is one file; all
+//! writing goes through the [`Sink`] that `run` opens (stdout or an atomic `-o` file).
+
+pub mod csv;
+pub mod doc;
+pub mod json;
+pub mod markdown;
+pub mod sink;
+pub mod table;
+
+pub use doc::{Block, Doc, Table};
+pub use sink::Sink;
+
+use anyhow::Result;
+
+use crate::cli::{OutputArgs, OutputFormat};
+use crate::error::usage;
+
+/// Picks the output format: `--format`, else the `-o` extension, else table. A format the
+/// command does not support is a usage error that lists the ones it does.
+pub fn choose_format(
+    args: &OutputArgs,
+    command: &str,
+    supported: &[OutputFormat],
+) -> Result<OutputFormat> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(OutputFormat::from_path))
+        .unwrap_or(OutputFormat::Table);
+    if !supported.contains(&format) {
+        let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
+        let hint = match format {
+            OutputFormat::Dot | OutputFormat::Mermaid => {
+                " (dot and mermaid are for graph-shaped results)"
+            }
+            _ => "",
+        };
+        return Err(usage(format!(
+            "{command} cannot write {}{hint}; it writes {}",
+            format.name(),
+            names.join(", ")
+        )));
+    }
+    Ok(format)
+}
+
+/// Formats a rate or share with 6 decimals, or `null`-like `-` for a missing one.
+pub fn rate6(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:.6}"),
+        _ => String::new(),
+    }
+}
+
+/// Formats a share as a percentage for tables: `12.3%`.
+pub fn percent(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{:.1}%", x * 100.0),
+        _ => "-".to_string(),
+    }
+}
+
+/// Formats a count with thousands separators for tables: `1,234,567`.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_rates() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(rate6(Some(1.0 / 3.0)), "0.333333");
+        assert_eq!(rate6(None), "");
+        assert_eq!(percent(Some(0.1234)), "12.3%");
+    }
+
+    #[test]
+    fn unsupported_format_is_a_usage_error() {
+        let args = OutputArgs {
+            format: Some(OutputFormat::Dot),
+            output: None,
+        };
+        let err = choose_format(&args, "inspect", &[OutputFormat::Table, OutputFormat::Json])
+            .unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert!(err.to_string().contains("it writes table, json"));
+        let args = OutputArgs {
+            format: None,
+            output: Some("out.json".into()),
+        };
+        assert_eq!(
+            choose_format(&args, "x", &[OutputFormat::Json]).unwrap(),
+            OutputFormat::Json
+        );
+    }
+}

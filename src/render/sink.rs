@@ -1,0 +1,81 @@
+//! The one door out: stdout, or a file written atomically (a temporary file beside it,
+//! renamed into place only when everything was written).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// Where output goes.
+pub struct Sink {
+    inner: Inner,
+}
+
+enum Inner {
+    Stdout(BufWriter<std::io::Stdout>),
+    File {
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Sink {
+    /// Stdout, or a temporary file next to `path`.
+    pub fn open(path: Option<&Path>) -> Result<Sink> {
+        let inner = match path {
+            None => Inner::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            Some(p) => {
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                if !dir.is_dir() {
+                    anyhow::bail!(
+                        "{}: the directory {} does not exist",
+                        p.display(),
+                        dir.display()
+                    );
+                }
+                let tmp = tempfile::Builder::new()
+                    .prefix(".journeymap-")
+                    .tempfile_in(dir)
+                    .with_context(|| {
+                        format!("{}: cannot create a file in {}", p.display(), dir.display())
+                    })?;
+                Inner::File {
+                    tmp: BufWriter::with_capacity(1 << 16, tmp),
+                    target: p.to_path_buf(),
+                }
+            }
+        };
+        Ok(Sink { inner })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.inner {
+            Inner::Stdout(w) => w,
+            Inner::File { tmp, .. } => tmp,
+        }
+    }
+
+    /// Whether output goes to a terminal.
+    pub fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        matches!(self.inner, Inner::Stdout(_)) && std::io::stdout().is_terminal()
+    }
+
+    /// Flushes, and for a file moves it into place.
+    pub fn finish(self) -> Result<()> {
+        match self.inner {
+            Inner::Stdout(mut w) => w.flush()?,
+            Inner::File { tmp, target } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
+                tmp.as_file().sync_all().ok();
+                tmp.persist(&target)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("{}: cannot write", target.display()))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! Terminal tables (comfy-table), for people.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement};
+
+use super::doc::{Block, Doc};
+
+/// Writes the document as terminal text; `color` adds bold headings.
+pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
+    let mut first = true;
+    for block in &doc.blocks {
+        match block {
+            Block::Heading(h) => {
+                if !first {
+                    writeln!(out)?;
+                }
+                if color {
+                    writeln!(out, "\x1b[1m{h}\x1b[0m")?;
+                } else {
+                    writeln!(out, "{h}")?;
+                }
+            }
+            Block::Fields(fields) => {
+                let width = fields
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (k, v) in fields {
+                    writeln!(out, "  {k:<width$}  {v}")?;
+                }
+            }
+            Block::Table(t) => {
+                let mut table = comfy_table::Table::new();
+                table.load_preset(UTF8_FULL_CONDENSED);
+                table.set_content_arrangement(ContentArrangement::Disabled);
+                table.set_header(t.header.iter().map(|h| {
+                    let cell = Cell::new(h);
+                    if color {
+                        cell.add_attribute(Attribute::Bold)
+                    } else {
+                        cell
+                    }
+                }));
+                for row in &t.rows {
+                    table.add_row(row.iter().enumerate().map(|(i, v)| {
+                        let cell = Cell::new(v);
+                        if t.numeric.get(i).copied().unwrap_or(false) {
+                            cell.set_alignment(CellAlignment::Right)
+                        } else {
+                            cell
+                        }
+                    }));
+                }
+                writeln!(out, "{table}")?;
+            }
+            Block::Note(n) => writeln!(out, "  {n}")?,
+        }
+        first = false;
+    }
+    Ok(())
+}

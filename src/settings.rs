@@ -1,0 +1,354 @@
+//! Flags and journeymap.toml merged into one validated [`Settings`] (flags win).
+
+use anyhow::{anyhow, bail, Result};
+use serde::Serialize;
+
+use crate::cli::{InputArgs, JourneyArgs};
+use crate::config::ConfigFile;
+use crate::duration::parse_duration;
+use crate::input::mapping::ColumnRequest;
+use crate::input::time::{parse_bound, parse_tz, TimeParser};
+use crate::input::{LoadOptions, SourceSpec};
+use crate::journey::clean::{parse_rename, CleanRules};
+use crate::journey::{Conversion, JourneyOptions, Level};
+
+/// Everything a command needs to load inputs and build journeys.
+#[derive(Debug)]
+pub struct Settings {
+    pub load: LoadOptions,
+    pub clean: CleanRules,
+    pub journey: JourneyOptions,
+    /// The options in force, as every output reports them.
+    pub echo: OptionsInForce,
+}
+
+/// The options in force, for the `meta` block of every output.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OptionsInForce {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    pub level: Level,
+    pub session_gap: Option<String>,
+    pub collapse_repeats: bool,
+    pub conversion: Option<Vec<String>>,
+    pub converted_col: Option<String>,
+    pub split_on_conversion: bool,
+    pub tz: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_format: Option<String>,
+    pub skip_invalid: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rename: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(rename = "where", skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<String>,
+}
+
+/// Parses a `--delimiter` value: one character, or `tab` / `\t`.
+pub fn parse_delimiter(text: &str) -> Result<u8> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => bail!("--delimiter '{text}' must be one ASCII character (or 'tab')"),
+    }
+}
+
+fn pick<T: Clone>(flag: &Option<T>, file: &Option<T>) -> Option<T> {
+    flag.clone().or_else(|| file.clone())
+}
+
+fn list(flag: &[String], file: &[String]) -> Vec<String> {
+    if flag.is_empty() {
+        file.to_vec()
+    } else {
+        flag.to_vec()
+    }
+}
+
+/// Merges the flags with the config file. Errors here are usage errors.
+pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Result<Settings> {
+    let tz_name = pick(&input.tz, &cfg.time.tz);
+    let tz = tz_name.as_deref().map(parse_tz).transpose()?;
+    let time_format = pick(&input.time_format, &cfg.time.format);
+    let parser = TimeParser::new(
+        time_format.clone(),
+        pick(&input.time_unit, &cfg.time.unit),
+        tz,
+    );
+
+    let flag_columns = ColumnRequest {
+        customer: pick(&input.customer, &cfg.columns.customer),
+        time: pick(&input.time, &cfg.columns.time),
+        touchpoint: pick(&input.touchpoint, &cfg.columns.touchpoint),
+        channel: pick(&input.channel, &cfg.columns.channel),
+        constant_channel: None,
+    };
+    let delimiter = input
+        .delimiter
+        .as_deref()
+        .map(parse_delimiter)
+        .transpose()?;
+    let sources = if !input.inputs.is_empty() || cfg.source.is_empty() {
+        vec![SourceSpec {
+            inputs: input.inputs.clone(),
+            format: input.input_format,
+            delimiter,
+            columns: flag_columns,
+        }]
+    } else {
+        cfg.source
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut inputs: Vec<String> = s
+                    .path
+                    .iter()
+                    .chain(&s.paths)
+                    .map(|p| cfg.source_path(p))
+                    .collect();
+                inputs.dedup();
+                if inputs.is_empty() {
+                    bail!(
+                        "[[source]] number {} in journeymap.toml has no path; add path = \"FILE\"",
+                        i + 1
+                    );
+                }
+                Ok(SourceSpec {
+                    inputs,
+                    format: input.input_format.or(s.format),
+                    delimiter: match delimiter {
+                        Some(d) => Some(d),
+                        None => s.delimiter.as_deref().map(parse_delimiter).transpose()?,
+                    },
+                    columns: ColumnRequest {
+                        customer: input
+                            .customer
+                            .clone()
+                            .or(s.customer.clone())
+                            .or(cfg.columns.customer.clone()),
+                        time: input
+                            .time
+                            .clone()
+                            .or(s.time.clone())
+                            .or(cfg.columns.time.clone()),
+                        touchpoint: input
+                            .touchpoint
+                            .clone()
+                            .or(s.touchpoint.clone())
+                            .or(cfg.columns.touchpoint.clone()),
+                        channel: input
+                            .channel
+                            .clone()
+                            .or(s.channel_column.clone())
+                            .or(cfg.columns.channel.clone()),
+                        constant_channel: if input.channel.is_some() {
+                            None
+                        } else {
+                            s.channel.clone()
+                        },
+                    },
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+
+    let conversion = if !journey.conversion.is_empty() {
+        Conversion::Events(journey.conversion.clone())
+    } else if let Some(col) = &journey.converted_col {
+        Conversion::Column(col.clone())
+    } else {
+        match (&cfg.conversion.events[..], &cfg.conversion.column) {
+            ([], None) => Conversion::None,
+            ([], Some(col)) => Conversion::Column(col.clone()),
+            (events, None) => Conversion::Events(events.to_vec()),
+            _ => bail!("journeymap.toml: [conversion] has both events and column; keep one"),
+        }
+    };
+    let conversion = match conversion {
+        Conversion::Events(names) => {
+            let names: Vec<String> = names
+                .iter()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            if names.is_empty() {
+                bail!("--conversion needs at least one touchpoint name");
+            }
+            Conversion::Events(names)
+        }
+        other => other,
+    };
+    let split_on_conversion =
+        journey.split_on_conversion || cfg.journey.split_on_conversion.unwrap_or(false);
+    if split_on_conversion && !conversion.is_defined() {
+        bail!("--split-on-conversion needs a conversion: pass --conversion NAME or --converted-col COLUMN");
+    }
+
+    let session_gap_text = pick(&journey.session_gap, &cfg.journey.session_gap);
+    let session_gap = session_gap_text
+        .as_deref()
+        .map(|s| parse_duration(s).map_err(|e| anyhow!("--session-gap: {e}")))
+        .transpose()?;
+    if session_gap == Some(0) {
+        bail!("--session-gap must be longer than 0");
+    }
+
+    let rename_rules = list(&journey.rename, &cfg.clean.rename);
+    let rename = rename_rules
+        .iter()
+        .map(|r| parse_rename(r))
+        .collect::<Result<Vec<_>>>()?;
+    let exclude: Vec<String> = list(&journey.exclude, &cfg.clean.exclude)
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let from_text = pick(&journey.from, &cfg.clean.from);
+    let to_text = pick(&journey.to, &cfg.clean.to);
+    let from = from_text
+        .as_deref()
+        .map(|t| parse_bound(&parser, t, false, "--from"))
+        .transpose()?;
+    let to = to_text
+        .as_deref()
+        .map(|t| parse_bound(&parser, t, true, "--to"))
+        .transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            bail!("--from is after --to; nothing would be kept");
+        }
+    }
+    let filter_texts = list(&journey.filter, &cfg.clean.filter);
+    let filters = filter_texts
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(c, v)| (c.trim().to_string(), v.to_string()))
+                .filter(|(c, _)| !c.is_empty())
+                .ok_or_else(|| anyhow!("--where '{f}' needs the form COLUMN=VALUE"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let skip_invalid = input.skip_invalid || cfg.clean.skip_invalid.unwrap_or(false);
+    let level = journey.level.or(cfg.journey.level).unwrap_or_default();
+    let collapse_repeats =
+        journey.collapse_repeats || cfg.journey.collapse_repeats.unwrap_or(false);
+    let converted_col = match &conversion {
+        Conversion::Column(c) => Some(c.clone()),
+        _ => None,
+    };
+
+    let echo = OptionsInForce {
+        config: cfg.path.as_ref().map(|p| p.display().to_string()),
+        level,
+        session_gap: session_gap_text,
+        collapse_repeats,
+        conversion: match &conversion {
+            Conversion::Events(n) => Some(n.clone()),
+            _ => None,
+        },
+        converted_col: converted_col.clone(),
+        split_on_conversion,
+        tz: tz.map(|t| t.name().to_string()),
+        time_format,
+        skip_invalid,
+        rename: rename_rules,
+        exclude: exclude.clone(),
+        from: from_text,
+        to: to_text,
+        filter: filter_texts,
+    };
+    Ok(Settings {
+        load: LoadOptions {
+            sources,
+            time: parser,
+            converted_col,
+            filters,
+            skip_invalid,
+            lenient: false,
+            progress: true,
+            sniff_types: false,
+        },
+        clean: CleanRules {
+            rename,
+            exclude,
+            from,
+            to,
+        },
+        journey: JourneyOptions {
+            session_gap,
+            collapse_repeats,
+            level,
+            conversion,
+            split_on_conversion,
+        },
+        echo,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file() {
+        let cfg = crate::config::parse("[journey]\nsession_gap = \"1h\"\nlevel = \"channel\"\n[conversion]\nevents = [\"buy\"]").unwrap();
+        let j = JourneyArgs {
+            session_gap: Some("30m".into()),
+            ..Default::default()
+        };
+        let s = resolve(&InputArgs::default(), &j, &cfg).unwrap();
+        assert_eq!(s.journey.session_gap, Some(1800 * 1_000_000_000));
+        assert_eq!(s.journey.level, Level::Channel);
+        assert_eq!(s.journey.conversion, Conversion::Events(vec!["buy".into()]));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let cfg = ConfigFile::default();
+        let bad = |j: JourneyArgs| {
+            resolve(&InputArgs::default(), &j, &cfg)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad(JourneyArgs {
+            session_gap: Some("soon".into()),
+            ..Default::default()
+        })
+        .contains("--session-gap"));
+        assert!(bad(JourneyArgs {
+            rename: vec!["(=x".into()],
+            ..Default::default()
+        })
+        .contains("does not compile"));
+        assert!(bad(JourneyArgs {
+            split_on_conversion: true,
+            ..Default::default()
+        })
+        .contains("--conversion"));
+        assert!(bad(JourneyArgs {
+            filter: vec!["nocolumn".into()],
+            ..Default::default()
+        })
+        .contains("COLUMN=VALUE"));
+        let i = InputArgs {
+            tz: Some("Mars/Base".into()),
+            ..Default::default()
+        };
+        assert!(resolve(&i, &JourneyArgs::default(), &cfg)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown time zone"));
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

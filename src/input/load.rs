@@ -386,6 +386,7 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
             })
             .unwrap_or_default()
     };
+    let invalid_before = table.rows_invalid;
     let issues = &mut table.issues;
     for i in 0..n {
         if !keep[i] {
@@ -431,6 +432,12 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         }
         if !converted.is_empty() {
             table.converted.push(converted[i]);
+        }
+    }
+    // Short CSV rows read as empty cells: name the ragged row rather than the empty cell.
+    if table.rows_invalid > invalid_before {
+        if let Some(problem) = o.diagnose() {
+            bail!("{label}: {problem}");
         }
     }
     Ok(())

@@ -165,6 +165,18 @@ impl Opened {
         }
     }
 
+    /// For CSV: the first row that breaks the file (ragged rows, invalid UTF-8), if any.
+    /// Reads the whole file again, so it is only called when something already looks wrong.
+    pub fn diagnose(&self) -> Option<String> {
+        match &self.body {
+            Body::CsvPath(p, d) => std::fs::File::open(p)
+                .ok()
+                .and_then(|f| diagnose_csv(f, *d, &self.columns)),
+            Body::CsvBytes(b, d) => diagnose_csv(Cursor::new(b.as_slice()), *d, &self.columns),
+            _ => None,
+        }
+    }
+
     /// Infers a type for each CSV column from its first rows (Parquet types are exact).
     pub fn sniff_types(&mut self, rows: usize) {
         let sample = match &self.body {

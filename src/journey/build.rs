@@ -66,11 +66,23 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         Level::Channel => &channel,
     };
 
-    // Counting sort by customer keeps row order inside each customer.
+    // Journeys come in customer-id order (byte order), whatever the row order.
     let nc = customers.len();
+    let mut by_name: Vec<u32> = (0..nc as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| {
+        customers
+            .name(a)
+            .as_bytes()
+            .cmp(customers.name(b).as_bytes())
+    });
+    let mut rank = vec![0u32; nc];
+    for (r, &c) in by_name.iter().enumerate() {
+        rank[c as usize] = r as u32;
+    }
+    // Counting sort by customer keeps row order inside each customer.
     let mut start = vec![0usize; nc + 1];
     for &c in &customer {
-        start[c as usize + 1] += 1;
+        start[rank[c as usize] as usize + 1] += 1;
     }
     for i in 0..nc {
         start[i + 1] += start[i];
@@ -78,10 +90,12 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
     let mut order = vec![0u32; n];
     let mut next = start.clone();
     for (i, &c) in customer.iter().enumerate() {
-        order[next[c as usize]] = i as u32;
-        next[c as usize] += 1;
+        let r = rank[c as usize] as usize;
+        order[next[r]] = i as u32;
+        next[r] += 1;
     }
     drop(next);
+    drop(rank);
 
     let mut stats = OrderStats::default();
     let mut out = Journeys {
@@ -97,8 +111,8 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
     };
     out.offsets.push(0);
 
-    for c in 0..nc {
-        let slice = &mut order[start[c]..start[c + 1]];
+    for (r, &c) in by_name.iter().enumerate() {
+        let slice = &mut order[start[r]..start[r + 1]];
         if slice.is_empty() {
             continue;
         }
@@ -123,7 +137,7 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
                 let gap_split = opts.session_gap.is_some_and(|g| time[k] - time[p] > g);
                 let conv_split = opts.split_on_conversion && is_conversion(p);
                 if gap_split || conv_split {
-                    journey.close(&mut out, c as u32, &mut stats);
+                    journey.close(&mut out, c, &mut stats);
                 }
             }
             prev = Some(k);
@@ -152,7 +166,7 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
                 journey.last_value = value;
             }
         }
-        journey.close(&mut out, c as u32, &mut stats);
+        journey.close(&mut out, c, &mut stats);
     }
     out.customers = customers;
     Ok((out, stats))

@@ -43,7 +43,7 @@ pub enum Command {
     /// channels, conversions, and data-quality findings with the rows where they occur.
     ///
     /// Memory grows with the number of events (about 30 bytes each) and distinct customer ids.
-    Inspect(InspectArgs),
+    Inspect(Box<InspectArgs>),
     /// Write a deterministic synthetic touchpoint log (CSV, CSV.gz or Parquet by extension).
     ///
     /// Realistic shape: about 30 touchpoints, 8 channels, customers with several visits,

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: journeymap against DuckDB SQL on the same generated files.
+
+usage: python3 bench/run.py [--events N] [--runs R] [--tasks inspect,...] [--peer PYTHON]
+
+Builds journeymap in release mode, generates N events (default 10M) as CSV and Parquet into
+bench-data/ (kept between runs), then times whole processes, alternating the two tools, R runs
+each (default 3), and prints medians of wall time and peak memory (max RSS) with the ratio
+journeymap / DuckDB from the same run. The DuckDB side is ../shared/bench/duckdb_peer.py run
+with the peer venv (see README: Benchmarks). Answers are compared where both print them.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JM = os.path.join(ROOT, "target", "release", "journeymap")
+PEER = os.path.join(ROOT, "..", "shared", "bench", "duckdb_peer.py")
+
+# task name -> (journeymap arguments before the file, duckdb_peer task and arguments)
+TASKS = {
+    "inspect": (["inspect", "-f", "json", "-q"], ["floor"]),
+}
+
+
+def run_with_rss(argv):
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        out = os.open(OUTFILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(out, 1)
+        os.dup2(devnull, 2)
+        try:
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed ({status}): {' '.join(argv)}")
+    with open(OUTFILE) as f:
+        out = f.read()
+    return wall, usage.ru_maxrss / 1024.0, out
+
+
+OUTFILE = os.path.join(ROOT, "bench-data", "last-output.txt")
+
+
+def ensure_data(events):
+    os.makedirs(os.path.join(ROOT, "bench-data"), exist_ok=True)
+    files = {}
+    for ext in ("csv", "parquet"):
+        path = os.path.join(ROOT, "bench-data", f"events-{events}.{ext}")
+        if not os.path.exists(path):
+            t0 = time.perf_counter()
+            subprocess.run([JM, "generate", "--events", str(events), "--seed", "1", "-o", path], check=True)
+            print(f"generated {path} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        files[ext] = path
+    return files
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tasks", default=",".join(TASKS))
+    ap.add_argument("--peer", default=os.path.expanduser("~/peer-venv/bin/python"))
+    ap.add_argument("--no-build", action="store_true")
+    a = ap.parse_args()
+    if not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
+    files = ensure_data(a.events)
+    have_peer = os.path.exists(a.peer) and os.path.exists(PEER)
+    if not have_peer:
+        print(f"no DuckDB peer ({a.peer}); timing journeymap only", file=sys.stderr)
+    rows = []
+    for task in a.tasks.split(","):
+        jm_args, peer_args = TASKS[task]
+        for fmt, path in files.items():
+            jm_t, jm_m, pe_t, pe_m = [], [], [], []
+            jm_out = pe_out = None
+            for _ in range(a.runs):
+                t, m, jm_out = run_with_rss([JM] + jm_args + [path])
+                jm_t.append(t)
+                jm_m.append(m)
+                if have_peer:
+                    t, m, pe_out = run_with_rss([a.peer, PEER, peer_args[0], path] + peer_args[1:])
+                    pe_t.append(t)
+                    pe_m.append(m)
+            row = {
+                "task": task, "format": fmt,
+                "journeymap_s": statistics.median(jm_t), "journeymap_mb": max(jm_m),
+            }
+            if have_peer:
+                row.update(duckdb_s=statistics.median(pe_t), duckdb_mb=max(pe_m))
+                row["ratio"] = row["journeymap_s"] / row["duckdb_s"]
+                row["same_answer"] = compare(task, jm_out, pe_out)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    print(f"\n{a.events:,} events, median of {a.runs} runs, whole processes\n")
+    print("| task | input | journeymap | DuckDB | ratio | journeymap peak | DuckDB peak | same answer |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {r.get('duckdb_s', float('nan')):.2f} s "
+              f"| {r.get('ratio', float('nan')):.2f} | {r['journeymap_mb']:.0f} MB | {r.get('duckdb_mb', float('nan')):.0f} MB "
+              f"| {r.get('same_answer', '-')} |")
+
+
+def compare(task, jm_out, pe_out):
+    try:
+        j, p = json.loads(jm_out), json.loads(pe_out)
+    except (TypeError, ValueError):
+        return "?"
+    if task == "inspect":
+        return "yes" if (j["rows"]["read"], j["customers"]) == (p["rows"], p["customers"]) else "NO"
+    return "?"
+
+
+if __name__ == "__main__":
+    main()

@@ -269,7 +269,6 @@ fn findings(
             future.add_with(journeys.row[i] as u64, &rfc3339(t));
         }
     }
-    future.first_rows.sort_unstable();
     out.push(finding(
         table,
         "future_timestamps",
@@ -323,12 +322,12 @@ fn seen_once(journeys: &Journeys) -> Finding {
         counts[t as usize] = counts[t as usize].saturating_add(1);
     }
     let mut once: Vec<(u32, &str)> = Vec::new();
+    // (the Finding keeps the smallest rows, whatever the order they come in)
     for (i, &t) in journeys.touchpoint.iter().enumerate() {
         if counts[t as usize] == 1 {
             once.push((journeys.row[i], journeys.touchpoints.name(t)));
         }
     }
-    once.sort_unstable();
     let mut f = Finding::default();
     for (row, name) in once {
         f.add_with(row as u64, name);

@@ -173,13 +173,28 @@ pub fn document(r: &InspectReport, meta: &Meta) -> Doc {
         q.row(vec![
             f.check.replace('_', " "),
             status,
-            f.locations.join(", "),
+            short_locations(&f.locations, r),
             f.examples.join(", "),
         ]);
     }
     doc.table(q);
     doc.note("row numbers: file line (CSV, header is line 1) or row (Parquet, from 0)");
     doc
+}
+
+/// Locations for the table: without the file name when there is only one file.
+fn short_locations(locations: &[String], r: &InspectReport) -> String {
+    match r.inputs.as_slice() {
+        [one] => {
+            let prefix = format!("{} ", one.file);
+            locations
+                .iter()
+                .map(|l| l.strip_prefix(&prefix).unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        _ => locations.join(", "),
+    }
 }
 
 fn name_table(items: &[crate::analysis::inspect::NameCount], limit: usize) -> Table {

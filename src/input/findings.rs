@@ -17,34 +17,53 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Counts one case at `row`, keeping the smallest row positions (in order).
     #[inline]
     pub fn add(&mut self, row: u64) {
-        self.count += 1;
-        if self.first_rows.len() < FIRST_ROWS {
-            self.first_rows.push(row);
-        }
+        self.insert(row, None);
     }
 
+    /// Counts one case at `row` with the offending value.
     pub fn add_with(&mut self, row: u64, value: &str) {
-        if self.first_rows.len() < FIRST_ROWS {
-            self.examples.push(value.to_string());
-        }
-        self.add(row);
+        self.insert(row, Some(value));
     }
 
-    pub fn merge(&mut self, other: &Finding) {
-        self.count += other.count;
-        for (i, r) in other.first_rows.iter().enumerate() {
-            if self.first_rows.len() < FIRST_ROWS {
-                self.first_rows.push(*r);
-                if let Some(e) = other.examples.get(i) {
-                    self.examples.push(e.clone());
-                }
-            }
+    fn insert(&mut self, row: u64, value: Option<&str>) {
+        self.count += 1;
+        if self.first_rows.len() == FIRST_ROWS
+            && self.first_rows.last().is_some_and(|&last| row >= last)
+        {
+            return;
+        }
+        let at = self.first_rows.partition_point(|&r| r <= row);
+        self.first_rows.insert(at, row);
+        if let Some(v) = value {
+            self.examples
+                .insert(at.min(self.examples.len()), v.to_string());
+        }
+        if self.first_rows.len() > FIRST_ROWS {
+            self.first_rows.truncate(FIRST_ROWS);
+            self.examples.truncate(FIRST_ROWS);
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.count == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_smallest_rows_with_their_values() {
+        let mut f = Finding::default();
+        for r in [40u64, 7, 90, 3, 12, 5, 60, 1] {
+            f.add_with(r, &format!("v{r}"));
+        }
+        assert_eq!(f.count, 8);
+        assert_eq!(f.first_rows, vec![1, 3, 5, 7, 12]);
+        assert_eq!(f.examples, vec!["v1", "v3", "v5", "v7", "v12"]);
     }
 }

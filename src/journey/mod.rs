@@ -124,3 +124,36 @@ impl Journeys {
         self.converted.iter().filter(|c| **c).count()
     }
 }
+
+/// Hand-built journeys for the analyses' unit tests.
+#[cfg(test)]
+pub mod test_support {
+    use super::*;
+
+    /// Journeys from space-separated touchpoints ("a b c"), one customer each (`c0`, `c1`, ...),
+    /// events 60 s apart, channels equal to the touchpoint's first letter in upper case.
+    pub fn journeys(paths: &[&str], converted: &[bool]) -> Journeys {
+        let mut j = Journeys {
+            channels: Some(Dictionary::new()),
+            ..Default::default()
+        };
+        j.offsets.push(0);
+        for (i, p) in paths.iter().enumerate() {
+            let c = j.customers.intern(&format!("c{i}"));
+            for (k, t) in p.split_whitespace().enumerate() {
+                j.touchpoint.push(j.touchpoints.intern(t));
+                let ch = t[..1].to_uppercase();
+                j.channel
+                    .push(j.channels.as_mut().map(|d| d.intern(&ch)).unwrap_or(0));
+                j.time
+                    .push((i as i64 * 86_400 + k as i64 * 60) * 1_000_000_000);
+                j.row.push(j.row.len() as u32);
+            }
+            j.offsets.push(j.time.len());
+            j.customer.push(c);
+            j.converted.push(converted.get(i).copied().unwrap_or(false));
+            j.path_len.push(p.split_whitespace().count() as u32);
+        }
+        j
+    }
+}

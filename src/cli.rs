@@ -44,6 +44,23 @@ pub enum Command {
     ///
     /// Memory grows with the number of events (about 30 bytes each) and distinct customer ids.
     Inspect(Box<InspectArgs>),
+    /// Path frequencies: how many journeys take exactly each path, their share, conversions
+    /// and median duration.
+    ///
+    /// Memory grows with the number of events and of distinct paths.
+    Paths(Box<PathsArgs>),
+    /// The directed graph of the journeys (touchpoint -> touchpoint, with (start) and (end)):
+    /// nodes with reach and exit rate, edges with counts, p_out and time between events.
+    /// Draw it with --format dot (Graphviz) or mermaid.
+    ///
+    /// Memory grows with the number of events (every edge keeps its durations for quantiles).
+    Graph(Box<GraphArgs>),
+    /// Where journeys end without converting: reach, exits and exit rate per touchpoint, and the
+    /// most common last two steps before an exit.
+    Dropoff(Box<DropoffArgs>),
+    /// How journeys move between channels (touchpoints when there is no channel column): a
+    /// from/to matrix of counts or row probabilities, or the graph.
+    Transitions(Box<TransitionsArgs>),
     /// Write a deterministic synthetic touchpoint log (CSV, CSV.gz or Parquet by extension).
     ///
     /// Realistic shape: about 30 touchpoints, 8 channels, customers with several visits,
@@ -60,6 +77,104 @@ pub struct InspectArgs {
     pub journey: JourneyArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PathsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Show the N most common paths (0 shows all).
+    #[arg(long, value_name = "N", default_value_t = 20, help_heading = "Paths")]
+    pub top: usize,
+    /// Hide paths taken by fewer than N journeys.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Paths")]
+    pub min_count: u64,
+    /// Add one "(other)" row for the paths not shown, so that shares add up to 1.
+    #[arg(long, help_heading = "Paths")]
+    pub other: bool,
+    /// Cut paths to their first K steps (marked as cut; journeys sharing them are merged).
+    #[arg(long, value_name = "K", help_heading = "Paths")]
+    pub max_steps: Option<usize>,
+    /// Keep each journey from its first NAME on; journeys without NAME are left out.
+    #[arg(long, value_name = "NAME", help_heading = "Paths")]
+    pub starting_at: Option<String>,
+    /// Keep each journey up to its last NAME; journeys without NAME are left out.
+    #[arg(long, value_name = "NAME", help_heading = "Paths")]
+    pub ending_at: Option<String>,
+}
+
+/// Readability controls for graph-shaped output.
+#[derive(Args, Debug, Default, Clone)]
+pub struct GraphViewArgs {
+    /// Hide edges with a count below N.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Graph")]
+    pub min_count: u64,
+    /// Hide edges carrying less than this share of all edge counts (0.01 = 1%).
+    #[arg(long, value_name = "F", default_value_t = 0.0, help_heading = "Graph")]
+    pub min_share: f64,
+    /// Keep only the N largest edges.
+    #[arg(long, value_name = "N", help_heading = "Graph")]
+    pub top_edges: Option<usize>,
+    /// Keep the N most frequent nodes; fold the others into one "(other)" node.
+    #[arg(long, value_name = "N", help_heading = "Graph")]
+    pub max_nodes: Option<usize>,
+    /// Direction of a DOT or Mermaid drawing.
+    #[arg(long, value_enum, default_value_t = crate::render::graph_style::Rankdir::LR, help_heading = "Graph")]
+    pub rankdir: crate::render::graph_style::Rankdir,
+    /// What edge labels show in DOT and Mermaid.
+    #[arg(long, value_enum, default_value_t = crate::render::graph_style::EdgeLabel::Count, help_heading = "Graph")]
+    pub edge_label: crate::render::graph_style::EdgeLabel,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub view: GraphViewArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DropoffArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TransitionsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub view: GraphViewArgs,
+    /// Show row probabilities (p_out) in the matrix instead of counts.
+    #[arg(long, value_enum, value_name = "HOW", help_heading = "Transitions")]
+    pub normalize: Option<Normalize>,
+    /// Leave out same-channel pairs (p_out keeps its definition, so rows then sum to less than 1).
+    #[arg(long, help_heading = "Transitions")]
+    pub no_self: bool,
+}
+
+/// How a transition matrix is normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Normalize {
+    /// Each row divided by its total: p_out.
+    Row,
 }
 
 #[derive(Args, Debug)]

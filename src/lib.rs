@@ -31,5 +31,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Inspect(args) => commands::inspect::run(args, &ctx),
         Command::Generate(args) => commands::generate::run(args, &ctx),
+        Command::Paths(args) => commands::paths::run(args, &ctx),
+        Command::Graph(args) => commands::graph::run(args, &ctx),
+        Command::Dropoff(args) => commands::dropoff::run(args, &ctx),
+        Command::Transitions(args) => commands::transitions::run(args, &ctx),
     }
 }

@@ -18,6 +18,8 @@ pub struct Settings {
     pub load: LoadOptions,
     pub clean: CleanRules,
     pub journey: JourneyOptions,
+    /// Whether --level (or the config file) chose the level, rather than the default.
+    pub level_explicit: bool,
     /// The options in force, as every output reports them.
     pub echo: OptionsInForce,
 }
@@ -286,6 +288,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             conversion,
             split_on_conversion,
         },
+        level_explicit: journey.level.or(cfg.journey.level).is_some(),
         echo,
     })
 }

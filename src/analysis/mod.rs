@@ -1,5 +1,6 @@
 //! One file per analysis; each returns a plain result type and never prints.
 
+pub mod dropoff;
 pub mod graph;
 pub mod inspect;
 pub mod paths;

@@ -1,7 +1,11 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
+pub mod dropoff;
 pub mod generate;
+pub mod graph;
 pub mod inspect;
+pub mod paths;
+pub mod transitions;
 
 use std::io::Write;
 
@@ -60,6 +64,12 @@ pub struct Meta {
     pub options: settings::OptionsInForce,
     pub events: u64,
     pub journeys: u64,
+    /// The command's own options (e.g. --top), where it has any.
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    pub command_options: serde_json::Value,
+    /// Things the reader should know (e.g. a readable default applied to a drawing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Loaded, cleaned and ordered input, ready for an analysis.
@@ -69,6 +79,7 @@ pub struct Prepared {
     pub order: OrderStats,
     pub clean: CleanSummary,
     pub settings: Settings,
+    pub notes: Vec<String>,
 }
 
 impl Prepared {
@@ -80,8 +91,23 @@ impl Prepared {
             options: self.settings.echo.clone(),
             events: self.journeys.events() as u64,
             journeys: self.journeys.len() as u64,
+            command_options: serde_json::Value::Null,
+            notes: self.notes.clone(),
         }
     }
+
+    /// Whether a conversion is defined.
+    pub fn conversion_defined(&self) -> bool {
+        self.settings.journey.conversion.is_defined()
+    }
+}
+
+/// Which level a command runs on when neither --level nor the config file says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultLevel {
+    Touchpoint,
+    /// Channels when the inputs have a channel column, else touchpoints (with a note).
+    ChannelIfAny,
 }
 
 /// Loads the inputs, applies the cleaning rules and builds journeys. `lenient` reports invalid
@@ -91,6 +117,17 @@ pub fn prepare(
     journey_args: &JourneyArgs,
     ctx: &Context,
     lenient: bool,
+) -> Result<Prepared> {
+    prepare_at(input, journey_args, ctx, lenient, DefaultLevel::Touchpoint)
+}
+
+/// [`prepare`], with the level a command prefers when none is given.
+pub fn prepare_at(
+    input: &InputArgs,
+    journey_args: &JourneyArgs,
+    ctx: &Context,
+    lenient: bool,
+    default_level: DefaultLevel,
 ) -> Result<Prepared> {
     let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
     let mut settings =
@@ -138,6 +175,18 @@ pub fn prepare(
             clean.out_of_range_events
         ));
     }
+    let mut notes = Vec::new();
+    if default_level == DefaultLevel::ChannelIfAny && !settings.level_explicit {
+        if table.channels.is_some() {
+            settings.journey.level = journey::Level::Channel;
+        } else {
+            let note = "the inputs have no channel column: showing transitions between touchpoints"
+                .to_string();
+            ctx.warn(&note);
+            notes.push(note);
+        }
+        settings.echo.level = settings.journey.level;
+    }
     let (journeys, order) = journey::build(&mut table, &settings.journey)?;
     if journeys.is_empty() && !lenient {
         bail!(
@@ -152,5 +201,6 @@ pub fn prepare(
         order,
         clean,
         settings,
+        notes,
     })
 }

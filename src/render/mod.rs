@@ -3,8 +3,11 @@
 
 pub mod csv;
 pub mod doc;
+pub mod dot;
+pub mod graph_style;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod sink;
 pub mod table;
 

@@ -1,0 +1,102 @@
+//! Graphviz DOT for graph-shaped results: renders without warnings, every label escaped.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::graph_style::{edge_text, exit_color, max_count, node_lines, pen_width, GraphStyle};
+use crate::analysis::graph::GraphReport;
+
+/// Escapes text for a double-quoted DOT string: quotes and backslashes escaped, line breaks
+/// as `\n`, control characters dropped. `<`, `>` and non-ASCII need nothing in a quoted
+/// (non-HTML) string; the file is declared UTF-8.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "// journeymap {name}: {} journeys, {} events",
+        g.journeys, g.events
+    )?;
+    if let Some(note) = &style.note {
+        writeln!(out, "// {}", note.replace('\n', " "))?;
+    }
+    writeln!(out, "digraph journeymap {{")?;
+    writeln!(
+        out,
+        "  graph [rankdir={}, charset=\"UTF-8\", fontname=\"Helvetica\"];",
+        style.rankdir.name()
+    )?;
+    writeln!(
+        out,
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];"
+    )?;
+    writeln!(
+        out,
+        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
+    )?;
+    for n in &g.nodes {
+        let label = node_lines(n)
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("\\n");
+        let attrs = match n.kind {
+            "start" | "end" => "shape=oval, fillcolor=\"#dddddd\"".to_string(),
+            _ => format!("fillcolor=\"{}\"", exit_color(n.exit_rate.unwrap_or(0.0))),
+        };
+        writeln!(out, "  {} [label=\"{label}\", {attrs}];", n.id)?;
+    }
+    let ids: std::collections::HashMap<&str, &str> = g
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.id.as_str()))
+        .collect();
+    let max = max_count(g);
+    for e in &g.edges {
+        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
+            continue;
+        };
+        let label = edge_text(e, style.edge_label)
+            .map(|t| format!(", label=\"{}\"", escape(&t)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {from} -> {to} [penwidth={}{label}];",
+            pen_width(e.count, max)
+        )?;
+    }
+    if g.nodes.iter().any(|n| n.kind == "start") {
+        writeln!(out, "  {{ rank=source; start; }}")?;
+    }
+    if g.nodes.iter().any(|n| n.kind == "end") {
+        writeln!(out, "  {{ rank=sink; end; }}")?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_would_break_out_of_a_string() {
+        assert_eq!(escape(r#""]; evil [label="x"#), r#"\"]; evil [label=\"x"#);
+        assert_eq!(escape("a\\b\nc"), "a\\\\b\\nc");
+        assert_eq!(escape("<ä>"), "<ä>");
+    }
+}

@@ -1,0 +1,120 @@
+//! What DOT and Mermaid share: labels, edge widths, the exit-rate colour scale, and the
+//! readable default for big graphs.
+
+use crate::analysis::graph::{EdgeRow, GraphReport, NodeRow};
+use crate::duration::humanize_secs;
+
+/// Which number an edge label shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EdgeLabel {
+    #[default]
+    Count,
+    Share,
+    #[value(name = "p_out", alias = "p-out")]
+    POut,
+    MedianTime,
+    None,
+}
+
+/// Layout direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Rankdir {
+    #[default]
+    LR,
+    TB,
+    RL,
+    BT,
+}
+
+impl Rankdir {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rankdir::LR => "LR",
+            Rankdir::TB => "TB",
+            Rankdir::RL => "RL",
+            Rankdir::BT => "BT",
+        }
+    }
+}
+
+/// How a graph is drawn.
+#[derive(Clone, Debug, Default)]
+pub struct GraphStyle {
+    pub rankdir: Rankdir,
+    pub edge_label: EdgeLabel,
+    /// A line saying what was left out, written as a comment.
+    pub note: Option<String>,
+}
+
+/// A node's label lines: its name, then reach and exit rate for values.
+pub fn node_lines(n: &NodeRow) -> Vec<String> {
+    match (n.kind, n.exit_rate) {
+        ("start" | "end", _) => vec![n.name.clone(), format!("{} journeys", n.journeys)],
+        (_, Some(rate)) => vec![
+            n.name.clone(),
+            format!("reach {} · exit {:.1}%", n.journeys, rate * 100.0),
+        ],
+        _ => vec![n.name.clone(), format!("reach {}", n.journeys)],
+    }
+}
+
+pub fn edge_text(e: &EdgeRow, label: EdgeLabel) -> Option<String> {
+    match label {
+        EdgeLabel::Count => Some(e.count.to_string()),
+        EdgeLabel::Share => Some(format!("{:.1}%", e.share * 100.0)),
+        EdgeLabel::POut => Some(format!("{:.2}", e.p_out)),
+        EdgeLabel::MedianTime => e.time.as_ref().map(|t| humanize_secs(t.median_s)),
+        EdgeLabel::None => None,
+    }
+}
+
+/// Line width from 1 to 6, growing with the square root of the count.
+pub fn pen_width(count: u64, max: u64) -> f64 {
+    let f = (count as f64 / max.max(1) as f64).sqrt();
+    (10.0 * (1.0 + 5.0 * f)).round() / 10.0
+}
+
+/// Fill colour for an exit rate: white (0) to red (1), as `#rrggbb`.
+pub fn exit_color(rate: f64) -> String {
+    let r = rate.clamp(0.0, 1.0);
+    let gb = (255.0 - r * 175.0).round() as u8;
+    format!("#ff{gb:02x}{gb:02x}")
+}
+
+/// The largest edge count (for widths).
+pub fn max_count(g: &GraphReport) -> u64 {
+    g.edges.iter().map(|e| e.count).max().unwrap_or(1)
+}
+
+/// The comment line about hidden parts, if anything was hidden.
+pub fn hidden_note(g: &GraphReport) -> Option<String> {
+    let h = &g.hidden;
+    (h.edges > 0 || h.nodes > 0 || h.folded_values > 0).then(|| {
+        let mut s = format!(
+            "{} nodes and {} edges hidden, carrying {} of {} transitions ({:.1}%)",
+            h.nodes,
+            h.edges,
+            h.transitions,
+            g.edge_total,
+            h.share * 100.0
+        );
+        if h.folded_values > 0 {
+            s.push_str(&format!("; {} values folded into (other)", h.folded_values));
+        }
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_colours() {
+        assert_eq!(pen_width(100, 100), 6.0);
+        assert_eq!(pen_width(0, 100), 1.0);
+        assert_eq!(pen_width(25, 100), 3.5);
+        assert_eq!(exit_color(0.0), "#ffffff");
+        assert_eq!(exit_color(1.0), "#ff5050");
+    }
+}

@@ -1,0 +1,104 @@
+//! Mermaid `flowchart` for graph-shaped results, as GitHub and GitLab render it.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::graph_style::{edge_text, exit_color, max_count, node_lines, pen_width, GraphStyle};
+use crate::analysis::graph::GraphReport;
+
+/// Escapes text for a double-quoted Mermaid label: quotes, angle brackets, `#`, `&` and
+/// the characters Mermaid treats as markup become entity codes; line breaks become spaces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
+    let dir = style.rankdir.name();
+    writeln!(
+        out,
+        "%% journeymap {name}: {} journeys, {} events",
+        g.journeys, g.events
+    )?;
+    if let Some(note) = &style.note {
+        writeln!(out, "%% {}", note.replace('\n', " "))?;
+    }
+    writeln!(out, "flowchart {dir}")?;
+    for n in &g.nodes {
+        let label = node_lines(n)
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("<br/>");
+        match n.kind {
+            "start" | "end" => writeln!(out, "  {}([\"{label}\"])", n.id)?,
+            _ => writeln!(out, "  {}[\"{label}\"]", n.id)?,
+        }
+    }
+    let ids: std::collections::HashMap<&str, &str> = g
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.id.as_str()))
+        .collect();
+    let max = max_count(g);
+    let mut link_styles = Vec::new();
+    let mut index = 0;
+    for e in &g.edges {
+        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
+            continue;
+        };
+        match edge_text(e, style.edge_label) {
+            Some(t) => writeln!(out, "  {from} -->|\"{}\"| {to}", escape(&t))?,
+            None => writeln!(out, "  {from} --> {to}")?,
+        }
+        link_styles.push(format!(
+            "  linkStyle {index} stroke-width:{}px",
+            pen_width(e.count, max)
+        ));
+        index += 1;
+    }
+    for n in &g.nodes {
+        match n.kind {
+            "start" | "end" => writeln!(out, "  style {} fill:#dddddd", n.id)?,
+            _ => writeln!(
+                out,
+                "  style {} fill:{}",
+                n.id,
+                exit_color(n.exit_rate.unwrap_or(0.0))
+            )?,
+        }
+    }
+    for l in link_styles {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape(r#""]; evil [label="x"#),
+            "#quot;]; evil [label=#quot;x"
+        );
+        assert_eq!(escape("a<b>#c|d"), "a#lt;b#gt;#35;c#124;d");
+    }
+}

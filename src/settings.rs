@@ -116,7 +116,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
                 inputs.dedup();
                 if inputs.is_empty() {
                     bail!(
-                        "[[source]] number {} in journeymap.toml has no path; add path = \"FILE\"",
+                        "[[source]] number {} in the config file has no path; add path = \"FILE\"",
                         i + 1
                     );
                 }
@@ -168,7 +168,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             ([], None) => Conversion::None,
             ([], Some(col)) => Conversion::Column(col.clone()),
             (events, None) => Conversion::Events(events.to_vec()),
-            _ => bail!("journeymap.toml: [conversion] has both events and column; keep one"),
+            _ => bail!("the config file's [conversion] has both events and column; keep one"),
         }
     };
     let conversion = match conversion {

@@ -64,7 +64,7 @@ pub struct Hidden {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct NodeRow {
-    /// Stable id for DOT and Mermaid: `start`, `end`, `n1`, `n2`, ... in node order.
+    /// Stable id for DOT and Mermaid: `n_start`, `n_end`, and `n1`, `n2`, ... in node order.
     pub id: String,
     pub name: String,
     /// `start`, `end`, `other` or `value` (a touchpoint or channel).
@@ -256,7 +256,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
     });
     let n_journeys = j.len() as u64;
     let mut nodes = vec![NodeRow {
-        id: "start".into(),
+        id: "n_start".into(),
         name: START.into(),
         kind: "start",
         events: n_journeys,
@@ -287,7 +287,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
         });
     }
     nodes.push(NodeRow {
-        id: "end".into(),
+        id: "n_end".into(),
         name: END.into(),
         kind: "end",
         events: n_journeys,

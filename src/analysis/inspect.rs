@@ -22,8 +22,10 @@ pub struct InspectReport {
     /// Every touchpoint, most events first (ties by name).
     pub touchpoints: Vec<NameCount>,
     /// Every channel, most events first; absent without a channel column.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<NameCount>>,
     /// Absent without a conversion definition.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversions: Option<Conversions>,
     pub findings: Vec<QualityFinding>,
 }

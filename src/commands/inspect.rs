@@ -178,7 +178,7 @@ pub fn document(r: &InspectReport, meta: &Meta) -> Doc {
         ]);
     }
     doc.table(q);
-    doc.note("row numbers: file line (CSV, header is line 1) or row (Parquet, from 0)");
+    doc.note("where: file line (CSV, header is line 1), record (JSON Lines, from 1) or row (Parquet, from 0)");
     doc
 }
 

@@ -24,11 +24,26 @@ impl Text {
     /// The named column, cast to text if it is not text already.
     pub fn from_frame(df: &DataFrame, name: &str) -> Result<Text> {
         let col = df.column(name).map_err(|e| anyhow!("{e}"))?;
-        let col = if col.dtype() == &DataType::String {
-            col.clone()
-        } else {
-            col.cast(&DataType::String)
-                .map_err(|e| anyhow!("column '{name}': {e}"))?
+        let err = |e: PolarsError| anyhow!("column '{name}': {e}");
+        let col = match col.dtype() {
+            DataType::String => col.clone(),
+            // Whole floats read as integers, so a numeric 0/1 marker column reads as 0/1.
+            dt if dt.is_float() => {
+                let f = col.cast(&DataType::Float64).map_err(err)?;
+                let whole = f
+                    .f64()
+                    .map_err(err)?
+                    .iter()
+                    .flatten()
+                    .all(|v| v.fract() == 0.0);
+                let base = if whole {
+                    f.cast(&DataType::Int64).map_err(err)?
+                } else {
+                    f
+                };
+                base.cast(&DataType::String).map_err(err)?
+            }
+            _ => col.cast(&DataType::String).map_err(err)?,
         };
         Ok(Text::Column(col))
     }
@@ -189,8 +204,8 @@ pub fn parse_flag(v: Option<&str>) -> Option<bool> {
         return Some(false);
     };
     match s.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "t" | "1.0" => Some(true),
-        "0" | "false" | "no" | "n" | "f" | "" | "0.0" => Some(false),
+        "1" | "true" | "yes" | "y" => Some(true),
+        "0" | "false" | "no" | "n" | "" => Some(false),
         _ => None,
     }
 }

@@ -47,7 +47,8 @@ pub struct InputFile {
     pub hive: Vec<(String, String)>,
 }
 
-const DATA_EXTENSIONS: &str = ".parquet, .csv, .csv.gz, .tsv, .tsv.gz, .jsonl, .ndjson";
+const DATA_EXTENSIONS: &str =
+    ".parquet, .pq, .csv, .txt, .tsv, .tab, .jsonl, .ndjson, and .gz of the text formats";
 
 /// The format a file name implies, and whether it is gzip-compressed.
 pub fn format_from_name(name: &str) -> Option<(InputFormat, bool)> {

@@ -225,20 +225,30 @@ pub fn parse_tz(name: &str) -> Result<Tz> {
     }
 }
 
-/// Parses a `--from`/`--to` bound. A plain date as an upper bound means the end of that day.
+/// Parses a `--from`/`--to` bound. A plain date (`2026-03-31`) as an upper bound means the
+/// last instant of that day in the `--tz` zone (UTC by default).
 pub fn parse_bound(parser: &TimeParser, text: &str, upper: bool, flag: &str) -> Result<i64> {
     let plain = TimeParser::new(None, None, parser.tz);
-    let Some(p) = plain.parse(text) else {
+    let t = text.trim();
+    let Some(p) = plain.parse(t) else {
         bail!(
             "{flag} '{text}' is not a timestamp; write it like 2026-03-01 or 2026-03-01T12:00:00Z"
         );
     };
-    let is_date = text.trim().len() == 10;
-    Ok(if upper && is_date {
-        p.ns + 86_400 * NS_PER_SEC - 1
-    } else {
-        p.ns
-    })
+    let b = t.as_bytes();
+    let is_date = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    if !(upper && is_date) {
+        return Ok(p.ns);
+    }
+    let (y, m, d) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2));
+    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+        bail!("{flag} '{text}' is not a date");
+    };
+    let next_midnight = (days_from_civil(y as i64, m, d) + 1) * 86_400 * NS_PER_SEC;
+    match plain.naive_to_utc(next_midnight) {
+        Some(ns) => Ok(ns - 1),
+        None => bail!("{flag} '{text}' is out of range"),
+    }
 }
 
 struct Iso {
@@ -474,6 +484,26 @@ mod tests {
         // 2026-03-29 02:30 does not exist in Berlin: read with the offset before the change.
         let gap = p.parse("2026-03-29 02:30:00").unwrap().ns;
         assert_eq!(gap, utc("2026-03-29T01:30:00Z").unwrap());
+    }
+
+    #[test]
+    fn upper_date_bounds_end_with_the_day() {
+        let p = TimeParser::default();
+        let end = parse_bound(&p, "2026-03-01", true, "--to").unwrap();
+        assert_eq!(end, utc("2026-03-02T00:00:00Z").unwrap() - 1);
+        // A 10-digit epoch number is not a date.
+        assert_eq!(
+            parse_bound(&p, "1772357400", true, "--to").unwrap(),
+            T0 * NS_PER_SEC
+        );
+        // In Berlin, 2026-03-29 has 23 hours: the day ends at 22:00Z.
+        let berlin = TimeParser::new(None, None, Some(parse_tz("Europe/Berlin").unwrap()));
+        let end = parse_bound(&berlin, "2026-03-29", true, "--to").unwrap();
+        assert_eq!(end, utc("2026-03-29T22:00:00Z").unwrap() - 1);
+        assert_eq!(
+            parse_bound(&p, "2026-03-01", false, "--from").unwrap(),
+            utc("2026-03-01").unwrap()
+        );
     }
 
     #[test]

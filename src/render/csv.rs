@@ -8,9 +8,16 @@ use super::doc::Table;
 
 pub fn write(table: &Table, out: &mut dyn Write) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(&table.header)?;
+    let io = |e: csv::Error| -> anyhow::Error {
+        // Keep an I/O failure (a closed pipe) an io::Error, so main can recognise it.
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io.into(),
+            other => anyhow::anyhow!("cannot write CSV: {other:?}"),
+        }
+    };
+    w.write_record(&table.header).map_err(io)?;
     for row in &table.rows {
-        w.write_record(row)?;
+        w.write_record(row).map_err(io)?;
     }
     w.flush()?;
     Ok(())

@@ -79,11 +79,10 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             pen_width(e.count, max)
         )?;
     }
-    if g.nodes.iter().any(|n| n.kind == "start") {
-        writeln!(out, "  {{ rank=source; start; }}")?;
-    }
-    if g.nodes.iter().any(|n| n.kind == "end") {
-        writeln!(out, "  {{ rank=sink; end; }}")?;
+    for (kind, rank) in [("start", "source"), ("end", "sink")] {
+        if let Some(n) = g.nodes.iter().find(|n| n.kind == kind) {
+            writeln!(out, "  {{ rank={rank}; {}; }}", n.id)?;
+        }
     }
     writeln!(out, "}}")?;
     Ok(())

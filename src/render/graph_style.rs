@@ -20,9 +20,13 @@ pub enum EdgeLabel {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Rankdir {
     #[default]
+    #[value(name = "LR", alias = "lr")]
     LR,
+    #[value(name = "TB", alias = "tb")]
     TB,
+    #[value(name = "RL", alias = "rl")]
     RL,
+    #[value(name = "BT", alias = "bt")]
     BT,
 }
 

@@ -6,7 +6,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 pub fn write<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    // An I/O failure (a closed pipe) stays an io::Error, so main can recognise it.
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
 }

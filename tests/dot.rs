@@ -1,0 +1,106 @@
+//! Every graph-shaped output renders in Graphviz without warnings, and labels stay labels.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs `dot -Tsvg` on the text; returns the SVG, failing on any warning.
+fn render(dot_text: &str) -> String {
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot_text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.is_empty(),
+        "dot failed or warned: {stderr}\n{dot_text}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_graph_shaped_command_renders() {
+    let shop = format!("{}/examples/shop.csv", env!("CARGO_MANIFEST_DIR"));
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["graph", &shop],
+        vec![
+            "graph",
+            &shop,
+            "--conversion",
+            "purchase",
+            "--session-gap",
+            "30m",
+            "--edge-label",
+            "median-time",
+        ],
+        vec![
+            "graph",
+            &shop,
+            "--max-nodes",
+            "8",
+            "--rankdir",
+            "TB",
+            "--edge-label",
+            "p_out",
+        ],
+        vec!["transitions", &shop, "--edge-label", "share"],
+        vec!["transitions", &shop, "--collapse-repeats", "--no-self"],
+    ];
+    for args in cases {
+        let mut a = args.clone();
+        a.extend(["-f", "dot"]);
+        let text = jm(&a).ok().stdout;
+        assert!(text.starts_with("// journeymap "), "{text}");
+        render(&text);
+    }
+}
+
+#[test]
+fn hostile_labels_stay_labels() {
+    let evil = data("evil.csv");
+    let text = jm(&["graph", &evil, "-f", "dot"]).ok().stdout;
+    let svg = render(&text);
+    // The touchpoint comes out as text, not as DOT: no node named "evil" exists.
+    assert!(svg.contains("&quot;]; evil [label=&quot;x"), "{svg}");
+    assert!(!text.contains("\n  evil"), "{text}");
+    assert!(svg.contains("back\\slash"));
+    assert!(svg.contains("café # ünïcode &amp; &lt;b&gt;|pipe|&lt;/b&gt;"));
+    let text = jm(&["transitions", &evil, "-f", "dot"]).ok().stdout;
+    let svg = render(&text);
+    // (Graphviz writes the hyphen as &#45;)
+    assert!(svg.contains("mail &lt;promo&gt;"), "{svg}");
+}
+
+#[test]
+fn mermaid_is_escaped_and_avoids_reserved_ids() {
+    let text = jm(&["graph", &data("evil.csv"), "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(text.lines().nth(1).unwrap().starts_with("flowchart LR"));
+    for line in text.lines().filter(|l| l.contains("[\"")) {
+        let label = &line[line.find("[\"").unwrap() + 2..line.rfind("\"]").unwrap()];
+        assert!(
+            !label.contains('"') && !label.contains('<') || label.contains("<br/>"),
+            "{line}"
+        );
+        assert!(!label.replace("<br/>", "").contains('<'), "{line}");
+    }
+    assert!(text.contains("#quot;]; evil [label=#quot;x"));
+    // `end` is a Mermaid keyword: the (end) node has another id.
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("end")),
+        "{text}"
+    );
+    assert!(text.contains("n_end([\"(end)<br/>2 journeys\"])"));
+}

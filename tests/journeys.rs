@@ -35,13 +35,17 @@ fn paths_of(files: &[&str], j: JourneyArgs) -> Vec<String> {
     paths(&journeys)
 }
 
+/// "customer: a > b > c" per journey, sorted (journeys come in order of first appearance of
+/// their customer, which depends on the row order).
 fn paths(j: &Journeys) -> Vec<String> {
-    (0..j.len())
+    let mut out: Vec<String> = (0..j.len())
         .map(|i| {
             let names: Vec<&str> = j.journey(i).iter().map(|v| j.names().name(*v)).collect();
             format!("{}: {}", j.customers.name(j.customer[i]), names.join(" > "))
         })
-        .collect()
+        .collect();
+    out.sort();
+    out
 }
 
 fn tiny_paths() -> Vec<String> {

@@ -137,7 +137,13 @@ pub fn prepare_at(
     if let Some(p) = &cfg.path {
         ctx.info(format_args!("settings from {}", p.display()));
     }
+    let started = std::time::Instant::now();
     let mut table = input::load(&settings.load)?;
+    ctx.info(format_args!(
+        "loaded {} rows in {:.2?}",
+        table.rows_read,
+        started.elapsed()
+    ));
     for s in &table.sources {
         ctx.info(format_args!(
             "{} ({}, {} rows): {}",
@@ -187,7 +193,13 @@ pub fn prepare_at(
         }
         settings.echo.level = settings.journey.level;
     }
+    let started = std::time::Instant::now();
     let (journeys, order) = journey::build(&mut table, &settings.journey)?;
+    ctx.info(format_args!(
+        "built {} journeys in {:.2?}",
+        journeys.len(),
+        started.elapsed()
+    ));
     if journeys.is_empty() && !lenient {
         bail!(
             "no events left after cleaning (--exclude dropped {}, --from/--to dropped {})",

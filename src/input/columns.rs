@@ -48,6 +48,14 @@ impl Text {
         Ok(Text::Column(col))
     }
 
+    /// Rows `offset..offset + len` (no copy).
+    pub fn slice(&self, offset: usize, len: usize) -> Text {
+        match self {
+            Text::Column(c) => Text::Column(c.slice(offset as i64, len)),
+            Text::Constant(v) => Text::Constant(v.clone()),
+        }
+    }
+
     /// Calls `f(row, value)` for every row; null and empty values come as `None`.
     pub fn for_each(&self, n: usize, mut f: impl FnMut(usize, Option<&str>)) {
         match self {

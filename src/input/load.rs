@@ -339,21 +339,39 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         Some(ChannelSource::Constant(v)) => Some(Text::Constant(v.clone())),
         None => None,
     };
+    // Two threads: customer ids are the costly part (a random lookup each), so each thread
+    // interns half of the rows; the second half's new ids are merged after, which keeps ids
+    // in order of first appearance.
+    let half = n / 2;
+    let (first_half, second_half) = (
+        customer_text.slice(0, half),
+        customer_text.slice(half, n - half),
+    );
     let mut customers = std::mem::take(&mut table.customers);
-    let (cust_ids, times, tp_ids, ch_ids) = std::thread::scope(|s| {
+    let (mut cust_ids, times, tp_ids, ch_ids, second, second_ids) = std::thread::scope(|s| {
         let worker = s.spawn(|| {
-            let ids = columns::intern(&customer_text, n, &mut customers);
+            let ids = columns::intern(&first_half, half, &mut customers);
             let times = columns::times(&time_col, &time_name, &opts.time);
             (ids, times)
         });
+        let mut second = Dictionary::new();
+        let second_ids = columns::intern(&second_half, n - half, &mut second);
         let tp_ids = columns::intern(&touchpoint_text, n, &mut table.touchpoints);
         let ch_ids = match (&channel_text, table.channels.as_mut()) {
             (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
             _ => None,
         };
         let (cust_ids, times) = worker.join().expect("the loader thread does not panic");
-        (cust_ids, times, tp_ids, ch_ids)
+        (cust_ids, times, tp_ids, ch_ids, second, second_ids)
     });
+    let remap: Vec<u32> = second.names().map(|name| customers.intern(name)).collect();
+    cust_ids.extend(second_ids.iter().map(|&id| {
+        if id == NO_ID {
+            NO_ID
+        } else {
+            remap[id as usize]
+        }
+    }));
     table.customers = customers;
     let times = times.map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let none_channel = table.channels.as_mut().map(|d| d.intern(NO_CHANNEL));

@@ -40,6 +40,7 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
     let converted = std::mem::take(&mut table.converted);
     let row = std::mem::take(&mut table.row);
     let n = time.len();
+    let has_channel = channels.is_some();
 
     // Which events are conversion events.
     let conv_touchpoint: Vec<bool> = match &opts.conversion {
@@ -61,41 +62,32 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
             Conversion::Column(_) => converted[k],
         }
     };
-    let level_values: &[u32] = match opts.level {
-        Level::Touchpoint => &touchpoint,
-        Level::Channel => &channel,
-    };
-
-    // Journeys come in customer-id order (byte order), whatever the row order.
+    // Counting sort by customer (ids in order of first appearance): each event's record is
+    // written straight to its customer's slot, reading the columns in order, so the slow
+    // part is random writes rather than random reads. Row order is kept inside a customer.
     let nc = customers.len();
-    let mut by_name: Vec<u32> = (0..nc as u32).collect();
-    by_name.sort_unstable_by(|&a, &b| {
-        customers
-            .name(a)
-            .as_bytes()
-            .cmp(customers.name(b).as_bytes())
-    });
-    let mut rank = vec![0u32; nc];
-    for (r, &c) in by_name.iter().enumerate() {
-        rank[c as usize] = r as u32;
-    }
-    // Counting sort by customer keeps row order inside each customer.
     let mut start = vec![0usize; nc + 1];
     for &c in &customer {
-        start[rank[c as usize] as usize + 1] += 1;
+        start[c as usize + 1] += 1;
     }
     for i in 0..nc {
         start[i + 1] += start[i];
     }
-    let mut order = vec![0u32; n];
+    let mut records = vec![Record::default(); n];
     let mut next = start.clone();
-    for (i, &c) in customer.iter().enumerate() {
-        let r = rank[c as usize] as usize;
-        order[next[r]] = i as u32;
-        next[r] += 1;
+    for k in 0..n {
+        let c = customer[k] as usize;
+        records[next[c]] = Record {
+            time: time[k],
+            touchpoint: touchpoint[k],
+            channel: if channel.is_empty() { 0 } else { channel[k] },
+            row: row[k],
+            conversion: is_conversion(k),
+        };
+        next[c] += 1;
     }
     drop(next);
-    drop(rank);
+    drop((customer, time, touchpoint, channel, converted, row));
 
     let mut stats = OrderStats::default();
     let mut out = Journeys {
@@ -104,51 +96,51 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         channels,
         offsets: Vec::with_capacity(nc + 1),
         touchpoint: Vec::with_capacity(n),
-        channel: Vec::with_capacity(if channel.is_empty() { 0 } else { n }),
+        channel: Vec::with_capacity(if has_channel { n } else { 0 }),
         time: Vec::with_capacity(n),
         row: Vec::with_capacity(n),
         ..Default::default()
     };
     out.offsets.push(0);
 
-    for (r, &c) in by_name.iter().enumerate() {
-        let slice = &mut order[start[r]..start[r + 1]];
+    for c in 0..nc {
+        let slice = &mut records[start[c]..start[c + 1]];
         if slice.is_empty() {
             continue;
         }
         let mut descents = 0;
         for w in slice.windows(2) {
-            if time[w[1] as usize] < time[w[0] as usize] {
+            if w[1].time < w[0].time {
                 descents += 1;
-                stats.rows_out_of_order.add(row[w[1] as usize] as u64);
+                stats.rows_out_of_order.add(w[1].row as u64);
             }
         }
         if descents > 0 {
             stats.customers_out_of_order += 1;
             // Stable: equal instants keep their row order.
-            slice.sort_by_key(|&i| time[i as usize]);
+            slice.sort_by_key(|r| r.time);
         }
 
         let mut journey = JourneyState::default();
-        let mut prev: Option<usize> = None;
-        for &k in slice.iter() {
-            let k = k as usize;
-            if let Some(p) = prev {
-                let gap_split = opts.session_gap.is_some_and(|g| time[k] - time[p] > g);
-                let conv_split = opts.split_on_conversion && is_conversion(p);
+        for (i, ev) in slice.iter().enumerate() {
+            if i > 0 {
+                let prev = &slice[i - 1];
+                let gap_split = opts.session_gap.is_some_and(|g| ev.time - prev.time > g);
+                let conv_split = opts.split_on_conversion && prev.conversion;
                 if gap_split || conv_split {
-                    journey.close(&mut out, c, &mut stats);
+                    journey.close(&mut out, c as u32, &mut stats);
                 }
             }
-            prev = Some(k);
-            journey.add(k, &time, &touchpoint, &channel, &row, &mut stats);
-            let conv = is_conversion(k);
-            if conv {
+            journey.add(ev, &mut stats);
+            if ev.conversion {
                 out.conversion_events += 1;
             }
-            let value = level_values[k];
+            let value = match opts.level {
+                Level::Touchpoint => ev.touchpoint,
+                Level::Channel => ev.channel,
+            };
             let merge = opts.collapse_repeats && journey.kept > 0 && journey.last_value == value;
-            if conv && !journey.converted {
+            if ev.conversion && !journey.converted {
                 journey.converted = true;
                 // Touches are the runs that started before the first conversion event; a
                 // conversion event merged into a run keeps that run as a touch.
@@ -156,20 +148,30 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
                     matches!(opts.conversion, Conversion::Events(_)).then_some(journey.kept);
             }
             if !merge {
-                out.touchpoint.push(touchpoint[k]);
-                if !channel.is_empty() {
-                    out.channel.push(channel[k]);
+                out.touchpoint.push(ev.touchpoint);
+                if has_channel {
+                    out.channel.push(ev.channel);
                 }
-                out.time.push(time[k]);
-                out.row.push(row[k]);
+                out.time.push(ev.time);
+                out.row.push(ev.row);
                 journey.kept += 1;
                 journey.last_value = value;
             }
         }
-        journey.close(&mut out, c, &mut stats);
+        journey.close(&mut out, c as u32, &mut stats);
     }
     out.customers = customers;
     Ok((out, stats))
+}
+
+/// One event, as the ordering works on it.
+#[derive(Clone, Copy, Default)]
+struct Record {
+    time: i64,
+    touchpoint: u32,
+    channel: u32,
+    row: u32,
+    conversion: bool,
 }
 
 /// The journey being assembled.
@@ -180,39 +182,33 @@ struct JourneyState {
     last_value: u32,
     converted: bool,
     path_len: Option<u32>,
-    /// Events of the current tie group (same instant), as table indices.
-    tie_group: Vec<usize>,
+    /// Events of the current tie group (same instant).
+    tie_group: Vec<Record>,
     has_tie: bool,
     first_tie_row: u64,
 }
 
 impl JourneyState {
-    fn add(
-        &mut self,
-        k: usize,
-        time: &[i64],
-        tp: &[u32],
-        ch: &[u32],
-        row: &[u32],
-        stats: &mut OrderStats,
-    ) {
+    fn add(&mut self, ev: &Record, stats: &mut OrderStats) {
         match self.tie_group.last() {
-            Some(&p) if time[p] == time[k] => {
+            Some(p) if p.time == ev.time => {
                 stats.tied_events += 1;
                 if !self.has_tie {
                     self.has_tie = true;
-                    self.first_tie_row = row[p] as u64;
+                    self.first_tie_row = p.row as u64;
                 }
-                let same = |q: usize| tp[q] == tp[k] && (ch.is_empty() || ch[q] == ch[k]);
                 let scan = self.tie_group.len().saturating_sub(DUPLICATE_SCAN);
-                if self.tie_group[scan..].iter().any(|&q| same(q)) {
-                    stats.duplicate_events.add(row[k] as u64);
+                if self.tie_group[scan..]
+                    .iter()
+                    .any(|q| q.touchpoint == ev.touchpoint && q.channel == ev.channel)
+                {
+                    stats.duplicate_events.add(ev.row as u64);
                 }
-                self.tie_group.push(k);
+                self.tie_group.push(*ev);
             }
             _ => {
                 self.tie_group.clear();
-                self.tie_group.push(k);
+                self.tie_group.push(*ev);
             }
         }
     }
@@ -228,11 +224,12 @@ impl JourneyState {
         if self.has_tie {
             stats.journeys_with_ties.add(self.first_tie_row);
         }
+        let mut tie_group = std::mem::take(&mut self.tie_group);
+        tie_group.clear();
         *self = JourneyState {
-            tie_group: std::mem::take(&mut self.tie_group),
+            tie_group,
             ..Default::default()
         };
-        self.tie_group.clear();
     }
 }
 

@@ -28,6 +28,15 @@ impl Finding {
         self.insert(row, Some(value));
     }
 
+    /// Adds another finding's cases (its count, and its rows where they are among the first).
+    pub fn merge(&mut self, other: &Finding) {
+        let before = self.count;
+        for (i, &row) in other.first_rows.iter().enumerate() {
+            self.insert(row, other.examples.get(i).map(String::as_str));
+        }
+        self.count = before + other.count;
+    }
+
     fn insert(&mut self, row: u64, value: Option<&str>) {
         self.count += 1;
         if self.first_rows.len() == FIRST_ROWS

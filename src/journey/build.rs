@@ -22,6 +22,17 @@ pub struct OrderStats {
     pub duplicate_events: Finding,
 }
 
+impl OrderStats {
+    /// Adds the counts of `other` (a later range of customers).
+    fn merge(&mut self, other: OrderStats) {
+        self.rows_out_of_order.merge(&other.rows_out_of_order);
+        self.customers_out_of_order += other.customers_out_of_order;
+        self.journeys_with_ties.merge(&other.journeys_with_ties);
+        self.tied_events += other.tied_events;
+        self.duplicate_events.merge(&other.duplicate_events);
+    }
+}
+
 /// How many earlier events of a tie group are compared when looking for duplicates.
 const DUPLICATE_SCAN: usize = 64;
 
@@ -89,12 +100,43 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
     drop(next);
     drop((customer, time, touchpoint, channel, converted, row));
 
+    // Two threads, each ordering the customers of about half of the events.
+    let mid = start.partition_point(|&s| s < n / 2).min(nc);
+    let (left, right) = records.split_at_mut(start[mid]);
+    let (left_bounds, right_bounds) = (&start[..=mid], &start[mid..]);
+    let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
+        let worker =
+            s.spawn(|| order_customers(right, right_bounds, mid as u32, opts, has_channel));
+        let head = order_customers(left, left_bounds, 0, opts, has_channel);
+        (
+            head,
+            worker.join().expect("the ordering thread does not panic"),
+        )
+    });
+    drop(records);
+    out.append(tail);
+    stats.merge(tail_stats);
+    out.level = opts.level;
+    out.touchpoints = touchpoints;
+    out.channels = channels;
+    out.customers = customers;
+    Ok((out, stats))
+}
+
+/// Orders the events of consecutive customers (`first..first + bounds.len() - 1`) whose
+/// records are `records`, split at the `bounds` offsets (relative to the first one).
+fn order_customers(
+    records: &mut [Record],
+    bounds: &[usize],
+    first: u32,
+    opts: &JourneyOptions,
+    has_channel: bool,
+) -> (Journeys, OrderStats) {
+    let n = records.len();
+    let base = bounds[0];
     let mut stats = OrderStats::default();
     let mut out = Journeys {
-        level: opts.level,
-        touchpoints,
-        channels,
-        offsets: Vec::with_capacity(nc + 1),
+        offsets: Vec::with_capacity(bounds.len()),
         touchpoint: Vec::with_capacity(n),
         channel: Vec::with_capacity(if has_channel { n } else { 0 }),
         time: Vec::with_capacity(n),
@@ -102,9 +144,9 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         ..Default::default()
     };
     out.offsets.push(0);
-
-    for c in 0..nc {
-        let slice = &mut records[start[c]..start[c + 1]];
+    for i in 0..bounds.len() - 1 {
+        let c = first as usize + i;
+        let slice = &mut records[bounds[i] - base..bounds[i + 1] - base];
         if slice.is_empty() {
             continue;
         }
@@ -160,8 +202,7 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         }
         journey.close(&mut out, c as u32, &mut stats);
     }
-    out.customers = customers;
-    Ok((out, stats))
+    (out, stats)
 }
 
 /// One event, as the ordering works on it.

@@ -33,25 +33,19 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(id: u32, name: &str) -> Entry {
-        let b = name.as_bytes();
+    /// The first [`INLINE`] bytes of a name, zero-padded.
+    #[inline]
+    fn head(name: &[u8]) -> [u8; INLINE] {
         let mut head = [0u8; INLINE];
-        let n = b.len().min(INLINE);
-        head[..n].copy_from_slice(&b[..n]);
-        Entry {
-            id,
-            len: b.len() as u32,
-            head,
-        }
+        let n = name.len().min(INLINE);
+        head[..n].copy_from_slice(&name[..n]);
+        head
     }
 
     #[inline]
-    fn matches(&self, name: &[u8], arena: &str, ends: &[usize]) -> bool {
-        if self.len as usize != name.len() {
-            return false;
-        }
-        let n = name.len().min(INLINE);
-        self.head[..n] == name[..n]
+    fn matches(&self, name: &[u8], head: &[u8; INLINE], arena: &str, ends: &[usize]) -> bool {
+        self.len as usize == name.len()
+            && self.head == *head
             && (name.len() <= INLINE || name_of(arena, ends, self.id).as_bytes() == name)
     }
 }
@@ -73,25 +67,34 @@ impl Dictionary {
         let hash = self.hasher.hash_one(name);
         let (arena, ends) = (&self.arena, &self.ends);
         let bytes = name.as_bytes();
-        if let Some(e) = self.table.find(hash, |e| e.matches(bytes, arena, ends)) {
+        let head = Entry::head(bytes);
+        if let Some(e) = self
+            .table
+            .find(hash, |e| e.matches(bytes, &head, arena, ends))
+        {
             return e.id;
         }
         let id = self.ends.len() as u32;
         self.arena.push_str(name);
         self.ends.push(self.arena.len());
         let (arena, ends, hasher) = (&self.arena, &self.ends, &self.hasher);
-        self.table.insert_unique(hash, Entry::new(id, name), |e| {
-            hasher.hash_one(name_of(arena, ends, e.id))
-        });
+        let entry = Entry {
+            id,
+            len: bytes.len() as u32,
+            head,
+        };
+        self.table
+            .insert_unique(hash, entry, |e| hasher.hash_one(name_of(arena, ends, e.id)));
         id
     }
 
     /// The id of `name`, if present.
     pub fn get(&self, name: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(name);
+        let head = Entry::head(name.as_bytes());
         self.table
             .find(hash, |e| {
-                e.matches(name.as_bytes(), &self.arena, &self.ends)
+                e.matches(name.as_bytes(), &head, &self.arena, &self.ends)
             })
             .map(|e| e.id)
     }

@@ -24,6 +24,9 @@ PEER = os.path.join(ROOT, "..", "shared", "bench", "duckdb_peer.py")
 # task name -> (journeymap arguments before the file, duckdb_peer task and arguments)
 TASKS = {
     "inspect": (["inspect", "-f", "json", "-q"], ["floor"]),
+    "paths": (["paths", "--session-gap", "30m", "-f", "json", "-q"], ["paths", "--session-gap", "1800"]),
+    "graph": (["graph", "-f", "json", "-q"], ["graph"]),
+    "transitions": (["transitions", "-f", "json", "-q"], ["transitions"]),
 }
 
 
@@ -118,6 +121,16 @@ def compare(task, jm_out, pe_out):
         return "?"
     if task == "inspect":
         return "yes" if (j["rows"]["read"], j["customers"]) == (p["rows"], p["customers"]) else "NO"
+    if task == "paths":
+        mine = [[" > ".join(r["path"]), r["count"]] for r in j["paths"]]
+        same = (j["journeys"], j["distinct_paths"], mine) == (p["journeys"], p["distinct_paths"], p["top"])
+        return "yes" if same else "NO"
+    if task == "graph":
+        mine = sorted((e["from"], e["to"], e["count"]) for e in j["edges"])
+        return "yes" if mine == sorted(tuple(e) for e in p["edges"]) else "NO"
+    if task == "transitions":
+        mine = sorted((e["from"], e["to"], e["count"]) for e in j["transitions"])
+        return "yes" if mine == sorted(tuple(e) for e in p["edges"]) else "NO"
     return "?"
 
 

@@ -79,28 +79,7 @@ impl Text {
 /// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
 pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
     let mut ids = Vec::with_capacity(n);
-    let mut last: Option<(String, u32)> = None;
-    text.for_each(n, |_, v| {
-        let id = match v {
-            None => NO_ID,
-            Some(s) => match &last {
-                Some((l, id)) if l == s => *id,
-                _ => {
-                    let id = dict.intern(s);
-                    match &mut last {
-                        Some((l, lid)) => {
-                            l.clear();
-                            l.push_str(s);
-                            *lid = id;
-                        }
-                        None => last = Some((s.to_string(), id)),
-                    }
-                    id
-                }
-            },
-        };
-        ids.push(id);
-    });
+    text.for_each(n, |_, v| ids.push(v.map_or(NO_ID, |s| dict.intern(s))));
     ids
 }
 

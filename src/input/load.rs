@@ -247,6 +247,9 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         want(c);
     }
     let df = o.read(&stored)?;
+    if std::env::var_os("JOURNEYMAP_TRACE").is_some() {
+        eprintln!("trace: read {:?}", t0.elapsed());
+    }
     let n = df.height();
     let text = |name: &str| -> Result<Text> {
         let name = actual(name);
@@ -347,23 +350,41 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         customer_text.slice(0, half),
         customer_text.slice(half, n - half),
     );
+    // Text timestamps cost a parse each; otherwise the channel column goes to the worker too.
+    let text_times = time_col.dtype() == &polars::prelude::DataType::String;
     let mut customers = std::mem::take(&mut table.customers);
+    let (mut worker_channels, mut main_channels) = match table.channels.take() {
+        Some(d) if !text_times => (Some(d), None),
+        other => (None, other),
+    };
+    let channel_ids = |dict: &mut Option<Dictionary>| match (&channel_text, dict.as_mut()) {
+        (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
+        _ => None,
+    };
     let (mut cust_ids, times, tp_ids, ch_ids, second, second_ids) = std::thread::scope(|s| {
         let worker = s.spawn(|| {
             let ids = columns::intern(&first_half, half, &mut customers);
             let times = columns::times(&time_col, &time_name, &opts.time);
-            (ids, times)
+            (ids, times, channel_ids(&mut worker_channels))
         });
         let mut second = Dictionary::new();
         let second_ids = columns::intern(&second_half, n - half, &mut second);
         let tp_ids = columns::intern(&touchpoint_text, n, &mut table.touchpoints);
-        let ch_ids = match (&channel_text, table.channels.as_mut()) {
-            (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
-            _ => None,
-        };
-        let (cust_ids, times) = worker.join().expect("the loader thread does not panic");
-        (cust_ids, times, tp_ids, ch_ids, second, second_ids)
+        let main_ch = channel_ids(&mut main_channels);
+        let (cust_ids, times, worker_ch) = worker.join().expect("the loader thread does not panic");
+        (
+            cust_ids,
+            times,
+            tp_ids,
+            worker_ch.or(main_ch),
+            second,
+            second_ids,
+        )
     });
+    table.channels = worker_channels.or(main_channels);
+    if std::env::var_os("JOURNEYMAP_TRACE").is_some() {
+        eprintln!("trace: columns {:?}", t0.elapsed());
+    }
     let remap: Vec<u32> = second.names().map(|name| customers.intern(name)).collect();
     cust_ids.extend(second_ids.iter().map(|&id| {
         if id == NO_ID {

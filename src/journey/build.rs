@@ -84,29 +84,42 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
     for i in 0..nc {
         start[i + 1] += start[i];
     }
-    let mut records = vec![Record::default(); n];
-    let mut next = start.clone();
-    for k in 0..n {
-        let c = customer[k] as usize;
-        records[next[c]] = Record {
-            time: time[k],
-            touchpoint: touchpoint[k],
-            channel: if channel.is_empty() { 0 } else { channel[k] },
-            row: row[k],
-            conversion: is_conversion(k),
-        };
-        next[c] += 1;
-    }
-    drop(next);
-    drop((customer, time, touchpoint, channel, converted, row));
-
-    // Two threads, each ordering the customers of about half of the events.
+    // Two threads, each for the customers of about half of the events: each reads all rows
+    // in order and writes the records of its own customers straight to their slots (random
+    // writes rather than random reads), then orders those customers' journeys.
     let mid = start.partition_point(|&s| s < n / 2).min(nc);
+    let mut records = vec![Record::default(); n];
     let (left, right) = records.split_at_mut(start[mid]);
     let (left_bounds, right_bounds) = (&start[..=mid], &start[mid..]);
+    let scatter = |dest: &mut [Record], bounds: &[usize], first: usize| {
+        let base = bounds[0];
+        let mut next: Vec<usize> = bounds[..bounds.len() - 1]
+            .iter()
+            .map(|b| b - base)
+            .collect();
+        let last = first + next.len();
+        for k in 0..n {
+            let c = customer[k] as usize;
+            if c < first || c >= last {
+                continue;
+            }
+            let slot = &mut next[c - first];
+            dest[*slot] = Record {
+                time: time[k],
+                touchpoint: touchpoint[k],
+                channel: if has_channel { channel[k] } else { 0 },
+                row: row[k],
+                conversion: is_conversion(k),
+            };
+            *slot += 1;
+        }
+    };
     let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
-        let worker =
-            s.spawn(|| order_customers(right, right_bounds, mid as u32, opts, has_channel));
+        let worker = s.spawn(|| {
+            scatter(right, right_bounds, mid);
+            order_customers(right, right_bounds, mid as u32, opts, has_channel)
+        });
+        scatter(left, left_bounds, 0);
         let head = order_customers(left, left_bounds, 0, opts, has_channel);
         (
             head,
@@ -114,6 +127,7 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         )
     });
     drop(records);
+    drop((customer, time, touchpoint, channel, converted, row));
     out.append(tail);
     stats.merge(tail_stats);
     out.level = opts.level;

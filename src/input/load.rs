@@ -247,9 +247,6 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         want(c);
     }
     let df = o.read(&stored)?;
-    if std::env::var_os("JOURNEYMAP_TRACE").is_some() {
-        eprintln!("trace: read {:?}", t0.elapsed());
-    }
     let n = df.height();
     let text = |name: &str| -> Result<Text> {
         let name = actual(name);
@@ -382,9 +379,6 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         )
     });
     table.channels = worker_channels.or(main_channels);
-    if std::env::var_os("JOURNEYMAP_TRACE").is_some() {
-        eprintln!("trace: columns {:?}", t0.elapsed());
-    }
     let remap: Vec<u32> = second.names().map(|name| customers.intern(name)).collect();
     cust_ids.extend(second_ids.iter().map(|&id| {
         if id == NO_ID {

@@ -347,6 +347,9 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         customer_text.slice(0, half),
         customer_text.slice(half, n - half),
     );
+    // Text columns are freed as soon as they are interned, to keep the peak memory down.
+    drop(customer_text);
+    drop(df);
     // Text timestamps cost a parse each; otherwise the channel column goes to the worker too.
     let text_times = time_col.dtype() == &polars::prelude::DataType::String;
     let mut customers = std::mem::take(&mut table.customers);
@@ -361,12 +364,15 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
     let (mut cust_ids, times, tp_ids, ch_ids, second, second_ids) = std::thread::scope(|s| {
         let worker = s.spawn(|| {
             let ids = columns::intern(&first_half, half, &mut customers);
+            drop(first_half);
             let times = columns::times(&time_col, &time_name, &opts.time);
             (ids, times, channel_ids(&mut worker_channels))
         });
         let mut second = Dictionary::new();
         let second_ids = columns::intern(&second_half, n - half, &mut second);
+        drop(second_half);
         let tp_ids = columns::intern(&touchpoint_text, n, &mut table.touchpoints);
+        drop(touchpoint_text);
         let main_ch = channel_ids(&mut main_channels);
         let (cust_ids, times, worker_ch) = worker.join().expect("the loader thread does not panic");
         (

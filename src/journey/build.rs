@@ -114,12 +114,14 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
             *slot += 1;
         }
     };
-    let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
-        let worker = s.spawn(|| {
-            scatter(right, right_bounds, mid);
-            order_customers(right, right_bounds, mid as u32, opts, has_channel)
-        });
+    std::thread::scope(|s| {
+        s.spawn(|| scatter(right, right_bounds, mid));
         scatter(left, left_bounds, 0);
+    });
+    drop((customer, time, touchpoint, channel, converted, row));
+    let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
+        let worker =
+            s.spawn(|| order_customers(right, right_bounds, mid as u32, opts, has_channel));
         let head = order_customers(left, left_bounds, 0, opts, has_channel);
         (
             head,
@@ -127,7 +129,6 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         )
     });
     drop(records);
-    drop((customer, time, touchpoint, channel, converted, row));
     out.append(tail);
     stats.merge(tail_stats);
     out.level = opts.level;

@@ -10,6 +10,7 @@ use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::time::TimeParser;
 use crate::journey::Dictionary;
+use polars::prelude::DataFrame;
 
 /// The channel given to events whose channel is empty or whose source has none.
 pub const NO_CHANNEL: &str = "(none)";
@@ -246,28 +247,13 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
     if let Some(c) = &opts.converted_col {
         want(c);
     }
-    let df = o.read(&stored)?;
-    let n = df.height();
-    let text = |name: &str| -> Result<Text> {
-        let name = actual(name);
-        match o.hive_value(&name) {
-            Some(v) => Ok(Text::Constant(v.to_string())),
-            None => Text::from_frame(&df, &name).map_err(|e| anyhow::anyhow!("{label}: {e}")),
-        }
-    };
     let base = table.rows_read;
-    if base + n as u64 >= u32::MAX as u64 {
-        bail!(
-            "{label}: more than {} rows in all; journeymap keeps row positions in 32 bits",
-            u32::MAX
-        );
-    }
     table.sources.push(SourceInfo {
         file: label.clone(),
         format: o.file.format.name().to_string(),
         gzip: o.file.gzip,
         bytes: o.bytes,
-        rows: n as u64,
+        rows: 0,
         first_row: base,
         columns: o
             .columns
@@ -281,13 +267,61 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         mapping: m.clone(),
         partition: o.file.hive.clone(),
     });
-    table.rows_read += n as u64;
-    if n == 0 {
+    let invalid_before = table.rows_invalid;
+    o.read_chunks(&stored, read::CSV_PIECE_BYTES, |df| {
+        let n = df.height() as u64;
+        if table.rows_read + n >= u32::MAX as u64 {
+            bail!(
+                "{label}: more than {} rows in all; journeymap keeps row positions in 32 bits",
+                u32::MAX
+            );
+        }
+        if let Some(source) = table.sources.last_mut() {
+            source.rows += n;
+        }
+        load_frame(opts, o, m, df, table)
+    })?;
+    if table.rows_read == base {
         table
             .warnings
             .push(format!("{label}: the file has a header but no rows"));
+    }
+    // Short CSV rows read as empty cells: name the ragged row rather than the empty cell.
+    if table.rows_invalid > invalid_before {
+        if let Some(problem) = o.diagnose() {
+            bail!("{label}: {problem}");
+        }
+    }
+    Ok(())
+}
+
+/// Adds the rows of one piece of a file (the file's last source entry already counts them).
+fn load_frame(
+    opts: &LoadOptions,
+    o: &Opened,
+    m: &Mapping,
+    df: DataFrame,
+    table: &mut EventTable,
+) -> Result<()> {
+    let label = &o.file.label;
+    let actual = |name: &str| {
+        mapping::lookup(&o.columns, name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    };
+    let n = df.height();
+    let base = table.rows_read;
+    table.rows_read += n as u64;
+    if n == 0 {
         return Ok(());
     }
+    let text = |name: &str| -> Result<Text> {
+        let name = actual(name);
+        match o.hive_value(&name) {
+            Some(v) => Ok(Text::Constant(v.to_string())),
+            None => Text::from_frame(&df, &name).map_err(|e| anyhow::anyhow!("{label}: {e}")),
+        }
+    };
 
     // Rows kept by --where.
     let mut keep = vec![true; n];
@@ -425,7 +459,6 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
             })
             .unwrap_or_default()
     };
-    let invalid_before = table.rows_invalid;
     let issues = &mut table.issues;
     for i in 0..n {
         if !keep[i] {
@@ -471,12 +504,6 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         }
         if !converted.is_empty() {
             table.converted.push(converted[i]);
-        }
-    }
-    // Short CSV rows read as empty cells: name the ragged row rather than the empty cell.
-    if table.rows_invalid > invalid_before {
-        if let Some(problem) = o.diagnose() {
-            bail!("{label}: {problem}");
         }
     }
     Ok(())

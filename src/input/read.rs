@@ -165,6 +165,40 @@ impl Opened {
         }
     }
 
+    /// Reads the named stored columns in pieces of about `chunk_bytes` of CSV text each (one
+    /// piece for Parquet and JSON Lines), calling `each` in row order. Reading CSV in pieces
+    /// keeps memory to a piece's worth of text columns instead of the whole file's.
+    pub fn read_chunks(
+        &self,
+        wanted: &[String],
+        chunk_bytes: usize,
+        mut each: impl FnMut(DataFrame) -> Result<()>,
+    ) -> Result<()> {
+        let label = &self.file.label;
+        let names: Arc<[PlSmallStr]> = wanted
+            .iter()
+            .map(|s| PlSmallStr::from(s.as_str()))
+            .collect();
+        let mut parse = |delim: u8, piece: &[u8]| -> Result<()> {
+            let df = csv_options(delim, names.clone())
+                .into_reader_with_file_handle(Cursor::new(piece))
+                .finish()
+                .map_err(|e| csv_error(label, e, self.diagnose()))?;
+            each(df)
+        };
+        match &self.body {
+            Body::CsvPath(p, delim) => {
+                let f = std::fs::File::open(p).with_context(|| format!("{label}: cannot open"))?;
+                csv_pieces(f, chunk_bytes, |piece| parse(*delim, piece))
+                    .with_context(|| format!("{label}: cannot read"))
+            }
+            Body::CsvBytes(b, delim) => {
+                csv_pieces(b.as_slice(), chunk_bytes, |piece| parse(*delim, piece))
+            }
+            _ => each(self.read(wanted)?),
+        }
+    }
+
     /// For CSV: the first row that breaks the file (ragged rows, invalid UTF-8), if any.
     /// Reads the whole file again, so it is only called when something already looks wrong.
     pub fn diagnose(&self) -> Option<String> {
@@ -190,6 +224,83 @@ impl Opened {
             }
         }
     }
+}
+
+/// About how much CSV text is parsed at a time.
+pub const CSV_PIECE_BYTES: usize = 64 << 20;
+
+/// Splits CSV text into pieces at record boundaries (a newline outside double quotes), each
+/// handed to `each` with the header line in front, so that each piece parses on its own.
+pub fn csv_pieces(
+    mut reader: impl Read,
+    chunk_bytes: usize,
+    mut each: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut header: Option<Vec<u8>> = None;
+    let mut pending: Vec<u8> = Vec::new();
+    let mut eof = false;
+    let mut emitted = false;
+    let mut piece: Vec<u8> = Vec::new();
+    while !eof {
+        let before = pending.len();
+        pending.resize(before + chunk_bytes.max(1), 0);
+        let mut filled = before;
+        while filled < pending.len() {
+            match reader.read(&mut pending[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(k) => filled += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        pending.truncate(filled);
+        if header.is_none() {
+            match last_record_end(&pending, true) {
+                Some(end) => header = Some(pending.drain(..end).collect()),
+                None if eof => {
+                    header = Some(std::mem::take(&mut pending));
+                }
+                None => continue,
+            }
+        }
+        let split = if eof {
+            Some(pending.len())
+        } else {
+            last_record_end(&pending, false)
+        };
+        let Some(split) = split else { continue };
+        if split == 0 && (emitted || !eof) {
+            continue;
+        }
+        piece.clear();
+        piece.extend_from_slice(header.as_deref().unwrap_or_default());
+        piece.extend_from_slice(&pending[..split]);
+        each(&piece)?;
+        emitted = true;
+        pending.drain(..split);
+    }
+    Ok(())
+}
+
+/// The end (after the newline) of the first (`first`) or last record in `bytes` that ends
+/// outside double quotes; `bytes` starts at a record boundary.
+fn last_record_end(bytes: &[u8], first: bool) -> Option<usize> {
+    let mut quoted = false;
+    let mut found = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            found = Some(i + 1);
+            if first {
+                break;
+            }
+        }
+    }
+    found
 }
 
 fn csv_options(delim: u8, names: Arc<[PlSmallStr]>) -> CsvReadOptions {
@@ -392,4 +503,75 @@ fn sniff(reader: impl Read, delim: u8, rows: usize) -> Vec<&'static str> {
         }
     }
     kinds.into_iter().map(|k| k.unwrap_or("text")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str, chunk: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        csv_pieces(text.as_bytes(), chunk, |p| {
+            out.push(String::from_utf8(p.to_vec()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn pieces_split_at_records_outside_quotes() {
+        let text = "id,note\r\n1,\"a\nb\"\r\n2,\"x\"\"y\"\r\n3,plain\n";
+        for chunk in 1..text.len() + 2 {
+            let got = pieces(text, chunk);
+            // Every piece starts with the header and holds whole records.
+            let mut body = String::new();
+            for p in &got {
+                let rest = p
+                    .strip_prefix("id,note\r\n")
+                    .unwrap_or_else(|| panic!("{chunk}: {p:?}"));
+                assert!(rest.is_empty() || rest.ends_with('\n'), "{chunk}: {p:?}");
+                body.push_str(rest);
+            }
+            assert_eq!(
+                body, "1,\"a\nb\"\r\n2,\"x\"\"y\"\r\n3,plain\n",
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn header_only_and_no_final_newline() {
+        assert_eq!(pieces("a,b\n", 3), vec!["a,b\n"]);
+        assert_eq!(pieces("a,b", 100), vec!["a,b"]);
+        assert_eq!(pieces("a,b\n1,2", 2), vec!["a,b\n1,2"]);
+    }
+
+    #[test]
+    fn pieces_parse_to_the_same_rows() {
+        let path = format!("{}/testdata/evil.csv", env!("CARGO_MANIFEST_DIR"));
+        let file = InputFile {
+            location: Location::Path(path.clone().into()),
+            label: path,
+            format: InputFormat::Csv,
+            gzip: false,
+            hive: Vec::new(),
+        };
+        let o = open(&file, None).unwrap();
+        let wanted = vec!["customer_id".to_string(), "touchpoint".to_string()];
+        let whole = o.read(&wanted).unwrap();
+        for chunk in [1, 5, 40, 1 << 20] {
+            let mut frames: Vec<DataFrame> = Vec::new();
+            o.read_chunks(&wanted, chunk, |df| {
+                frames.push(df);
+                Ok(())
+            })
+            .unwrap();
+            let mut all = frames.remove(0);
+            for f in frames {
+                all.vstack_mut(&f).unwrap();
+            }
+            assert!(all.equals_missing(&whole), "chunk {chunk}");
+        }
+    }
 }

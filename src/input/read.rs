@@ -236,53 +236,46 @@ pub fn csv_pieces(
     chunk_bytes: usize,
     mut each: impl FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let mut header: Option<Vec<u8>> = None;
-    let mut pending: Vec<u8> = Vec::new();
-    let mut eof = false;
+    // `buf` holds the header line, then the text not yet handed out (from a record boundary).
+    let mut buf: Vec<u8> = Vec::new();
+    let mut header_len: Option<usize> = None;
     let mut emitted = false;
-    let mut piece: Vec<u8> = Vec::new();
-    while !eof {
-        let before = pending.len();
-        pending.resize(before + chunk_bytes.max(1), 0);
-        let mut filled = before;
-        while filled < pending.len() {
-            match reader.read(&mut pending[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
+    loop {
+        let chunk = chunk_bytes.max(1);
+        // read_to_end on a Take stops at the limit or at the end of the input.
+        let eof = (&mut reader).take(chunk as u64).read_to_end(&mut buf)? < chunk;
+        let h = match header_len {
+            Some(h) => h,
+            None => match last_record_end(&buf, true) {
+                Some(end) => {
+                    header_len = Some(end);
+                    end
                 }
-                Ok(k) => filled += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        pending.truncate(filled);
-        if header.is_none() {
-            match last_record_end(&pending, true) {
-                Some(end) => header = Some(pending.drain(..end).collect()),
                 None if eof => {
-                    header = Some(std::mem::take(&mut pending));
+                    header_len = Some(buf.len());
+                    buf.len()
                 }
                 None => continue,
-            }
-        }
-        let split = if eof {
-            Some(pending.len())
-        } else {
-            last_record_end(&pending, false)
+            },
         };
-        let Some(split) = split else { continue };
-        if split == 0 && (emitted || !eof) {
-            continue;
+        let split = if eof {
+            Some(buf.len() - h)
+        } else {
+            last_record_end(&buf[h..], false)
+        };
+        match split {
+            Some(0) if emitted || !eof => {}
+            Some(split) => {
+                each(&buf[..h + split])?;
+                emitted = true;
+                buf.drain(h..h + split);
+            }
+            None => {}
         }
-        piece.clear();
-        piece.extend_from_slice(header.as_deref().unwrap_or_default());
-        piece.extend_from_slice(&pending[..split]);
-        each(&piece)?;
-        emitted = true;
-        pending.drain(..split);
+        if eof {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// The end (after the newline) of the first (`first`) or last record in `bytes` that ends

@@ -370,3 +370,54 @@ fn closed_pipe_exits_quietly_for_json_and_csv() {
         );
     }
 }
+
+#[test]
+fn shares_count_left_out_journeys_and_bad_max_steps() {
+    let tiny = data("tiny.csv");
+    let r = run_json(&[
+        "paths",
+        &tiny,
+        "--starting-at",
+        "product_view",
+        "--ending-at",
+        "add_to_cart",
+    ]);
+    assert_eq!(r["journeys"], 3);
+    assert_eq!(r["left_out"], 1);
+    // 2 of all 4 journeys, the left-out one included.
+    assert_eq!(r["paths"][0]["share"], 0.5);
+    let run = jm(&["paths", &tiny, "--max-steps", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--max-steps must be at least 1"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn values_named_like_synthetic_nodes_keep_their_own_node() {
+    let dir = scratch("clash");
+    let f = dir.join("clash.csv");
+    std::fs::write(&f, "customer_id,timestamp,touchpoint\nu,2026-01-01T00:00:00Z,(end)\nu,2026-01-01T00:01:00Z,a\n").unwrap();
+    let g = run_json(&["graph", f.to_str().unwrap()]);
+    let e = edge(&g, "(start)", "(end)");
+    // Both values have one event; "(end)" sorts before "a", so it is n1.
+    assert_eq!(
+        (e["from_id"].as_str(), e["to_id"].as_str()),
+        (Some("n_start"), Some("n1"))
+    );
+    let e = edge(&g, "a", "(end)");
+    assert_eq!(e["to_id"], "n_end");
+    let dot = jm(&["graph", f.to_str().unwrap(), "-f", "dot"]).ok().stdout;
+    assert!(
+        dot.contains("n_start -> n1 ") && dot.contains("n1 -> n2 ") && dot.contains("n2 -> n_end "),
+        "{dot}"
+    );
+    let table = jm(&["transitions", f.to_str().unwrap()]).ok().stdout;
+    assert_eq!(
+        table.lines().filter(|l| l.contains("│ (end)")).count(),
+        1,
+        "{table}"
+    );
+}

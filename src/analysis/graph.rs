@@ -82,6 +82,9 @@ pub struct NodeRow {
 pub struct EdgeRow {
     pub from: String,
     pub to: String,
+    /// The node ids of `from` and `to` (names can repeat: a touchpoint may be called "(end)").
+    pub from_id: String,
+    pub to_id: String,
     pub count: u64,
     /// Distinct journeys with this pair at least once.
     pub journeys: u64,
@@ -202,6 +205,22 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
             .then_with(|| label(a.to).as_bytes().cmp(label(b.to).as_bytes()))
     });
 
+    // Nodes: (start), values by events (then name), (other), (end).
+    let mut order: Vec<u32> = (0..k as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let other = |v: u32| label(v) == OTHER && folded > 0;
+        other(a)
+            .cmp(&other(b))
+            .then(events[b as usize].cmp(&events[a as usize]))
+            .then_with(|| label(a).as_bytes().cmp(label(b).as_bytes()))
+    });
+    let mut node_id = vec![String::new(); k + 2];
+    for (i, &v) in order.iter().enumerate() {
+        node_id[v as usize] = format!("n{}", i + 1);
+    }
+    node_id[start as usize] = "n_start".to_string();
+    node_id[end as usize] = "n_end".to_string();
+
     // Visible edges.
     let total = edge_total.max(1) as f64;
     let mut visible: Vec<bool> = edges
@@ -236,6 +255,8 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
         edge_rows.push(EdgeRow {
             from: label(e.from).to_string(),
             to: label(e.to).to_string(),
+            from_id: node_id[e.from as usize].clone(),
+            to_id: node_id[e.to as usize].clone(),
             count: e.count,
             journeys: e.journeys,
             p_out: round6(e.count as f64 / out_total[e.from as usize] as f64),
@@ -245,15 +266,6 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
     }
     hidden.share = round6(hidden.transitions as f64 / total);
 
-    // Nodes: (start), values by events (then name), (other), (end).
-    let mut order: Vec<u32> = (0..k as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let other = |v: u32| label(v) == OTHER && folded > 0;
-        other(a)
-            .cmp(&other(b))
-            .then(events[b as usize].cmp(&events[a as usize]))
-            .then_with(|| label(a).as_bytes().cmp(label(b).as_bytes()))
-    });
     let n_journeys = j.len() as u64;
     let mut nodes = vec![NodeRow {
         id: "n_start".into(),
@@ -264,7 +276,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
         exits: None,
         exit_rate: None,
     }];
-    for (i, &v) in order.iter().enumerate() {
+    for &v in order.iter() {
         if !node_used[v as usize] || events[v as usize] == 0 {
             if events[v as usize] > 0 {
                 hidden.nodes += 1;
@@ -273,7 +285,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
         }
         let vi = v as usize;
         nodes.push(NodeRow {
-            id: format!("n{}", i + 1),
+            id: node_id[v as usize].clone(),
             name: label(v).to_string(),
             kind: if label(v) == OTHER && folded > 0 {
                 "other"

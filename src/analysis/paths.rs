@@ -150,7 +150,8 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
                 .then(ca.cmp(&cb))
         })
     });
-    let total = counted.max(1) as f64;
+    // Shares are of all journeys, the left-out ones included (metrics.md, Paths).
+    let total = (counted + left_out).max(1) as f64;
     let shown: Vec<usize> = order
         .iter()
         .copied()

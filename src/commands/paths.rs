@@ -20,6 +20,9 @@ struct Output<'a> {
 pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
     let format = render::choose_format(&args.output, "paths", &[Table, Csv, Json, Md])?;
+    if args.max_steps == Some(0) {
+        return Err(crate::error::usage("--max-steps must be at least 1"));
+    }
     let prepared = prepare(&args.input, &args.journey, ctx, false)?;
     let opts = PathOptions {
         top: args.top,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::graph::{compute, graph_options, write as write_graph};
 use super::inspect::options_line;
 use super::{prepare_at, Context, DefaultLevel, Meta};
-use crate::analysis::graph::{GraphReport, END, START};
+use crate::analysis::graph::GraphReport;
 use crate::cli::{Normalize, OutputFormat, TransitionsArgs};
 use crate::render::{self, count, rate6, Doc, Sink, Table};
 
@@ -134,36 +134,32 @@ fn document(g: &GraphReport, meta: &Meta, normalize: Option<Normalize>) -> Doc {
         fields.push(("note", n.clone()));
     }
     doc.fields(fields);
-    let from: Vec<&str> = g
-        .nodes
+    // Rows and columns by node id (a touchpoint may itself be called "(end)").
+    let from: Vec<&crate::analysis::graph::NodeRow> =
+        g.nodes.iter().filter(|n| n.kind != "end").collect();
+    let to: Vec<&crate::analysis::graph::NodeRow> =
+        g.nodes.iter().filter(|n| n.kind != "start").collect();
+    let cells: std::collections::HashMap<(&str, &str), &crate::analysis::graph::EdgeRow> = g
+        .edges
         .iter()
-        .filter(|n| n.name != END)
-        .map(|n| n.name.as_str())
-        .collect();
-    let to: Vec<&str> = g
-        .nodes
-        .iter()
-        .filter(|n| n.name != START)
-        .map(|n| n.name.as_str())
+        .map(|e| ((e.from_id.as_str(), e.to_id.as_str()), e))
         .collect();
     let mut header = vec!["from \\ to".to_string()];
-    header.extend(to.iter().map(|s| s.to_string()));
+    header.extend(to.iter().map(|n| n.name.clone()));
     let mut t = Table {
         numeric: (0..header.len()).map(|i| i > 0).collect(),
         header,
         rows: Vec::new(),
     };
     for f in &from {
-        let mut row = vec![f.to_string()];
+        let mut row = vec![f.name.clone()];
         for c in &to {
-            let cell =
-                g.edges
-                    .iter()
-                    .find(|e| e.from == *f && e.to == *c)
-                    .map(|e| match normalize {
-                        Some(Normalize::Row) => format!("{:.3}", e.p_out),
-                        None => count(e.count),
-                    });
+            let cell = cells
+                .get(&(f.id.as_str(), c.id.as_str()))
+                .map(|e| match normalize {
+                    Some(Normalize::Row) => format!("{:.3}", e.p_out),
+                    None => count(e.count),
+                });
             row.push(cell.unwrap_or_else(|| "·".into()));
         }
         t.row(row);

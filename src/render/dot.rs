@@ -8,14 +8,16 @@ use super::graph_style::{edge_text, exit_color, max_count, node_lines, pen_width
 use crate::analysis::graph::GraphReport;
 
 /// Escapes text for a double-quoted DOT string: quotes and backslashes escaped, line breaks
-/// as `\n`, control characters dropped. `<`, `>` and non-ASCII need nothing in a quoted
-/// (non-HTML) string; the file is declared UTF-8.
+/// as `\n`, `&` as `&amp;` (Graphviz decodes entities in labels), control characters
+/// dropped. `<`, `>` and non-ASCII need nothing in a quoted (non-HTML) string; the file is
+/// declared UTF-8.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '&' => out.push_str("&amp;"),
             '\n' => out.push_str("\\n"),
             '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
@@ -60,16 +62,9 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         };
         writeln!(out, "  {} [label=\"{label}\", {attrs}];", n.id)?;
     }
-    let ids: std::collections::HashMap<&str, &str> = g
-        .nodes
-        .iter()
-        .map(|n| (n.name.as_str(), n.id.as_str()))
-        .collect();
     let max = max_count(g);
     for e in &g.edges {
-        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
-            continue;
-        };
+        let (from, to) = (&e.from_id, &e.to_id);
         let label = edge_text(e, style.edge_label)
             .map(|t| format!(", label=\"{}\"", escape(&t)))
             .unwrap_or_default();
@@ -97,5 +92,6 @@ mod tests {
         assert_eq!(escape(r#""]; evil [label="x"#), r#"\"]; evil [label=\"x"#);
         assert_eq!(escape("a\\b\nc"), "a\\\\b\\nc");
         assert_eq!(escape("<ä>"), "<ä>");
+        assert_eq!(escape("R&amp;D"), "R&amp;amp;D");
     }
 }

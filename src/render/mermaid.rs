@@ -50,18 +50,11 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             _ => writeln!(out, "  {}[\"{label}\"]", n.id)?,
         }
     }
-    let ids: std::collections::HashMap<&str, &str> = g
-        .nodes
-        .iter()
-        .map(|n| (n.name.as_str(), n.id.as_str()))
-        .collect();
     let max = max_count(g);
     let mut link_styles = Vec::new();
     let mut index = 0;
     for e in &g.edges {
-        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
-            continue;
-        };
+        let (from, to) = (&e.from_id, &e.to_id);
         match edge_text(e, style.edge_label) {
             Some(t) => writeln!(out, "  {from} -->|\"{}\"| {to}", escape(&t))?,
             None => writeln!(out, "  {from} --> {to}")?,

@@ -52,8 +52,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
     }
     let max = max_count(g);
     let mut link_styles = Vec::new();
-    let mut index = 0;
-    for e in &g.edges {
+    for (index, e) in g.edges.iter().enumerate() {
         let (from, to) = (&e.from_id, &e.to_id);
         match edge_text(e, style.edge_label) {
             Some(t) => writeln!(out, "  {from} -->|\"{}\"| {to}", escape(&t))?,
@@ -63,7 +62,6 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             "  linkStyle {index} stroke-width:{}px",
             pen_width(e.count, max)
         ));
-        index += 1;
     }
     for n in &g.nodes {
         match n.kind {

@@ -421,3 +421,26 @@ fn values_named_like_synthetic_nodes_keep_their_own_node() {
         "{table}"
     );
 }
+
+#[test]
+fn markdown_and_table_formats_of_every_analysis() {
+    let tiny = data("tiny.csv");
+    for cmd in ["paths", "graph", "dropoff", "transitions"] {
+        let md = jm(&[cmd, &tiny, "-f", "md", "--conversion", "purchase"])
+            .ok()
+            .stdout;
+        assert!(md.starts_with(&format!("# journeymap {cmd}\n")), "{md}");
+        assert!(md.contains("| --- |") || md.contains("| ---: |"), "{md}");
+        let table = jm(&[cmd, &tiny, "--conversion", "purchase"]).ok().stdout;
+        assert!(table.contains("journeys"), "{table}");
+        assert!(
+            table.contains("conversion=purchase"),
+            "options in force are stated: {table}"
+        );
+    }
+    let md = jm(&["paths", &tiny, "-f", "md"]).ok().stdout;
+    assert!(
+        md.contains("| 1 | blog \\> home \\> product\\_view | 3 | 1 | 25.0% |"),
+        "{md}"
+    );
+}

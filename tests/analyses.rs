@@ -444,3 +444,62 @@ fn markdown_and_table_formats_of_every_analysis() {
         "{md}"
     );
 }
+
+#[test]
+fn csv_outputs_of_graph_dropoff_and_transitions() {
+    let tiny = data("tiny.csv");
+    let csv = jm(&["graph", &tiny, "-f", "csv"]).ok().stdout;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "kind,name,from,to,count,journeys,exits,exit_rate,p_out,share,min_s,median_s,mean_s,p95_s,max_s"
+    );
+    assert!(csv.contains("\nnode,(start),,,4,4,,,,,,,,,\n"), "{csv}");
+    assert!(
+        csv.contains(
+            "\nedge,,home,product_view,4,4,,,1.000000,0.200000,120,180,1042.5,3570,3570\n"
+        ),
+        "{csv}"
+    );
+    let csv = jm(&["dropoff", &tiny, "-f", "csv", "--conversion", "purchase"])
+        .ok()
+        .stdout;
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "name,reach,exits,exit_rate,share_of_exits"
+    );
+    assert_eq!(
+        csv.lines().nth(1).unwrap(),
+        "add_to_cart,3,1,0.333333,0.500000"
+    );
+    let csv = jm(&["transitions", &tiny, "-f", "csv"]).ok().stdout;
+    assert_eq!(csv.lines().next().unwrap(), "from,to,count,p_out,journeys");
+    assert!(
+        csv.contains("\norganic_search,organic_search,3,0.750000,1\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn unparseable_timestamps_fail_analyses_with_row_value_and_fix() {
+    let run = jm(&["paths", &data("bad/bad_timestamp.csv")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("bad_timestamp.csv line 3: '01/03/2026 09:05' in column 'timestamp'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("pass --time-format"), "{}", run.stderr);
+    let run = jm(&[
+        "paths",
+        &data("bad/bad_timestamp.csv"),
+        "--time-format",
+        "%d/%m/%Y %H:%M",
+        "--skip-invalid",
+        "-f",
+        "json",
+    ])
+    .ok();
+    assert_eq!(run.json()["journeys"], 1);
+}

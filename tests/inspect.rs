@@ -286,3 +286,14 @@ fn output_file_is_written_whole_or_not_at_all() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_by_others_like_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("perms");
+    let out = dir.join("report.md");
+    jm(&["inspect", &data("tiny.csv"), "-o", out.to_str().unwrap()]).ok();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}

@@ -71,6 +71,16 @@ impl Sink {
             Inner::File { tmp, target } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all().ok();
+                // A temporary file is private (0600); the result gets the permissions of the
+                // file it replaces, or the usual 0644 for a new one.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let perms = std::fs::metadata(&target)
+                        .map(|m| m.permissions())
+                        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+                    let _ = tmp.as_file().set_permissions(perms);
+                }
                 tmp.persist(&target)
                     .map_err(|e| e.error)
                     .with_context(|| format!("{}: cannot write", target.display()))?;

@@ -11,7 +11,12 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version print to stdout and succeed; usage errors exit 2.
             let code = e.exit_code();
-            let _ = e.print();
+            if code == 0 {
+                let _ = e.print();
+            } else {
+                // Usage errors get the same prefix as every other error.
+                let _ = write!(std::io::stderr(), "journeymap: {}", e.render());
+            }
             return ExitCode::from(code as u8);
         }
     };

@@ -212,3 +212,47 @@ fn inputs_are_never_touched() {
     let _ = jm(&["inspect", &data("bad/ragged.csv")]);
     assert_eq!(std::fs::read(data("bad/ragged.csv")).unwrap(), before);
 }
+
+#[test]
+fn output_over_an_input_is_refused() {
+    let dir = scratch("over_input");
+    let f = dir.join("events.csv");
+    std::fs::copy(data("tiny.csv"), &f).unwrap();
+    let before = std::fs::read(&f).unwrap();
+    fails(
+        &["paths", f.to_str().unwrap(), "-o", f.to_str().unwrap()],
+        2,
+        "is one of the inputs; journeymap never overwrites its input",
+    );
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+}
+
+#[test]
+fn messy_headers_and_compact_dates() {
+    let dir = scratch("messy");
+    let f = dir.join("spaces.csv");
+    std::fs::write(
+        &f,
+        "customer_id, timestamp, touchpoint\nu, 20260301, a\nu, 20260302, b\n",
+    )
+    .unwrap();
+    let r = jm(&["inspect", "-f", "json", f.to_str().unwrap()])
+        .ok()
+        .json();
+    assert_eq!(r["time_range"]["first"], "2026-03-01T00:00:00Z");
+    assert_eq!(r["time_range"]["span_seconds"], 86_400);
+    let semi = dir.join("semi.csv");
+    std::fs::write(&semi, "user;ts;event\nu;2026-03-01;a\n").unwrap();
+    fails(
+        &["paths", semi.to_str().unwrap()],
+        1,
+        "the file looks separated by ';': pass --delimiter ';'",
+    );
+    let run = jm(&["paths", &data("tiny.csv"), "--exclude", "hom"]).ok();
+    assert!(
+        run.stderr
+            .contains("--exclude 'hom' never occurs in the input; did you mean 'home'?"),
+        "{}",
+        run.stderr
+    );
+}

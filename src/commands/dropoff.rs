@@ -22,7 +22,7 @@ pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
     let prepared = prepare(&args.input, &args.journey, ctx, false)?;
     let report = dropoff(&prepared.journeys, prepared.conversion_defined());
     let meta = prepared.meta("dropoff");
-    let mut sink = Sink::open(args.output.output.as_deref())?;
+    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     match format {
         Json => render::json::write(
             &Output {
@@ -71,13 +71,11 @@ fn document(r: &DropoffReport, meta: &Meta) -> Doc {
         ("exits", exits_label),
         ("options", options_line(meta)),
     ]);
-    let mut t = Table::new(&[
-        "touchpoint",
-        "reach>",
-        "exits>",
-        "exit rate>",
-        "share of exits>",
-    ]);
+    let level = match meta.options.level {
+        crate::journey::Level::Channel => "channel",
+        crate::journey::Level::Touchpoint => "touchpoint",
+    };
+    let mut t = Table::new(&[level, "reach>", "exits>", "exit rate>", "share of exits>"]);
     for row in &r.touchpoints {
         t.row(vec![
             row.name.clone(),

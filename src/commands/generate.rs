@@ -51,7 +51,7 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
         days: args.days,
         conversion_boost: args.conversion_boost,
     };
-    let mut sink = Sink::open(args.output.as_deref())?;
+    let mut sink = Sink::open(args.output.as_deref(), &[])?;
     let summary = write_log(&opts, kind, sink.writer())?;
     sink.finish()?;
     if let Some(p) = &args.output {

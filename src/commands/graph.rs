@@ -107,7 +107,7 @@ pub fn write(
     ctx: &Context,
     name: &str,
 ) -> Result<()> {
-    let mut sink = Sink::open(output.output.as_deref())?;
+    let mut sink = Sink::open(output.output.as_deref(), &meta.inputs)?;
     let style = GraphStyle {
         rankdir: view.rankdir,
         edge_label: view.edge_label,

@@ -35,7 +35,15 @@ pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
         &prepared.settings.journey.conversion,
         now,
     );
-    let mut sink = Sink::open(args.output.output.as_deref())?;
+    let mut sink = Sink::open(
+        args.output.output.as_deref(),
+        &prepared
+            .table
+            .sources
+            .iter()
+            .map(|s| s.file.clone())
+            .collect::<Vec<_>>(),
+    )?;
     match format {
         OutputFormat::Json => render::json::write(
             &Output {

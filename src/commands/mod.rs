@@ -136,6 +136,12 @@ pub fn prepare_at(
     settings.load.sniff_types = lenient;
     if let Some(p) = &cfg.path {
         ctx.info(format_args!("settings from {}", p.display()));
+        if !input.inputs.is_empty() && !cfg.source.is_empty() {
+            ctx.warn(format_args!(
+                "inputs are given on the command line, so the [[source]] tables of {} are not used",
+                p.display()
+            ));
+        }
     }
     let started = std::time::Instant::now();
     let mut table = input::load(&settings.load)?;
@@ -167,6 +173,16 @@ pub fn prepare_at(
                     "conversion '{name}' never occurs in the input{hint}"
                 ));
             }
+        }
+    }
+    for name in &settings.clean.exclude {
+        if table.touchpoints.get(name).is_none() {
+            let hint = mapping::closest(name, table.touchpoints.names())
+                .map(|b| format!("; did you mean '{b}'?"))
+                .unwrap_or_default();
+            ctx.warn(format_args!(
+                "--exclude '{name}' never occurs in the input{hint}"
+            ));
         }
     }
     if clean.excluded_events > 0 {

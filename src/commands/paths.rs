@@ -39,9 +39,13 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         ("--ending-at", &opts.ending_at),
     ] {
         if let Some(n) = name {
-            if prepared.journeys.names().get(n).is_none() {
+            let names = prepared.journeys.names();
+            if names.get(n).is_none() {
+                let hint = crate::input::mapping::closest(n, names.names())
+                    .map(|b| format!("; did you mean '{b}'?"))
+                    .unwrap_or_default();
                 ctx.warn(format_args!(
-                    "{flag} '{n}' never occurs: every journey is left out"
+                    "{flag} '{n}' never occurs: every journey is left out{hint}"
                 ));
             }
         }
@@ -51,7 +55,7 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         "top": opts.top, "min_count": opts.min_count, "other": opts.other, "max_steps": opts.max_steps,
         "starting_at": opts.starting_at, "ending_at": opts.ending_at,
     });
-    let mut sink = Sink::open(args.output.output.as_deref())?;
+    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     match format {
         Json => render::json::write(
             &Output {
@@ -88,7 +92,11 @@ fn csv_table(r: &PathsReport, conv: bool) -> Table {
     let mut t = Table::new(&cols);
     for (i, p) in r.paths.iter().enumerate() {
         let mut row = vec![
-            (i + 1).to_string(),
+            if p.steps.is_some() {
+                (i + 1).to_string()
+            } else {
+                String::new()
+            },
             path_text(&p.path, p.cut),
             p.steps.map(|s| s.to_string()).unwrap_or_default(),
             p.cut.to_string(),

@@ -61,7 +61,7 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
         );
     }
     let level = prepared.journeys.level;
-    let mut sink = Sink::open(args.output.output.as_deref())?;
+    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     match format {
         Json => {
             let transitions = long(&report);

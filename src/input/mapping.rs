@@ -165,11 +165,18 @@ pub fn resolve(label: &str, columns: &[String], req: &ColumnRequest) -> Result<M
 }
 
 /// Finds a column by its exact name, then case-insensitively.
+/// Finds a column by its exact name, then case-insensitively, then ignoring spaces around it
+/// (headers like `id, time, event`). Returns the name as the file has it.
 pub fn lookup<'a>(columns: &'a [String], name: &str) -> Option<&'a String> {
     columns
         .iter()
         .find(|c| *c == name)
         .or_else(|| columns.iter().find(|c| c.eq_ignore_ascii_case(name)))
+        .or_else(|| {
+            columns
+                .iter()
+                .find(|c| c.trim().eq_ignore_ascii_case(name.trim()))
+        })
 }
 
 /// The error for a column name that is not there, with the closest one suggested.
@@ -187,7 +194,7 @@ fn detect(columns: &[String], role: Role) -> Vec<String> {
     columns
         .iter()
         .filter(|c| {
-            let lower = c.to_ascii_lowercase();
+            let lower = c.trim().to_ascii_lowercase();
             role.known_names().contains(&lower.as_str())
         })
         .cloned()
@@ -205,6 +212,16 @@ fn find(label: &str, columns: &[String], role: Role, asked: Option<&str>) -> Res
         [one] => Ok(one.clone()),
         [] => {
             let cols = columns.join(", ");
+            if let [only] = columns {
+                if let Some(d) = [';', '\t', '|'].into_iter().find(|d| only.contains(*d)) {
+                    let shown = if d == '\t' {
+                        "tab".to_string()
+                    } else {
+                        format!("'{d}'")
+                    };
+                    bail!("{label}: the header is one column '{only}'; the file looks separated by {shown}: pass --delimiter {shown}");
+                }
+            }
             bail!(
                 "{label}: no {} column (found: {cols}); pass {} COLUMN",
                 role.what(),
@@ -329,6 +346,32 @@ mod tests {
             err.contains("no timestamp column (found: user_id, when, event); pass --time COLUMN"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn spaces_around_header_names_and_delimiter_hint() {
+        let m = resolve(
+            "f",
+            &cols(&["customer_id", " timestamp", " touchpoint "]),
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(m.time, " timestamp");
+        let req = ColumnRequest {
+            touchpoint: Some("touchpoint".into()),
+            ..Default::default()
+        };
+        let m = resolve(
+            "f",
+            &cols(&["customer_id", " timestamp", " touchpoint "]),
+            &req,
+        )
+        .unwrap();
+        assert_eq!(m.touchpoint, " touchpoint ");
+        let err = resolve("f.csv", &cols(&["user;ts;event"]), &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pass --delimiter ';'"), "{err}");
     }
 
     #[test]

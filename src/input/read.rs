@@ -345,14 +345,12 @@ fn read_header(label: &str, reader: impl Read, delim: u8) -> Result<Vec<String>>
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            std::str::from_utf8(f)
-                .map(|s| s.trim().to_string())
-                .map_err(|_| {
-                    anyhow!(
-                        "{label}: header column {} is not valid UTF-8; re-save the file as UTF-8",
-                        i + 1
-                    )
-                })
+            std::str::from_utf8(f).map(|s| s.to_string()).map_err(|_| {
+                anyhow!(
+                    "{label}: header column {} is not valid UTF-8; re-save the file as UTF-8",
+                    i + 1
+                )
+            })
         })
         .collect()
 }

@@ -113,6 +113,13 @@ impl TimeParser {
 
     fn parse_epoch_text(&self, s: &str) -> Option<i64> {
         if let Ok(v) = s.parse::<i64>() {
+            // Eight digits that form a date (20260301) are a compact date, not epoch seconds
+            // in August 1970; --time-unit keeps them numbers.
+            if self.unit.is_none() && s.len() == 8 {
+                if let Some(ns) = compact_date(s.as_bytes()) {
+                    return self.naive_to_utc(ns);
+                }
+            }
             return self.epoch(v);
         }
         // Fractional epoch numbers (seconds unless --time-unit says otherwise), read exactly.
@@ -200,7 +207,7 @@ impl TimeParser {
         match &self.format {
             Some(f) => format!("--time-format '{f}'"),
             None => "RFC 3339 / ISO 8601 (2026-03-01T09:30:00Z, 2026-03-01 09:30:00+01:00, \
-                     2026-03-01), epoch seconds/ms/us/ns"
+                     2026-03-01, 20260301), epoch seconds/ms/us/ns"
                 .to_string(),
         }
     }
@@ -266,6 +273,19 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
         v = v * 10 + (c - b'0') as u32;
     }
     Some(v)
+}
+
+/// `YYYYMMDD` with a year from 1900 to 2199, as naive nanoseconds at midnight.
+fn compact_date(b: &[u8]) -> Option<i64> {
+    let (y, m, d) = (digits(b, 0, 4)?, digits(b, 4, 2)?, digits(b, 6, 2)?);
+    if !(1900..2200).contains(&y)
+        || !(1..=12).contains(&m)
+        || d == 0
+        || d > days_in_month(y as i64, m)
+    {
+        return None;
+    }
+    Some(days_from_civil(y as i64, m, d) * 86_400 * NS_PER_SEC)
 }
 
 /// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
@@ -424,6 +444,18 @@ mod tests {
         assert_eq!(utc("1772357400.25"), Some(T0 * NS_PER_SEC + 250_000_000));
         let ms = TimeParser::new(None, Some(TimeUnit::Ms), None);
         assert_eq!(ms.parse("1000").map(|p| p.ns), Some(NS_PER_SEC));
+    }
+
+    #[test]
+    fn compact_dates() {
+        assert_eq!(utc("20260301"), utc("2026-03-01"));
+        // Not a date: epoch seconds.
+        assert_eq!(utc("20261301"), Some(20_261_301 * NS_PER_SEC));
+        let s = TimeParser::new(None, Some(TimeUnit::S), None);
+        assert_eq!(
+            s.parse("20260301").map(|p| p.ns),
+            Some(20_260_301 * NS_PER_SEC)
+        );
     }
 
     #[test]

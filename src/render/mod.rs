@@ -38,8 +38,13 @@ pub fn choose_format(
             }
             _ => "",
         };
+        let from = if args.format.is_none() {
+            " (from the -o extension; pass --format to choose)"
+        } else {
+            ""
+        };
         return Err(usage(format!(
-            "{command} cannot write {}{hint}; it writes {}",
+            "{command} cannot write {}{from}{hint}; it writes {}",
             format.name(),
             names.join(", ")
         )));

@@ -20,8 +20,20 @@ enum Inner {
 }
 
 impl Sink {
-    /// Stdout, or a temporary file next to `path`.
-    pub fn open(path: Option<&Path>) -> Result<Sink> {
+    /// Stdout, or a temporary file next to `path`. Writing over one of the `inputs` is refused:
+    /// journeymap never touches its input.
+    pub fn open(path: Option<&Path>, inputs: &[String]) -> Result<Sink> {
+        if let Some(p) = path {
+            let target = std::fs::canonicalize(p).ok();
+            for input in inputs {
+                if target.is_some() && std::fs::canonicalize(input).ok() == target {
+                    return Err(crate::error::usage(format!(
+                        "-o {} is one of the inputs; journeymap never overwrites its input, so pick another file",
+                        p.display()
+                    )));
+                }
+            }
+        }
         let inner = match path {
             None => Inner::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
             Some(p) => {

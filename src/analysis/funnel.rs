@@ -1,0 +1,248 @@
+//! Funnels (metrics.md, Funnels): how far each journey gets through steps s1..sk.
+//!
+//! Groundwork for the `funnel` command: the matching rules and per-step numbers, tested on
+//! hand-built journeys. Step alternatives, exclusions, breakdowns and rendering come with it.
+
+use serde::Serialize;
+
+use super::stats::nearest_rank;
+use crate::journey::Journeys;
+use crate::render::json::round6;
+
+/// How steps must follow each other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunnelOrder {
+    /// s1..sj at strictly increasing positions, other events allowed in between.
+    #[default]
+    Ordered,
+    /// s1..sj as consecutive events.
+    Strict,
+    /// j of the steps (as a multiset), in any order.
+    Any,
+}
+
+/// One step: the value ids (at the analysis level) that count as this step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub name: String,
+    /// `matches[id]` is true when value `id` counts as this step.
+    pub matches: Vec<bool>,
+}
+
+impl Step {
+    #[inline]
+    fn hit(&self, v: u32) -> bool {
+        self.matches.get(v as usize).copied().unwrap_or(false)
+    }
+}
+
+/// Per-step numbers.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StepRow {
+    pub step: String,
+    pub reached: u64,
+    pub drop_off: u64,
+    pub rate_from_first: Option<f64>,
+    pub rate_from_previous: Option<f64>,
+    pub share_of_journeys: Option<f64>,
+}
+
+/// Time from the first to the last step of the matches that reached the last step.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TimeToConvert {
+    pub count: u64,
+    pub median_s: Option<f64>,
+    pub p90_s: Option<f64>,
+    pub max_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FunnelReport {
+    pub journeys: u64,
+    pub steps: Vec<StepRow>,
+    pub time_to_convert: TimeToConvert,
+    /// Per journey: the deepest step reached (0 = not even the first).
+    #[serde(skip)]
+    pub depth: Vec<u32>,
+}
+
+/// The deepest step journey `values`/`times` reaches, and the time from s1 to sk of the
+/// earliest match that reached the last step (if any).
+pub fn match_journey(
+    values: &[u32],
+    times: &[i64],
+    steps: &[Step],
+    order: FunnelOrder,
+    window: Option<i64>,
+) -> (usize, Option<i64>) {
+    let k = steps.len();
+    if order == FunnelOrder::Any && window.is_none() {
+        return any_whole(values, times, steps);
+    }
+    let mut best = 0;
+    let mut convert_time = None;
+    for p in 0..values.len() {
+        if !steps[0].hit(values[p]) {
+            continue;
+        }
+        let deadline = window.map_or(i64::MAX, |w| times[p].saturating_add(w));
+        let (depth, last) = match order {
+            FunnelOrder::Ordered => {
+                let (mut j, mut last) = (1, p);
+                for (q, &v) in values.iter().enumerate().skip(p + 1) {
+                    if j == k || times[q] > deadline {
+                        break;
+                    }
+                    if steps[j].hit(v) {
+                        j += 1;
+                        last = q;
+                    }
+                }
+                (j, last)
+            }
+            FunnelOrder::Strict => {
+                let mut j = 1;
+                while j < k
+                    && p + j < values.len()
+                    && times[p + j] <= deadline
+                    && steps[j].hit(values[p + j])
+                {
+                    j += 1;
+                }
+                (j, p + j - 1)
+            }
+            FunnelOrder::Any => any_depth(values, times, p, deadline, steps),
+        };
+        if depth > best {
+            best = depth;
+        }
+        if depth == k && convert_time.is_none() {
+            convert_time = Some(times[last] - times[p]);
+        }
+        // Without a window the first start is the best start for ordered and any.
+        if window.is_none() && order != FunnelOrder::Strict {
+            break;
+        }
+        if best == k && convert_time.is_some() {
+            break;
+        }
+    }
+    (best, convert_time)
+}
+
+/// Any order without a window: how many of the steps (a multiset; each event used once)
+/// the whole journey contains, greedy in step order; the time runs from the first to the
+/// last event used.
+fn any_whole(values: &[u32], times: &[i64], steps: &[Step]) -> (usize, Option<i64>) {
+    let mut used = vec![false; steps.len()];
+    let (mut depth, mut first, mut last) = (0, None, 0);
+    for (q, &v) in values.iter().enumerate() {
+        if depth == steps.len() {
+            break;
+        }
+        if let Some(s) = (0..steps.len()).find(|&s| !used[s] && steps[s].hit(v)) {
+            used[s] = true;
+            depth += 1;
+            first.get_or_insert(q);
+            last = q;
+        }
+    }
+    let time = (depth == steps.len())
+        .then(|| first.map(|f| times[last] - times[f]))
+        .flatten();
+    (depth, time)
+}
+
+/// Any order within a window: how many of the steps (a multiset; each event used once)
+/// occur from an occurrence `p` of step 1 until the deadline, greedy in step order.
+fn any_depth(
+    values: &[u32],
+    times: &[i64],
+    p: usize,
+    deadline: i64,
+    steps: &[Step],
+) -> (usize, usize) {
+    let mut used = vec![false; steps.len()];
+    used[0] = true;
+    let (mut depth, mut last) = (1, p);
+    for (q, &v) in values.iter().enumerate().skip(p + 1) {
+        if times[q] > deadline || depth == steps.len() {
+            break;
+        }
+        if let Some(s) = (1..steps.len()).find(|&s| !used[s] && steps[s].hit(v)) {
+            used[s] = true;
+            depth += 1;
+            last = q;
+        }
+    }
+    (depth, last)
+}
+
+/// Runs the funnel over all journeys.
+pub fn funnel(
+    j: &Journeys,
+    steps: &[Step],
+    order: FunnelOrder,
+    window: Option<i64>,
+) -> FunnelReport {
+    let k = steps.len();
+    let mut reached = vec![0u64; k + 1];
+    let mut depth = Vec::with_capacity(j.len());
+    let mut times_to_convert = Vec::new();
+    let values = j.values();
+    for journey in 0..j.len() {
+        let r = j.range(journey);
+        let (d, t) = if k == 0 {
+            (0, None)
+        } else {
+            match_journey(&values[r.clone()], &j.time[r], steps, order, window)
+        };
+        reached[d] += 1;
+        depth.push(d as u32);
+        if let Some(t) = t {
+            times_to_convert.push(t);
+        }
+    }
+    // reached[j] so far counts journeys whose deepest step is j; make it "at least j".
+    for s in (0..k).rev() {
+        reached[s] += reached[s + 1];
+    }
+    let ratio = |a: u64, b: u64| (b > 0).then(|| round6(a as f64 / b as f64));
+    let n = j.len() as u64;
+    let rows = (1..=k)
+        .map(|s| StepRow {
+            step: steps[s - 1].name.clone(),
+            reached: reached[s],
+            drop_off: if s == 1 {
+                0
+            } else {
+                reached[s - 1] - reached[s]
+            },
+            rate_from_first: ratio(reached[s], reached[1]),
+            rate_from_previous: if s == 1 {
+                ratio(reached[1], reached[1])
+            } else {
+                ratio(reached[s], reached[s - 1])
+            },
+            share_of_journeys: ratio(reached[s], n),
+        })
+        .collect();
+    times_to_convert.sort_unstable();
+    let secs = |ns: i64| ns as f64 / 1e9;
+    FunnelReport {
+        journeys: n,
+        steps: rows,
+        time_to_convert: TimeToConvert {
+            count: times_to_convert.len() as u64,
+            median_s: nearest_rank(&times_to_convert, 0.5).map(secs),
+            p90_s: nearest_rank(&times_to_convert, 0.9).map(secs),
+            max_s: times_to_convert.last().copied().map(secs),
+        },
+        depth,
+    }
+}
+
+#[cfg(test)]
+#[path = "funnel_tests.rs"]
+mod tests;

@@ -256,3 +256,18 @@ fn messy_headers_and_compact_dates() {
         run.stderr
     );
 }
+
+#[test]
+fn instants_centuries_apart_do_not_overflow() {
+    let dir = scratch("far");
+    let f = dir.join("far.csv");
+    std::fs::write(
+        &f,
+        "customer_id,timestamp,touchpoint\nu,1700-01-01,a\nu,2250-01-01,b\n",
+    )
+    .unwrap();
+    for cmd in ["inspect", "paths", "graph", "dropoff", "transitions"] {
+        let run = jm(&[cmd, f.to_str().unwrap(), "-f", "json", "-q"]);
+        assert_eq!(run.code, 0, "{cmd}: {}", run.stderr);
+    }
+}

@@ -118,7 +118,7 @@ pub fn match_journey(
             best = depth;
         }
         if depth == k && convert_time.is_none() {
-            convert_time = Some(times[last] - times[p]);
+            convert_time = Some(times[last].saturating_sub(times[p]));
         }
         // Without a window the first start is the best start for ordered and any.
         if window.is_none() && order != FunnelOrder::Strict {
@@ -149,7 +149,7 @@ fn any_whole(values: &[u32], times: &[i64], steps: &[Step]) -> (usize, Option<i6
         }
     }
     let time = (depth == steps.len())
-        .then(|| first.map(|f| times[last] - times[f]))
+        .then(|| first.map(|f| times[last].saturating_sub(times[f])))
         .flatten();
     (depth, time)
 }

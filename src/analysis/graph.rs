@@ -185,7 +185,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
                 values[i - 1],
                 values[i],
                 jid,
-                Some(j.time[i] - j.time[i - 1]),
+                Some(j.time[i].saturating_sub(j.time[i - 1])),
             );
         }
         add(values[r.end - 1], end, jid, None);

@@ -102,7 +102,7 @@ pub fn inspect(
     let time_range = (!journeys.time.is_empty()).then(|| TimeRange {
         first: rfc3339(min_t),
         last: rfc3339(max_t),
-        span_seconds: (max_t - min_t) / 1_000_000_000,
+        span_seconds: max_t.saturating_sub(min_t) / 1_000_000_000,
     });
     let mut customers_seen = vec![false; journeys.customers.len()];
     for &c in &journeys.customer {

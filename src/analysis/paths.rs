@@ -118,7 +118,7 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
         }
         counted += 1;
         events += r.len() as u64;
-        let duration = j.time[r.end - 1] - j.time[r.start];
+        let duration = j.time[r.end - 1].saturating_sub(j.time[r.start]);
         let key = (&values[r], cut);
         let g = *index.entry(key).or_insert_with(|| {
             keys.push(key);

@@ -182,7 +182,9 @@ fn order_customers(
         for (i, ev) in slice.iter().enumerate() {
             if i > 0 {
                 let prev = &slice[i - 1];
-                let gap_split = opts.session_gap.is_some_and(|g| ev.time - prev.time > g);
+                let gap_split = opts
+                    .session_gap
+                    .is_some_and(|g| ev.time.saturating_sub(prev.time) > g);
                 let conv_split = opts.split_on_conversion && prev.conversion;
                 if gap_split || conv_split {
                     journey.close(&mut out, c as u32, &mut stats);

@@ -11,7 +11,7 @@ use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
 
 #[derive(Serialize)]
 struct Output<'a> {
-    meta: Meta,
+    meta: &'a Meta,
     #[serde(flatten)]
     report: &'a DropoffReport,
 }
@@ -23,34 +23,27 @@ pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
     let report = dropoff(&prepared.journeys, prepared.conversion_defined());
     let meta = prepared.meta("dropoff");
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
-    match format {
-        Json => render::json::write(
-            &Output {
-                meta,
-                report: &report,
-            },
-            sink.writer(),
-        )?,
-        Csv => {
-            let mut t =
-                render::Table::new(&["name", "reach", "exits", "exit_rate", "share_of_exits"]);
-            for r in &report.touchpoints {
-                t.row(vec![
-                    r.name.clone(),
-                    r.reach.to_string(),
-                    r.exits.to_string(),
-                    rate6(r.exit_rate),
-                    rate6(r.share_of_exits),
-                ]);
-            }
-            render::csv::write(&t, sink.writer())?
+    let color = ctx.color_stdout(sink.is_terminal());
+    let json = Output {
+        meta: &meta,
+        report: &report,
+    };
+    let csv = || {
+        let mut t = render::Table::new(&["name", "reach", "exits", "exit_rate", "share_of_exits"]);
+        for r in &report.touchpoints {
+            t.row(vec![
+                r.name.clone(),
+                r.reach.to_string(),
+                r.exits.to_string(),
+                rate6(r.exit_rate),
+                rate6(r.share_of_exits),
+            ]);
         }
-        Md => render::markdown::write(&document(&report, &meta), sink.writer())?,
-        _ => {
-            let color = ctx.color_stdout(sink.is_terminal());
-            render::table::write(&document(&report, &meta), color, sink.writer())?
-        }
-    }
+        Some(t)
+    };
+    render::write_report(format, &mut sink, color, &json, csv, || {
+        document(&report, &meta)
+    })?;
     sink.finish()
 }
 

@@ -18,7 +18,7 @@ const READABLE_EDGES: usize = 60;
 
 #[derive(Serialize)]
 pub struct Output<'a> {
-    pub meta: Meta,
+    pub meta: &'a Meta,
     #[serde(flatten)]
     pub report: &'a GraphReport,
 }
@@ -114,14 +114,22 @@ pub fn write(
         note: (!meta.notes.is_empty()).then(|| meta.notes.join("; ")),
     };
     match format {
-        OutputFormat::Json => render::json::write(&Output { meta, report }, sink.writer())?,
-        OutputFormat::Csv => render::csv::write(&csv_table(report), sink.writer())?,
         OutputFormat::Dot => render::dot::write(report, name, &style, sink.writer())?,
         OutputFormat::Mermaid => render::mermaid::write(report, name, &style, sink.writer())?,
-        OutputFormat::Md => render::markdown::write(&document(report, &meta, name), sink.writer())?,
-        OutputFormat::Table => {
+        _ => {
             let color = ctx.color_stdout(sink.is_terminal());
-            render::table::write(&document(report, &meta, name), color, sink.writer())?
+            let json = Output {
+                meta: &meta,
+                report,
+            };
+            render::write_report(
+                format,
+                &mut sink,
+                color,
+                &json,
+                || Some(csv_table(report)),
+                || document(report, &meta, name),
+            )?
         }
     }
     sink.finish()

@@ -14,7 +14,7 @@ const TABLE_TOUCHPOINTS: usize = 20;
 
 #[derive(Serialize)]
 struct Output<'a> {
-    meta: Meta,
+    meta: &'a Meta,
     #[serde(flatten)]
     report: &'a InspectReport,
 }
@@ -35,35 +35,21 @@ pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
         &prepared.settings.journey.conversion,
         now,
     );
-    let mut sink = Sink::open(
-        args.output.output.as_deref(),
-        &prepared
-            .table
-            .sources
-            .iter()
-            .map(|s| s.file.clone())
-            .collect::<Vec<_>>(),
+    let meta = prepared.meta("inspect");
+    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
+    let color = ctx.color_stdout(sink.is_terminal());
+    let json = Output {
+        meta: &meta,
+        report: &report,
+    };
+    render::write_report(
+        format,
+        &mut sink,
+        color,
+        &json,
+        || None,
+        || document(&report, &meta),
     )?;
-    match format {
-        OutputFormat::Json => render::json::write(
-            &Output {
-                meta: prepared.meta("inspect"),
-                report: &report,
-            },
-            sink.writer(),
-        )?,
-        OutputFormat::Md => {
-            render::markdown::write(&document(&report, &prepared.meta("inspect")), sink.writer())?
-        }
-        _ => {
-            let color = ctx.color_stdout(sink.is_terminal());
-            render::table::write(
-                &document(&report, &prepared.meta("inspect")),
-                color,
-                sink.writer(),
-            )?
-        }
-    }
     sink.finish()
 }
 

@@ -12,7 +12,7 @@ use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
 
 #[derive(Serialize)]
 struct Output<'a> {
-    meta: Meta,
+    meta: &'a Meta,
     #[serde(flatten)]
     report: &'a PathsReport,
 }
@@ -56,21 +56,19 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         "starting_at": opts.starting_at, "ending_at": opts.ending_at,
     });
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
-    match format {
-        Json => render::json::write(
-            &Output {
-                meta,
-                report: &report,
-            },
-            sink.writer(),
-        )?,
-        Csv => render::csv::write(&csv_table(&report, conv), sink.writer())?,
-        Md => render::markdown::write(&document(&report, &meta, conv), sink.writer())?,
-        _ => {
-            let color = ctx.color_stdout(sink.is_terminal());
-            render::table::write(&document(&report, &meta, conv), color, sink.writer())?
-        }
-    }
+    let color = ctx.color_stdout(sink.is_terminal());
+    let json = Output {
+        meta: &meta,
+        report: &report,
+    };
+    render::write_report(
+        format,
+        &mut sink,
+        color,
+        &json,
+        || Some(csv_table(&report, conv)),
+        || document(&report, &meta, conv),
+    )?;
     sink.finish()
 }
 

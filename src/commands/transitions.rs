@@ -12,7 +12,7 @@ use crate::render::{self, count, rate6, Doc, Sink, Table};
 
 #[derive(Serialize)]
 struct Output<'a> {
-    meta: Meta,
+    meta: &'a Meta,
     level: crate::journey::Level,
     transitions: Vec<Long<'a>>,
 }
@@ -62,41 +62,28 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
     }
     let level = prepared.journeys.level;
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
-    match format {
-        Json => {
-            let transitions = long(&report);
-            render::json::write(
-                &Output {
-                    meta,
-                    level,
-                    transitions,
-                },
-                sink.writer(),
-            )?
+    let color = ctx.color_stdout(sink.is_terminal());
+    let json = Output {
+        meta: &meta,
+        level,
+        transitions: long(&report),
+    };
+    let csv = || {
+        let mut t = render::Table::new(&["from", "to", "count", "p_out", "journeys"]);
+        for l in long(&report) {
+            t.row(vec![
+                l.from.into(),
+                l.to.into(),
+                l.count.to_string(),
+                rate6(Some(l.p_out)),
+                l.journeys.to_string(),
+            ]);
         }
-        Csv => {
-            let mut t = render::Table::new(&["from", "to", "count", "p_out", "journeys"]);
-            for l in long(&report) {
-                t.row(vec![
-                    l.from.into(),
-                    l.to.into(),
-                    l.count.to_string(),
-                    rate6(Some(l.p_out)),
-                    l.journeys.to_string(),
-                ]);
-            }
-            render::csv::write(&t, sink.writer())?
-        }
-        _ => {
-            let doc = document(&report, &meta, args.normalize);
-            if format == Md {
-                render::markdown::write(&doc, sink.writer())?
-            } else {
-                let color = ctx.color_stdout(sink.is_terminal());
-                render::table::write(&doc, color, sink.writer())?
-            }
-        }
-    }
+        Some(t)
+    };
+    render::write_report(format, &mut sink, color, &json, csv, || {
+        document(&report, &meta, args.normalize)
+    })?;
     sink.finish()
 }
 

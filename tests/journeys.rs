@@ -260,7 +260,7 @@ fn missing_ids_fail_with_counts_and_rows_unless_skipped() {
     assert!(err.contains("2 rows have no customer id (first: "), "{err}");
     assert!(err.contains("null_ids.csv line 3, "), "{err}");
     assert!(err.contains("null_ids.csv line 6)"), "{err}");
-    assert!(err.contains("1 rows have no timestamp"), "{err}");
+    assert!(err.contains("1 row has no timestamp"), "{err}");
     assert!(err.contains("--skip-invalid"), "{err}");
     let (table, j) = strict_error("bad/null_ids.csv", true).unwrap();
     assert_eq!(table.rows_invalid, 3);

@@ -307,7 +307,13 @@ fn mixed_offsets(table: &EventTable) -> QualityFinding {
         }
         f.examples = groups
             .iter()
-            .map(|g| format!("{} ({} rows)", g.0, g.1))
+            .map(|g| {
+                format!(
+                    "{} ({})",
+                    g.0,
+                    crate::input::findings::counted(g.1, "row", "rows")
+                )
+            })
             .collect();
     }
     finding(

@@ -209,6 +209,14 @@ pub fn prepare_at(
         }
         settings.echo.level = settings.journey.level;
     }
+    let empty_channels = table.issues.missing_channel.count;
+    if empty_channels > 0 && settings.journey.level == journey::Level::Channel && !lenient {
+        ctx.warn(format_args!(
+            "{} an empty channel; counted under '{}'",
+            crate::input::findings::counted(empty_channels, "event has", "events have"),
+            input::NO_CHANNEL
+        ));
+    }
     let started = std::time::Instant::now();
     let (journeys, order) = journey::build(&mut table, &settings.journey)?;
     ctx.info(format_args!(

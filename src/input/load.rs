@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::columns::{self, Text, BAD_TIME, NO_ID, NO_TIME};
 use super::files::{resolve_inputs, InputFormat};
-use super::findings::Finding;
+use super::findings::{counted, Finding};
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::time::TimeParser;
@@ -539,8 +539,8 @@ fn finish(opts: &LoadOptions, table: &mut EventTable) -> Result<()> {
         for (f, text) in what {
             if !f.is_empty() {
                 parts.push(format!(
-                    "{} rows have {text} (first: {})",
-                    f.count,
+                    "{} {text} (first: {})",
+                    counted(f.count, "row has", "rows have"),
                     table.locate_all(&f.first_rows)
                 ));
             }
@@ -554,8 +554,8 @@ fn finish(opts: &LoadOptions, table: &mut EventTable) -> Result<()> {
                 .map(|s| s.mapping.time.clone())
                 .unwrap_or_default();
             parts.push(format!(
-                "{} rows have a timestamp that cannot be parsed (first: {}: '{value}' in column '{col}'; tried {}); pass --time-format to give the layout",
-                bad.count,
+                "{} a timestamp that cannot be parsed (first: {}: '{value}' in column '{col}'; tried {}); pass --time-format to give the layout",
+                counted(bad.count, "row has", "rows have"),
                 table.locate(row),
                 opts.time.formats_tried()
             ));
@@ -594,12 +594,6 @@ fn finish(opts: &LoadOptions, table: &mut EventTable) -> Result<()> {
             "--where kept {} of {} rows",
             table.rows_read - table.rows_filtered_out,
             table.rows_read
-        ));
-    }
-    if !issues.missing_channel.is_empty() && !opts.lenient {
-        table.warnings.push(format!(
-            "{} events have an empty channel; they are counted under '{NO_CHANNEL}'",
-            issues.missing_channel.count
         ));
     }
     Ok(())

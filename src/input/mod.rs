@@ -11,4 +11,4 @@ mod load;
 
 pub use files::InputFormat;
 pub use findings::Finding;
-pub use load::{load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec};
+pub use load::{load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec, NO_CHANNEL};

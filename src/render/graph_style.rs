@@ -3,6 +3,7 @@
 
 use crate::analysis::graph::{EdgeRow, GraphReport, NodeRow};
 use crate::duration::humanize_secs;
+use crate::input::findings::counted;
 
 /// Which number an edge label shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -95,15 +96,18 @@ pub fn hidden_note(g: &GraphReport) -> Option<String> {
     let h = &g.hidden;
     (h.edges > 0 || h.nodes > 0 || h.folded_values > 0).then(|| {
         let mut s = format!(
-            "{} nodes and {} edges hidden, carrying {} of {} transitions ({:.1}%)",
-            h.nodes,
-            h.edges,
+            "{} and {} hidden, carrying {} of {} transitions ({:.1}%)",
+            counted(h.nodes, "node", "nodes"),
+            counted(h.edges, "edge", "edges"),
             h.transitions,
             g.edge_total,
             h.share * 100.0
         );
         if h.folded_values > 0 {
-            s.push_str(&format!("; {} values folded into (other)", h.folded_values));
+            s.push_str(&format!(
+                "; {} folded into (other)",
+                counted(h.folded_values, "value", "values")
+            ));
         }
         s
     })

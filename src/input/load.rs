@@ -459,6 +459,26 @@ fn load_frame(
             })
             .unwrap_or_default()
     };
+    // The common case: every row kept and valid. Whole columns are appended at once.
+    let all_good = keep.iter().all(|k| *k)
+        && !cust_ids.contains(&NO_ID)
+        && !tp_ids.contains(&NO_ID)
+        && !times.ns.iter().any(|&t| t == NO_TIME || t == BAD_TIME)
+        && ch_ids.as_ref().is_none_or(|ids| !ids.contains(&NO_ID));
+    if all_good {
+        table.customer.extend_from_slice(&cust_ids);
+        table.time.extend_from_slice(&times.ns);
+        table.touchpoint.extend_from_slice(&tp_ids);
+        table.row.extend((base..base + n as u64).map(|r| r as u32));
+        if let Some(none) = none_channel {
+            match &ch_ids {
+                Some(ids) => table.channel.extend_from_slice(ids),
+                None => table.channel.extend(std::iter::repeat_n(none, n)),
+            }
+        }
+        table.converted.extend_from_slice(&converted);
+        return Ok(());
+    }
     let issues = &mut table.issues;
     for i in 0..n {
         if !keep[i] {

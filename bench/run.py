@@ -27,6 +27,7 @@ TASKS = {
     "paths": (["paths", "--session-gap", "30m", "-f", "json", "-q"], ["paths", "--session-gap", "1800"]),
     "graph": (["graph", "-f", "json", "-q"], ["graph"]),
     "transitions": (["transitions", "-f", "json", "-q"], ["transitions"]),
+    "funnel": (["funnel", "--steps", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], ["funnel"]),
 }
 
 
@@ -131,6 +132,8 @@ def compare(task, jm_out, pe_out):
     if task == "transitions":
         mine = sorted((e["from"], e["to"], e["count"]) for e in j["transitions"])
         return "yes" if mine == sorted(tuple(e) for e in p["edges"]) else "NO"
+    if task == "funnel":
+        return "yes" if [s["reached"] for s in j["steps"]] == p["reached"] else "NO"
     return "?"
 
 

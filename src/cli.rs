@@ -58,6 +58,9 @@ pub enum Command {
     /// Where journeys end without converting: reach, exits and exit rate per touchpoint, and the
     /// most common last two steps before an exit.
     Dropoff(Box<DropoffArgs>),
+    /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
+    /// order, optionally within a time window), where they drop off, and the time to convert.
+    Funnel(Box<FunnelArgs>),
     /// How journeys move between channels (touchpoints when there is no channel column): a
     /// from/to matrix of counts or row probabilities, or the graph.
     Transitions(Box<TransitionsArgs>),
@@ -105,6 +108,27 @@ pub struct PathsArgs {
     /// Keep each journey up to its last NAME; journeys without NAME are left out.
     #[arg(long, value_name = "NAME", help_heading = "Paths")]
     pub ending_at: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct FunnelArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The steps, comma-separated; a step may list alternatives (checkout|express_checkout) or
+    /// a regex (re:^/product/); a step may repeat.
+    #[arg(long, value_name = "A,B,C", help_heading = "Funnel")]
+    pub steps: String,
+    /// ordered: steps in order, other events allowed between; strict: consecutive events;
+    /// any: the steps in any order.
+    #[arg(long, value_enum, default_value_t = crate::analysis::funnel::FunnelOrder::Ordered, help_heading = "Funnel")]
+    pub order: crate::analysis::funnel::FunnelOrder,
+    /// A match only counts when its last step is at most this long after its first (e.g. 7d).
+    #[arg(long, value_name = "DURATION", help_heading = "Funnel")]
+    pub window: Option<String>,
 }
 
 /// Readability controls for graph-shaped output.

@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Paths(args) => commands::paths::run(args, &ctx),
         Command::Graph(args) => commands::graph::run(args, &ctx),
         Command::Dropoff(args) => commands::dropoff::run(args, &ctx),
+        Command::Funnel(args) => commands::funnel::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
     }
 }

@@ -1,7 +1,6 @@
 //! Funnels (metrics.md, Funnels): how far each journey gets through steps s1..sk.
 //!
-//! Groundwork for the `funnel` command: the matching rules and per-step numbers, tested on
-//! hand-built journeys. Step alternatives, exclusions, breakdowns and rendering come with it.
+//! The matching rules and per-step numbers behind `journeymap funnel`.
 
 use serde::Serialize;
 
@@ -10,7 +9,7 @@ use crate::journey::Journeys;
 use crate::render::json::round6;
 
 /// How steps must follow each other.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FunnelOrder {
     /// s1..sj at strictly increasing positions, other events allowed in between.
@@ -31,6 +30,46 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step from its text: alternatives separated by `|`, each a value name or `re:REGEX`
+    /// (matched anywhere in the name). Returns the step and the alternatives that match nothing.
+    pub fn parse(
+        text: &str,
+        names: &crate::journey::Dictionary,
+    ) -> anyhow::Result<(Step, Vec<String>)> {
+        let mut matches = vec![false; names.len()];
+        let mut unmatched = Vec::new();
+        for alt in text.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+            let before = matches.iter().filter(|m| **m).count();
+            match alt.strip_prefix("re:") {
+                Some(pattern) => {
+                    let re = regex::Regex::new(pattern).map_err(|e| {
+                        anyhow::anyhow!("--steps: the pattern '{pattern}' does not compile: {e}")
+                    })?;
+                    for (id, name) in names.names().enumerate() {
+                        if re.is_match(name) {
+                            matches[id] = true;
+                        }
+                    }
+                }
+                None => {
+                    if let Some(id) = names.get(alt) {
+                        matches[id as usize] = true;
+                    }
+                }
+            }
+            if matches.iter().filter(|m| **m).count() == before {
+                unmatched.push(alt.to_string());
+            }
+        }
+        Ok((
+            Step {
+                name: text.trim().to_string(),
+                matches,
+            },
+            unmatched,
+        ))
+    }
+
     #[inline]
     fn hit(&self, v: u32) -> bool {
         self.matches.get(v as usize).copied().unwrap_or(false)

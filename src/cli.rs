@@ -129,6 +129,13 @@ pub struct FunnelArgs {
     /// A match only counts when its last step is at most this long after its first (e.g. 7d).
     #[arg(long, value_name = "DURATION", help_heading = "Funnel")]
     pub window: Option<String>,
+    /// Bars in the time-to-convert histogram.
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Funnel")]
+    pub bins: usize,
+    /// Instead of the funnel, list the journeys that reached step N-1 but not step N
+    /// (customer id, journey start, steps reached), e.g. `--dropped-at 3 -o ids.csv`.
+    #[arg(long, value_name = "N", help_heading = "Funnel")]
+    pub dropped_at: Option<usize>,
 }
 
 /// Readability controls for graph-shaped output.

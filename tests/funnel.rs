@@ -176,3 +176,75 @@ fn ordered_funnel_matches_a_plain_walk_on_generated_data() {
     assert_eq!(reached(&r), want);
     assert!(want[3] > 0, "the generated data has purchases");
 }
+
+#[test]
+fn dropped_at_lists_the_journeys_for_follow_up() {
+    let tiny = data("tiny.csv");
+    let steps = "home,product_view,add_to_cart,purchase";
+    let dir = scratch("dropped");
+    let out = dir.join("ids.csv");
+    jm(&[
+        "funnel",
+        &tiny,
+        "--steps",
+        steps,
+        "--dropped-at",
+        "4",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "customer_id,journey_start,steps_reached\nbob,2026-03-01T10:00:00Z,3\n"
+    );
+    let r = jm(&[
+        "funnel",
+        &tiny,
+        "--steps",
+        steps,
+        "--dropped-at",
+        "3",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(r["journeys"][0]["customer_id"], "carol");
+    assert_eq!(
+        jm(&["funnel", &tiny, "--steps", steps, "--dropped-at", "5"]).code,
+        2
+    );
+}
+
+#[test]
+fn time_to_convert_histogram() {
+    let r = jm(&[
+        "funnel",
+        &data("tiny.csv"),
+        "--steps",
+        "home,purchase",
+        "--bins",
+        "3",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    // 360 s and 720 s over 3 bars of 240 s.
+    let counts: Vec<u64> = r["time_to_convert_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, vec![0, 1, 1]);
+    assert_eq!(r["time_to_convert_histogram"][2]["to_s"], 720.0);
+    let table = jm(&["funnel", &data("tiny.csv"), "--steps", "home,purchase"])
+        .ok()
+        .stdout;
+    assert!(
+        table.contains("Time to convert") && table.contains("█"),
+        "{table}"
+    );
+}

@@ -104,6 +104,9 @@ pub struct FunnelReport {
     /// Per journey: the deepest step reached (0 = not even the first).
     #[serde(skip)]
     pub depth: Vec<u32>,
+    /// The times to convert (ns), sorted.
+    #[serde(skip)]
+    pub times_to_convert: Vec<i64>,
 }
 
 /// The deepest step journey `values`/`times` reaches, and the time from s1 to sk of the
@@ -279,7 +282,38 @@ pub fn funnel(
             max_s: times_to_convert.last().copied().map(secs),
         },
         depth,
+        times_to_convert,
     }
+}
+
+/// One bar of the time-to-convert histogram: `from_s <= t < to_s` (the last bar includes its
+/// upper bound).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Bin {
+    pub from_s: f64,
+    pub to_s: f64,
+    pub count: u64,
+}
+
+/// `bins` equal-width bars from 0 to the largest time (sorted ns input).
+pub fn histogram(sorted: &[i64], bins: usize) -> Vec<Bin> {
+    let Some(&max) = sorted.last() else {
+        return Vec::new();
+    };
+    let bins = bins.max(1);
+    let width = (max.max(0) as f64 / bins as f64).max(1.0);
+    let mut out: Vec<Bin> = (0..bins)
+        .map(|b| Bin {
+            from_s: round6(b as f64 * width / 1e9),
+            to_s: round6((b + 1) as f64 * width / 1e9),
+            count: 0,
+        })
+        .collect();
+    for &t in sorted {
+        let b = ((t.max(0) as f64 / width) as usize).min(bins - 1);
+        out[b].count += 1;
+    }
+    out
 }
 
 #[cfg(test)]

@@ -181,3 +181,17 @@ fn ordered_without_window_equals_a_plain_loop() {
         assert_eq!(r.depth[i] as usize, plain_ordered(&words, &names), "{p}");
     }
 }
+
+#[test]
+fn histogram_bars_cover_zero_to_max() {
+    let s = 1_000_000_000;
+    let h = histogram(&[0, 10 * s, 20 * s, 39 * s, 40 * s], 4);
+    let counts: Vec<u64> = h.iter().map(|b| b.count).collect();
+    assert_eq!(counts, vec![1, 1, 1, 2]);
+    assert_eq!((h[0].from_s, h[0].to_s, h[3].to_s), (0.0, 10.0, 40.0));
+    assert!(histogram(&[], 5).is_empty());
+    assert_eq!(
+        histogram(&[0, 0], 3).iter().map(|b| b.count).sum::<u64>(),
+        2
+    );
+}

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::inspect::options_line;
 use super::{prepare, Context, Meta};
-use crate::analysis::funnel::{funnel, FunnelOrder, FunnelReport, Step};
+use crate::analysis::funnel::{funnel, histogram, Bin, FunnelOrder, FunnelReport, Step};
+use crate::analysis::inspect::rfc3339;
 use crate::cli::{FunnelArgs, OutputFormat};
 use crate::duration::{humanize_secs, parse_duration};
 use crate::error::usage;
@@ -18,6 +19,22 @@ struct Output<'a> {
     window_s: Option<f64>,
     #[serde(flatten)]
     report: &'a FunnelReport,
+    time_to_convert_histogram: &'a [Bin],
+}
+
+/// One journey that stopped before step N (`--dropped-at N`).
+#[derive(Serialize)]
+struct Dropped {
+    customer_id: String,
+    journey_start: String,
+    steps_reached: u32,
+}
+
+#[derive(Serialize)]
+struct DroppedOutput<'a> {
+    meta: &'a Meta,
+    dropped_at: usize,
+    journeys: &'a [Dropped],
 }
 
 pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
@@ -54,6 +71,17 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         }
         steps.push(step);
     }
+    if args.bins == 0 {
+        return Err(usage("--bins must be at least 1"));
+    }
+    if let Some(n) = args.dropped_at {
+        if n == 0 || n > steps.len() {
+            return Err(usage(format!(
+                "--dropped-at must be a step number from 1 to {}",
+                steps.len()
+            )));
+        }
+    }
     let report = funnel(&prepared.journeys, &steps, args.order, window);
     let mut meta = prepared.meta("funnel");
     meta.command_options = serde_json::json!({
@@ -61,11 +89,41 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     });
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     let color = ctx.color_stdout(sink.is_terminal());
+    if let Some(n) = args.dropped_at {
+        let list = dropped(&prepared.journeys, &report, n);
+        let json = DroppedOutput {
+            meta: &meta,
+            dropped_at: n,
+            journeys: &list,
+        };
+        let table = || {
+            let mut t = render::Table::new(&["customer_id", "journey_start", "steps_reached>"]);
+            for d in &list {
+                t.row(vec![
+                    d.customer_id.clone(),
+                    d.journey_start.clone(),
+                    d.steps_reached.to_string(),
+                ]);
+            }
+            t
+        };
+        let doc = || {
+            let mut doc = Doc::default();
+            let dropped = crate::input::findings::counted(list.len() as u64, "journey", "journeys");
+            doc.heading(format!("journeymap funnel: {dropped} dropped at step {n}"));
+            doc.table(table());
+            doc
+        };
+        render::write_report(format, &mut sink, color, &json, || Some(table()), doc)?;
+        return sink.finish();
+    }
+    let bins = histogram(&report.times_to_convert, args.bins);
     let json = Output {
         meta: &meta,
         order: args.order,
         window_s: window.map(|w| w as f64 / 1e9),
         report: &report,
+        time_to_convert_histogram: &bins,
     };
     let csv = || {
         let mut t = render::Table::new(&[
@@ -91,12 +149,31 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         Some(t)
     };
     render::write_report(format, &mut sink, color, &json, csv, || {
-        document(&report, &meta)
+        document(&report, &bins, &meta)
     })?;
     sink.finish()
 }
 
-fn document(r: &FunnelReport, meta: &Meta) -> Doc {
+/// The journeys that reached step n-1 but not step n, by customer id (byte order), then start.
+fn dropped(j: &crate::journey::Journeys, r: &FunnelReport, n: usize) -> Vec<Dropped> {
+    let mut out: Vec<Dropped> = (0..j.len())
+        .filter(|&i| r.depth[i] as usize == n - 1)
+        .map(|i| Dropped {
+            customer_id: j.customers.name(j.customer[i]).to_string(),
+            journey_start: rfc3339(j.time[j.range(i).start]),
+            steps_reached: r.depth[i],
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.customer_id
+            .as_bytes()
+            .cmp(b.customer_id.as_bytes())
+            .then_with(|| a.journey_start.cmp(&b.journey_start))
+    });
+    out
+}
+
+fn document(r: &FunnelReport, bins: &[Bin], meta: &Meta) -> Doc {
     let mut doc = Doc::default();
     doc.heading("journeymap funnel");
     let opts = &meta.command_options;
@@ -145,5 +222,20 @@ fn document(r: &FunnelReport, meta: &Meta) -> Doc {
         ]);
     }
     doc.table(table);
+    if !bins.is_empty() {
+        doc.heading("Time to convert");
+        let most = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+        let mut h = render::Table::new(&["from", "to", "journeys>", ""]);
+        for b in bins {
+            let bar = "█".repeat(((b.count as f64 / most as f64) * 30.0).round() as usize);
+            h.row(vec![
+                humanize_secs(b.from_s),
+                humanize_secs(b.to_s),
+                count(b.count),
+                bar,
+            ]);
+        }
+        doc.table(h);
+    }
     doc
 }

@@ -129,6 +129,10 @@ pub struct FunnelArgs {
     /// A match only counts when its last step is at most this long after its first (e.g. 7d).
     #[arg(long, value_name = "DURATION", help_heading = "Funnel")]
     pub window: Option<String>,
+    /// A match with this value between its first step and its last reached step does not
+    /// count past it (comma-separated; `a|b` and `re:` as in --steps).
+    #[arg(long, value_name = "NAME,...", help_heading = "Funnel")]
+    pub exclude_step: Option<String>,
     /// Bars in the time-to-convert histogram.
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Funnel")]
     pub bins: usize,

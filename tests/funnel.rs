@@ -248,3 +248,27 @@ fn time_to_convert_histogram() {
         "{table}"
     );
 }
+
+#[test]
+fn exclude_step_stops_a_match() {
+    let tiny = data("tiny.csv");
+    let r = jm(&["funnel", &tiny, "--steps", "home,add_to_cart", "-f", "json"])
+        .ok()
+        .json();
+    assert_eq!(reached(&r), vec![4, 3]);
+    // Every home -> add_to_cart passes product_view on the way.
+    let r = jm(&[
+        "funnel",
+        &tiny,
+        "--steps",
+        "home,add_to_cart",
+        "--exclude-step",
+        "product_view",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(reached(&r), vec![4, 0]);
+    assert_eq!(r["meta"]["command_options"]["exclude_step"], "product_view");
+}

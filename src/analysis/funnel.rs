@@ -117,10 +117,20 @@ pub fn match_journey(
     steps: &[Step],
     order: FunnelOrder,
     window: Option<i64>,
+    excluded: &[bool],
 ) -> (usize, Option<i64>) {
     let k = steps.len();
+    let is_excluded = |v: u32| excluded.get(v as usize).copied().unwrap_or(false);
     if order == FunnelOrder::Any && window.is_none() {
-        return any_whole(values, times, steps);
+        // The excluded events cut the journey into parts; a match lies within one part.
+        let mut best = (0, None);
+        for part in split_at_excluded(values, &is_excluded) {
+            let (d, t) = any_whole(&values[part.clone()], &times[part], steps);
+            if d > best.0 || (d == best.0 && best.1.is_none()) {
+                best = (d, t);
+            }
+        }
+        return best;
     }
     let mut best = 0;
     let mut convert_time = None;
@@ -133,7 +143,7 @@ pub fn match_journey(
             FunnelOrder::Ordered => {
                 let (mut j, mut last) = (1, p);
                 for (q, &v) in values.iter().enumerate().skip(p + 1) {
-                    if j == k || times[q] > deadline {
+                    if j == k || times[q] > deadline || is_excluded(v) {
                         break;
                     }
                     if steps[j].hit(v) {
@@ -148,13 +158,14 @@ pub fn match_journey(
                 while j < k
                     && p + j < values.len()
                     && times[p + j] <= deadline
+                    && !is_excluded(values[p + j])
                     && steps[j].hit(values[p + j])
                 {
                     j += 1;
                 }
                 (j, p + j - 1)
             }
-            FunnelOrder::Any => any_depth(values, times, p, deadline, steps),
+            FunnelOrder::Any => any_depth(values, times, p, deadline, steps, &is_excluded),
         };
         if depth > best {
             best = depth;
@@ -162,8 +173,8 @@ pub fn match_journey(
         if depth == k && convert_time.is_none() {
             convert_time = Some(times[last].saturating_sub(times[p]));
         }
-        // Without a window the first start is the best start for ordered and any.
-        if window.is_none() && order != FunnelOrder::Strict {
+        // Without a window or exclusions the first start is the best start for ordered.
+        if window.is_none() && excluded.is_empty() && order != FunnelOrder::Strict {
             break;
         }
         if best == k && convert_time.is_some() {
@@ -204,12 +215,13 @@ fn any_depth(
     p: usize,
     deadline: i64,
     steps: &[Step],
+    is_excluded: &dyn Fn(u32) -> bool,
 ) -> (usize, usize) {
     let mut used = vec![false; steps.len()];
     used[0] = true;
     let (mut depth, mut last) = (1, p);
     for (q, &v) in values.iter().enumerate().skip(p + 1) {
-        if times[q] > deadline || depth == steps.len() {
+        if times[q] > deadline || depth == steps.len() || is_excluded(v) {
             break;
         }
         if let Some(s) = (1..steps.len()).find(|&s| !used[s] && steps[s].hit(v)) {
@@ -221,12 +233,35 @@ fn any_depth(
     (depth, last)
 }
 
-/// Runs the funnel over all journeys.
+/// The index ranges of `values` between excluded events (excluded events belong to none).
+fn split_at_excluded(
+    values: &[u32],
+    is_excluded: &dyn Fn(u32) -> bool,
+) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if is_excluded(v) {
+            if start < i {
+                parts.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if start < values.len() {
+        parts.push(start..values.len());
+    }
+    parts
+}
+
+/// Runs the funnel over all journeys. `excluded[id]` marks values that must not occur between
+/// a match's first step and its last reached step (`--exclude-step`).
 pub fn funnel(
     j: &Journeys,
     steps: &[Step],
     order: FunnelOrder,
     window: Option<i64>,
+    excluded: &[bool],
 ) -> FunnelReport {
     let k = steps.len();
     let mut reached = vec![0u64; k + 1];
@@ -238,7 +273,14 @@ pub fn funnel(
         let (d, t) = if k == 0 {
             (0, None)
         } else {
-            match_journey(&values[r.clone()], &j.time[r], steps, order, window)
+            match_journey(
+                &values[r.clone()],
+                &j.time[r],
+                steps,
+                order,
+                window,
+                excluded,
+            )
         };
         reached[d] += 1;
         depth.push(d as u32);

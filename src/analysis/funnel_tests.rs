@@ -28,7 +28,7 @@ fn reached(r: &FunnelReport) -> Vec<u64> {
 fn run(paths: &[&str], names: &[&str], order: FunnelOrder, window: Option<i64>) -> FunnelReport {
     let j = journeys(paths, &[]);
     let s = steps(&j, names);
-    funnel(&j, &s, order, window)
+    funnel(&j, &s, order, window, &[])
 }
 
 #[test]
@@ -194,4 +194,23 @@ fn histogram_bars_cover_zero_to_max() {
         histogram(&[0, 0], 3).iter().map(|b| b.count).sum::<u64>(),
         2
     );
+}
+
+#[test]
+fn exclusions_between_first_and_last_reached_step() {
+    let j = journeys(
+        &["a x b c", "a b x c", "x a b c", "a b c x", "a x a b c"],
+        &[],
+    );
+    let s = steps(&j, &["a", "b", "c"]);
+    let mut excluded = vec![false; j.names().len()];
+    excluded[j.names().get("x").unwrap() as usize] = true;
+    let r = funnel(&j, &s, FunnelOrder::Ordered, None, &excluded);
+    // x after a stops the match at a; x after b stops it at b; x before a or after c does not
+    // matter; a later a after the x starts a clean match.
+    assert_eq!(r.depth, vec![1, 2, 3, 3, 3]);
+    let r = funnel(&j, &s, FunnelOrder::Any, None, &excluded);
+    assert_eq!(r.depth, vec![2, 2, 3, 3, 3]);
+    let r = funnel(&j, &s, FunnelOrder::Strict, None, &excluded);
+    assert_eq!(r.depth, vec![1, 2, 3, 3, 3]);
 }

@@ -82,10 +82,29 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             )));
         }
     }
-    let report = funnel(&prepared.journeys, &steps, args.order, window);
+    let mut excluded = Vec::new();
+    for text in args
+        .exclude_step
+        .iter()
+        .flat_map(|e| e.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let (step, unmatched) = Step::parse(text, names).map_err(|e| usage(e.to_string()))?;
+        for alt in unmatched {
+            ctx.warn(format_args!(
+                "--exclude-step '{alt}' matches nothing in the input"
+            ));
+        }
+        excluded.resize(step.matches.len(), false);
+        for (e, m) in excluded.iter_mut().zip(&step.matches) {
+            *e |= *m;
+        }
+    }
+    let report = funnel(&prepared.journeys, &steps, args.order, window, &excluded);
     let mut meta = prepared.meta("funnel");
     meta.command_options = serde_json::json!({
-        "steps": texts, "order": args.order, "window": args.window,
+        "steps": texts, "order": args.order, "window": args.window, "exclude_step": args.exclude_step,
     });
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     let color = ctx.color_stdout(sink.is_terminal());

@@ -133,6 +133,13 @@ pub struct FunnelArgs {
     /// count past it (comma-separated; `a|b` and `re:` as in --steps).
     #[arg(long, value_name = "NAME,...", help_heading = "Funnel")]
     pub exclude_step: Option<String>,
+    /// The funnel for each value of this column (taken from each journey's first event), side by
+    /// side with the overall funnel.
+    #[arg(long, value_name = "COLUMN", help_heading = "Funnel")]
+    pub breakdown: Option<String>,
+    /// With --breakdown: show the N values with the most journeys, the rest as "(other)".
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Funnel")]
+    pub top_values: usize,
     /// Bars in the time-to-convert histogram.
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Funnel")]
     pub bins: usize,

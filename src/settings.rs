@@ -274,6 +274,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             lenient: false,
             progress: true,
             sniff_types: false,
+            attribute: None,
         },
         clean: CleanRules {
             rename,

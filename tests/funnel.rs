@@ -272,3 +272,52 @@ fn exclude_step_stops_a_match() {
     assert_eq!(reached(&r), vec![4, 0]);
     assert_eq!(r["meta"]["command_options"]["exclude_step"], "product_view");
 }
+
+#[test]
+fn breakdown_by_the_first_event_value() {
+    let tiny = data("tiny.csv");
+    let r = jm(&[
+        "funnel",
+        &tiny,
+        "--steps",
+        "home,purchase",
+        "--breakdown",
+        "channel",
+        "--top-values",
+        "2",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    let values: Vec<(String, u64, u64)> = r["breakdown"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_string(),
+                v["journeys"].as_u64().unwrap(),
+                v["steps"][1]["reached"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // One journey per first channel; ties by name: email (dave buys), organic_search (alice
+    // buys), then paid_search and social together as (other), neither buying.
+    assert_eq!(
+        values,
+        vec![
+            ("email".into(), 1, 1),
+            ("organic_search".into(), 1, 1),
+            ("(other)".into(), 2, 0)
+        ]
+    );
+    assert_eq!(r["breakdown"]["column"], "channel");
+    let run = jm(&["funnel", &tiny, "--steps", "home", "--breakdown", "country"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("no column 'country'") && run.stderr.contains("--breakdown"),
+        "{}",
+        run.stderr
+    );
+}

@@ -104,7 +104,10 @@ pub struct FunnelReport {
     /// Per journey: the deepest step reached (0 = not even the first).
     #[serde(skip)]
     pub depth: Vec<u32>,
-    /// The times to convert (ns), sorted.
+    /// Per journey: the time to convert (ns) of the match that reached the last step.
+    #[serde(skip)]
+    pub convert: Vec<Option<i64>>,
+    /// The times to convert (ns) of the journeys summarised, sorted.
     #[serde(skip)]
     pub times_to_convert: Vec<i64>,
 }
@@ -264,10 +267,9 @@ pub fn funnel(
     excluded: &[bool],
 ) -> FunnelReport {
     let k = steps.len();
-    let mut reached = vec![0u64; k + 1];
-    let mut depth = Vec::with_capacity(j.len());
-    let mut times_to_convert = Vec::new();
     let values = j.values();
+    let mut depth = Vec::with_capacity(j.len());
+    let mut convert = Vec::with_capacity(j.len());
     for journey in 0..j.len() {
         let r = j.range(journey);
         let (d, t) = if k == 0 {
@@ -282,9 +284,33 @@ pub fn funnel(
                 excluded,
             )
         };
-        reached[d] += 1;
         depth.push(d as u32);
-        if let Some(t) = t {
+        convert.push(t);
+    }
+    summarize(steps, &depth, &convert, |_| true)
+}
+
+/// The per-step numbers over the journeys that `keep` selects, from each journey's deepest
+/// step and time to convert.
+pub fn summarize(
+    steps: &[Step],
+    depth: &[u32],
+    convert: &[Option<i64>],
+    keep: impl Fn(usize) -> bool,
+) -> FunnelReport {
+    let k = steps.len();
+    let mut reached = vec![0u64; k + 1];
+    let mut times_to_convert = Vec::new();
+    let mut n = 0u64;
+    let mut kept_depth = Vec::new();
+    for (i, &d) in depth.iter().enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        n += 1;
+        reached[d as usize] += 1;
+        kept_depth.push(d);
+        if let Some(t) = convert[i] {
             times_to_convert.push(t);
         }
     }
@@ -293,7 +319,6 @@ pub fn funnel(
         reached[s] += reached[s + 1];
     }
     let ratio = |a: u64, b: u64| (b > 0).then(|| round6(a as f64 / b as f64));
-    let n = j.len() as u64;
     let rows = (1..=k)
         .map(|s| StepRow {
             step: steps[s - 1].name.clone(),
@@ -323,7 +348,17 @@ pub fn funnel(
             p90_s: nearest_rank(&times_to_convert, 0.9).map(secs),
             max_s: times_to_convert.last().copied().map(secs),
         },
-        depth,
+        // Per-journey details only for the funnel over every journey (breakdowns reuse them).
+        convert: if kept_depth.len() == depth.len() {
+            convert.to_vec()
+        } else {
+            Vec::new()
+        },
+        depth: if kept_depth.len() == depth.len() {
+            kept_depth
+        } else {
+            Vec::new()
+        },
         times_to_convert,
     }
 }

@@ -4,8 +4,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::inspect::options_line;
-use super::{prepare, Context, Meta};
-use crate::analysis::funnel::{funnel, histogram, Bin, FunnelOrder, FunnelReport, Step};
+use super::{prepare_at, Context, DefaultLevel, Meta};
+use crate::analysis::funnel::{funnel, histogram, summarize, Bin, FunnelOrder, FunnelReport, Step};
 use crate::analysis::inspect::rfc3339;
 use crate::cli::{FunnelArgs, OutputFormat};
 use crate::duration::{humanize_secs, parse_duration};
@@ -20,6 +20,22 @@ struct Output<'a> {
     #[serde(flatten)]
     report: &'a FunnelReport,
     time_to_convert_histogram: &'a [Bin],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breakdown: Option<Breakdown>,
+}
+
+/// `--breakdown COL`: the funnel per value of COL (from each journey's first event).
+#[derive(Serialize)]
+struct Breakdown {
+    column: String,
+    values: Vec<ValueFunnel>,
+}
+
+#[derive(Serialize)]
+struct ValueFunnel {
+    value: String,
+    #[serde(flatten)]
+    report: FunnelReport,
 }
 
 /// One journey that stopped before step N (`--dropped-at N`).
@@ -56,7 +72,14 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         .as_deref()
         .map(|w| parse_duration(w).map_err(|e| usage(format!("--window: {e}"))))
         .transpose()?;
-    let prepared = prepare(&args.input, &args.journey, ctx, false)?;
+    let prepared = prepare_at(
+        &args.input,
+        &args.journey,
+        ctx,
+        false,
+        DefaultLevel::Touchpoint,
+        args.breakdown.as_deref(),
+    )?;
     let names = prepared.journeys.names();
     let mut steps = Vec::new();
     for text in &texts {
@@ -137,15 +160,28 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         return sink.finish();
     }
     let bins = histogram(&report.times_to_convert, args.bins);
+    let by_value = args
+        .breakdown
+        .as_ref()
+        .map(|col| breakdown(&prepared, &steps, &report, col, args.top_values));
     let json = Output {
         meta: &meta,
         order: args.order,
         window_s: window.map(|w| w as f64 / 1e9),
         report: &report,
         time_to_convert_histogram: &bins,
+        breakdown: by_value,
     };
+    let groups: Vec<(&str, &FunnelReport)> = std::iter::once(("(all)", &report))
+        .chain(
+            json.breakdown
+                .iter()
+                .flat_map(|b| b.values.iter().map(|v| (v.value.as_str(), &v.report))),
+        )
+        .collect();
+    let with_values = args.breakdown.is_some();
     let csv = || {
-        let mut t = render::Table::new(&[
+        let mut cols = vec![
             "step",
             "name",
             "reached",
@@ -153,22 +189,35 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             "rate_from_first",
             "rate_from_previous",
             "share_of_journeys",
-        ]);
-        for (i, s) in report.steps.iter().enumerate() {
-            t.row(vec![
-                (i + 1).to_string(),
-                s.step.clone(),
-                s.reached.to_string(),
-                s.drop_off.to_string(),
-                rate6(s.rate_from_first),
-                rate6(s.rate_from_previous),
-                rate6(s.share_of_journeys),
-            ]);
+        ];
+        if with_values {
+            cols.insert(0, "value");
+        }
+        let mut t = render::Table::new(&cols);
+        for (value, r) in groups
+            .iter()
+            .take(if with_values { groups.len() } else { 1 })
+        {
+            for (i, s) in r.steps.iter().enumerate() {
+                let mut row = vec![
+                    (i + 1).to_string(),
+                    s.step.clone(),
+                    s.reached.to_string(),
+                    s.drop_off.to_string(),
+                    rate6(s.rate_from_first),
+                    rate6(s.rate_from_previous),
+                    rate6(s.share_of_journeys),
+                ];
+                if with_values {
+                    row.insert(0, value.to_string());
+                }
+                t.row(row);
+            }
         }
         Some(t)
     };
     render::write_report(format, &mut sink, color, &json, csv, || {
-        document(&report, &bins, &meta)
+        document(&report, &bins, &meta, &groups)
     })?;
     sink.finish()
 }
@@ -192,7 +241,62 @@ fn dropped(j: &crate::journey::Journeys, r: &FunnelReport, n: usize) -> Vec<Drop
     out
 }
 
-fn document(r: &FunnelReport, bins: &[Bin], meta: &Meta) -> Doc {
+/// Splits the journeys by the breakdown column's value at their first event; the values with
+/// the most journeys (then by name) come first, the rest go to "(other)".
+fn breakdown(
+    p: &super::Prepared,
+    steps: &[Step],
+    overall: &FunnelReport,
+    column: &str,
+    top: usize,
+) -> Breakdown {
+    let j = &p.journeys;
+    let (names, ids) = match &p.table.attribute {
+        Some((d, ids)) => (Some(d), ids.as_slice()),
+        None => (None, &[][..]),
+    };
+    let group: Vec<u32> = (0..j.len())
+        .map(|journey| {
+            let row = j.row[j.range(journey).start] as usize;
+            ids.get(row).copied().unwrap_or(crate::input::NO_ATTRIBUTE)
+        })
+        .collect();
+    let mut counts: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new();
+    for &g in &group {
+        *counts.entry(g).or_default() += 1;
+    }
+    let label = |g: u32| match names {
+        Some(d) if g != crate::input::NO_ATTRIBUTE => d.name(g).to_string(),
+        _ => "(none)".to_string(),
+    };
+    let mut order: Vec<(u32, u64)> = counts.into_iter().collect();
+    order.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| label(a.0).as_bytes().cmp(label(b.0).as_bytes()))
+    });
+    let shown: Vec<u32> = order.iter().take(top.max(1)).map(|(g, _)| *g).collect();
+    let mut values: Vec<ValueFunnel> = shown
+        .iter()
+        .map(|&g| ValueFunnel {
+            value: label(g),
+            report: summarize(steps, &overall.depth, &overall.convert, |i| group[i] == g),
+        })
+        .collect();
+    if order.len() > shown.len() {
+        values.push(ValueFunnel {
+            value: "(other)".to_string(),
+            report: summarize(steps, &overall.depth, &overall.convert, |i| {
+                !shown.contains(&group[i])
+            }),
+        });
+    }
+    Breakdown {
+        column: column.to_string(),
+        values,
+    }
+}
+
+fn document(r: &FunnelReport, bins: &[Bin], meta: &Meta, groups: &[(&str, &FunnelReport)]) -> Doc {
     let mut doc = Doc::default();
     doc.heading("journeymap funnel");
     let opts = &meta.command_options;
@@ -241,6 +345,33 @@ fn document(r: &FunnelReport, bins: &[Bin], meta: &Meta) -> Doc {
         ]);
     }
     doc.table(table);
+    if groups.len() > 1 {
+        doc.heading("Breakdown (reached, and the rate from the first step)");
+        let mut header: Vec<String> = vec!["step".into()];
+        header.extend(
+            groups
+                .iter()
+                .map(|(v, g)| format!("{v} ({})", count(g.journeys))),
+        );
+        let mut t = render::Table {
+            numeric: (0..header.len()).map(|i| i > 0).collect(),
+            header,
+            rows: Vec::new(),
+        };
+        for (i, s) in r.steps.iter().enumerate() {
+            let mut row = vec![s.step.clone()];
+            for (_, g) in groups {
+                let cell = &g.steps[i];
+                row.push(format!(
+                    "{} ({})",
+                    count(cell.reached),
+                    percent(cell.rate_from_first)
+                ));
+            }
+            t.row(row);
+        }
+        doc.table(t);
+    }
     if !bins.is_empty() {
         doc.heading("Time to convert");
         let most = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1);

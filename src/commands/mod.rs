@@ -119,7 +119,14 @@ pub fn prepare(
     ctx: &Context,
     lenient: bool,
 ) -> Result<Prepared> {
-    prepare_at(input, journey_args, ctx, lenient, DefaultLevel::Touchpoint)
+    prepare_at(
+        input,
+        journey_args,
+        ctx,
+        lenient,
+        DefaultLevel::Touchpoint,
+        None,
+    )
 }
 
 /// [`prepare`], with the level a command prefers when none is given.
@@ -129,12 +136,14 @@ pub fn prepare_at(
     ctx: &Context,
     lenient: bool,
     default_level: DefaultLevel,
+    attribute: Option<&str>,
 ) -> Result<Prepared> {
     let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
     let mut settings =
         settings::resolve(input, journey_args, &cfg).map_err(|e| Error::Usage(e.to_string()))?;
     settings.load.lenient = lenient;
     settings.load.sniff_types = lenient;
+    settings.load.attribute = attribute.map(str::to_string);
     if let Some(p) = &cfg.path {
         ctx.info(format_args!("settings from {}", p.display()));
         if !input.inputs.is_empty() && !cfg.source.is_empty() {

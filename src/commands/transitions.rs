@@ -41,6 +41,7 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
         ctx,
         false,
         DefaultLevel::ChannelIfAny,
+        None,
     )?;
     let (report, mut meta) = compute(&prepared, &opts, format, "transitions");
     if let serde_json::Value::Object(m) = &mut meta.command_options {

@@ -12,6 +12,9 @@ use super::time::TimeParser;
 use crate::journey::Dictionary;
 use polars::prelude::DataFrame;
 
+/// The attribute id of a row whose attribute value is empty.
+pub const NO_ATTRIBUTE: u32 = u32::MAX;
+
 /// The channel given to events whose channel is empty or whose source has none.
 pub const NO_CHANNEL: &str = "(none)";
 
@@ -42,6 +45,8 @@ pub struct LoadOptions {
     pub progress: bool,
     /// Infer CSV column types from their first rows (for `inspect`).
     pub sniff_types: bool,
+    /// A column whose value is kept for every row (e.g. `funnel --breakdown COL`).
+    pub attribute: Option<String>,
 }
 
 /// A column of an input and its type.
@@ -113,6 +118,9 @@ pub struct EventTable {
     pub channel: Vec<u32>,
     /// The `--converted-col` marker per event (empty without it).
     pub converted: Vec<bool>,
+    /// The [`LoadOptions::attribute`] column: its values, and an id per row position (every
+    /// row read, [`NO_ATTRIBUTE`] where empty), so it survives the ordering of events.
+    pub attribute: Option<(Dictionary, Vec<u32>)>,
     /// Row position per event.
     pub row: Vec<u32>,
     pub sources: Vec<SourceInfo>,
@@ -177,6 +185,16 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
                     ));
                 }
             }
+            if let Some(col) = &opts.attribute {
+                if mapping::lookup(&o.columns, col).is_none() {
+                    return Err(mapping::missing_column(
+                        &o.file.label,
+                        &o.columns,
+                        col,
+                        "--breakdown",
+                    ));
+                }
+            }
             if let Some(col) = &opts.converted_col {
                 if mapping::lookup(&o.columns, col).is_none() {
                     return Err(mapping::missing_column(
@@ -194,6 +212,9 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
         bail!("no input files given; pass a file, a glob or a directory (or list [[source]] tables in journeymap.toml)");
     }
     let mut table = EventTable::default();
+    if opts.attribute.is_some() {
+        table.attribute = Some((Dictionary::new(), Vec::new()));
+    }
     if opened.iter().any(|(_, m)| m.channel.is_some()) {
         table.channels = Some(Dictionary::new());
     }
@@ -245,6 +266,9 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         want(c);
     }
     if let Some(c) = &opts.converted_col {
+        want(c);
+    }
+    if let Some(c) = &opts.attribute {
         want(c);
     }
     let base = table.rows_read;
@@ -322,6 +346,16 @@ fn load_frame(
             None => Text::from_frame(&df, &name).map_err(|e| anyhow::anyhow!("{label}: {e}")),
         }
     };
+
+    if let (Some(col), Some((dict, ids))) = (&opts.attribute, table.attribute.as_mut()) {
+        ids.extend(columns::intern(&text(col)?, n, dict).into_iter().map(|id| {
+            if id == NO_ID {
+                NO_ATTRIBUTE
+            } else {
+                id
+            }
+        }));
+    }
 
     // Rows kept by --where.
     let mut keep = vec![true; n];

@@ -11,4 +11,6 @@ mod load;
 
 pub use files::InputFormat;
 pub use findings::Finding;
-pub use load::{load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec, NO_CHANNEL};
+pub use load::{
+    load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec, NO_ATTRIBUTE, NO_CHANNEL,
+};

@@ -29,6 +29,10 @@ pub struct ConfigFile {
     pub clean: CleanSection,
     #[serde(default)]
     pub source: Vec<SourceTable>,
+    /// `[funnels]`: named step lists, `checkout = ["product_view", "add_to_cart", "purchase"]`,
+    /// used as `funnel --steps checkout`.
+    #[serde(default)]
+    pub funnels: std::collections::BTreeMap<String, Vec<String>>,
     /// Where the file was found; relative source paths are read from its directory.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -180,6 +184,8 @@ mod tests {
             [[source]]
             path = "email.csv"
             channel = "email"
+            [funnels]
+            checkout = ["product_view", "add_to_cart|cart_view", "purchase"]
             "#,
         )
         .unwrap();
@@ -189,6 +195,7 @@ mod tests {
         assert_eq!(cfg.source.len(), 2);
         assert_eq!(cfg.source[1].channel.as_deref(), Some("email"));
         assert_eq!(cfg.clean.filter, vec!["country=DE"]);
+        assert_eq!(cfg.funnels["checkout"][1], "add_to_cart|cart_view");
     }
 
     #[test]

@@ -321,3 +321,23 @@ fn breakdown_by_the_first_event_value() {
         run.stderr
     );
 }
+
+#[test]
+fn steps_can_name_a_funnel_from_journeymap_toml() {
+    let dir = scratch("named_funnel");
+    std::fs::copy(data("tiny.csv"), dir.join("events.csv")).unwrap();
+    std::fs::write(
+        dir.join("journeymap.toml"),
+        "[funnels]\ncheckout = [\"home\", \"add_to_cart\", \"purchase\"]\n",
+    )
+    .unwrap();
+    let r = run_in(
+        &dir,
+        &["funnel", "events.csv", "--steps", "checkout", "-f", "json"],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(reached(&r), vec![4, 3, 2]);
+    assert_eq!(r["steps"][1]["step"], "add_to_cart");
+}

@@ -56,12 +56,26 @@ struct DroppedOutput<'a> {
 pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
     let format = render::choose_format(&args.output, "funnel", &[Table, Csv, Json, Md])?;
-    let texts: Vec<&str> = args
-        .steps
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    // A single name that journeymap.toml defines under [funnels] stands for its steps.
+    let cfg = crate::config::ConfigFile::find(args.input.config.as_deref())
+        .map_err(|e| usage(e.to_string()))?;
+    let named = cfg
+        .funnels
+        .get(args.steps.trim())
+        .filter(|_| !args.steps.contains(','));
+    let texts: Vec<&str> = match named {
+        Some(steps) => steps
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        None => args
+            .steps
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect(),
+    };
     if texts.is_empty() {
         return Err(usage(
             "--steps needs at least one step, like --steps home,product_view,purchase",

@@ -61,6 +61,9 @@ pub enum Command {
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),
+    /// The step matrix: for positions 1..N, the share of journeys at each touchpoint, with
+    /// (end) for journeys already over; --compare shows the difference between two segments.
+    Steps(Box<StepsArgs>),
     /// How journeys move between channels (touchpoints when there is no channel column): a
     /// from/to matrix of counts or row probabilities, or the graph.
     Transitions(Box<TransitionsArgs>),
@@ -147,6 +150,26 @@ pub struct FunnelArgs {
     /// (customer id, journey start, steps reached), e.g. `--dropped-at 3 -o ids.csv`.
     #[arg(long, value_name = "N", help_heading = "Funnel")]
     pub dropped_at: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct StepsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Positions shown (1..N).
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Steps")]
+    pub max_steps: usize,
+    /// Values whose share stays below this at every position are summed as "(other)".
+    #[arg(long, value_name = "F", default_value_t = 0.05, help_heading = "Steps")]
+    pub threshold: f64,
+    /// Compare two segments: journeys whose first event has COL=V1 minus those with COL=V2
+    /// (each column of the difference sums to 0).
+    #[arg(long, value_name = "COL=V1,V2", help_heading = "Steps")]
+    pub compare: Option<String>,
 }
 
 /// Readability controls for graph-shaped output.

@@ -6,3 +6,4 @@ pub mod graph;
 pub mod inspect;
 pub mod paths;
 pub mod stats;
+pub mod step_matrix;

@@ -264,25 +264,12 @@ fn breakdown(
     column: &str,
     top: usize,
 ) -> Breakdown {
-    let j = &p.journeys;
-    let (names, ids) = match &p.table.attribute {
-        Some((d, ids)) => (Some(d), ids.as_slice()),
-        None => (None, &[][..]),
-    };
-    let group: Vec<u32> = (0..j.len())
-        .map(|journey| {
-            let row = j.row[j.range(journey).start] as usize;
-            ids.get(row).copied().unwrap_or(crate::input::NO_ATTRIBUTE)
-        })
-        .collect();
+    let group = p.first_event_attribute();
     let mut counts: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new();
     for &g in &group {
         *counts.entry(g).or_default() += 1;
     }
-    let label = |g: u32| match names {
-        Some(d) if g != crate::input::NO_ATTRIBUTE => d.name(g).to_string(),
-        _ => "(none)".to_string(),
-    };
+    let label = |g: u32| p.attribute_label(g);
     let mut order: Vec<(u32, u64)> = counts.into_iter().collect();
     order.sort_by(|a, b| {
         b.1.cmp(&a.1)

@@ -6,6 +6,7 @@ pub mod generate;
 pub mod graph;
 pub mod inspect;
 pub mod paths;
+pub mod steps;
 pub mod transitions;
 
 use std::io::Write;
@@ -100,6 +101,33 @@ impl Prepared {
     /// Whether a conversion is defined.
     pub fn conversion_defined(&self) -> bool {
         self.settings.journey.conversion.is_defined()
+    }
+}
+
+impl Prepared {
+    /// Per journey: the id of the loaded attribute column's value at its first event
+    /// ([`input::NO_ATTRIBUTE`] without one).
+    pub fn first_event_attribute(&self) -> Vec<u32> {
+        let j = &self.journeys;
+        let ids = self
+            .table
+            .attribute
+            .as_ref()
+            .map_or(&[][..], |(_, ids)| ids.as_slice());
+        (0..j.len())
+            .map(|journey| {
+                let row = j.row[j.range(journey).start] as usize;
+                ids.get(row).copied().unwrap_or(input::NO_ATTRIBUTE)
+            })
+            .collect()
+    }
+
+    /// The name of an attribute value id; `(none)` for an empty value.
+    pub fn attribute_label(&self, id: u32) -> String {
+        match &self.table.attribute {
+            Some((d, _)) if id != input::NO_ATTRIBUTE => d.name(id).to_string(),
+            _ => "(none)".to_string(),
+        }
     }
 }
 

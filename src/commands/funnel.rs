@@ -99,9 +99,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     for text in &texts {
         let (step, unmatched) = Step::parse(text, names).map_err(|e| usage(e.to_string()))?;
         for alt in unmatched {
-            let hint = crate::input::mapping::closest(&alt, names.names())
-                .map(|b| format!("; did you mean '{b}'?"))
-                .unwrap_or_default();
+            let hint = crate::input::mapping::did_you_mean(&alt, names.names());
             ctx.warn(format_args!(
                 "step '{alt}' matches nothing in the input{hint}"
             ));

@@ -204,9 +204,7 @@ pub fn prepare_at(
     if let Conversion::Events(names) = &settings.journey.conversion {
         for name in names {
             if table.touchpoints.get(name).is_none() {
-                let hint = mapping::closest(name, table.touchpoints.names())
-                    .map(|b| format!("; did you mean '{b}'?"))
-                    .unwrap_or_default();
+                let hint = mapping::did_you_mean(name, table.touchpoints.names());
                 ctx.warn(format_args!(
                     "conversion '{name}' never occurs in the input{hint}"
                 ));
@@ -215,9 +213,7 @@ pub fn prepare_at(
     }
     for name in &settings.clean.exclude {
         if table.touchpoints.get(name).is_none() {
-            let hint = mapping::closest(name, table.touchpoints.names())
-                .map(|b| format!("; did you mean '{b}'?"))
-                .unwrap_or_default();
+            let hint = mapping::did_you_mean(name, table.touchpoints.names());
             ctx.warn(format_args!(
                 "--exclude '{name}' never occurs in the input{hint}"
             ));

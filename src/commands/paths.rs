@@ -41,9 +41,7 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         if let Some(n) = name {
             let names = prepared.journeys.names();
             if names.get(n).is_none() {
-                let hint = crate::input::mapping::closest(n, names.names())
-                    .map(|b| format!("; did you mean '{b}'?"))
-                    .unwrap_or_default();
+                let hint = crate::input::mapping::did_you_mean(n, names.names());
                 ctx.warn(format_args!(
                     "{flag} '{n}' never occurs: every journey is left out{hint}"
                 ));

@@ -237,6 +237,13 @@ fn find(label: &str, columns: &[String], role: Role, asked: Option<&str>) -> Res
     }
 }
 
+/// `; did you mean 'x'?` for the closest candidate, or nothing (for messages).
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    closest(name, candidates)
+        .map(|b| format!("; did you mean '{b}'?"))
+        .unwrap_or_default()
+}
+
 /// The candidate closest to `name` by edit distance, if it is close enough to be a typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();

@@ -61,6 +61,12 @@ pub enum Command {
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),
+    /// Path exploration: what journeys do after the first occurrence of a touchpoint
+    /// (--from NAME) or before its last occurrence (--to NAME), position by position, with
+    /// the rest folded into (other); a left-to-right tree in DOT and Mermaid.
+    ///
+    /// The time range is --since/--until here (--from/--to name the anchor).
+    Explore(Box<ExploreArgs>),
     /// The step matrix: for positions 1..N, the share of journeys at each touchpoint, with
     /// (end) for journeys already over; --compare shows the difference between two segments.
     Steps(Box<StepsArgs>),
@@ -170,6 +176,43 @@ pub struct StepsArgs {
     /// (each column of the difference sums to 0).
     #[arg(long, value_name = "COL=V1,V2", help_heading = "Steps")]
     pub compare: Option<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("anchor").required(true).args(["anchor_from", "anchor_to"])))]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgsSinceUntil,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Explore forward from the first occurrence of NAME in each journey (`a|b` and `re:` as
+    /// in funnel --steps).
+    #[arg(
+        long = "from",
+        id = "anchor_from",
+        value_name = "NAME",
+        help_heading = "Explore"
+    )]
+    pub from: Option<String>,
+    /// Explore backward from the last occurrence of NAME in each journey.
+    #[arg(
+        long = "to",
+        id = "anchor_to",
+        value_name = "NAME",
+        help_heading = "Explore"
+    )]
+    pub to: Option<String>,
+    /// Positions shown after (or before) the anchor.
+    #[arg(long, value_name = "N", default_value_t = 5, help_heading = "Explore")]
+    pub depth: usize,
+    /// Values kept at each position; the others are summed into "(other)".
+    #[arg(long, value_name = "K", default_value_t = 5, help_heading = "Explore")]
+    pub per_step: usize,
+    /// Direction of a DOT or Mermaid drawing.
+    #[arg(long, value_enum, default_value_t = crate::render::graph_style::Rankdir::LR, help_heading = "Explore")]
+    pub rankdir: crate::render::graph_style::Rankdir,
 }
 
 /// Readability controls for graph-shaped output.
@@ -376,6 +419,38 @@ pub struct JourneyArgs {
     /// Keep only rows whose column has this value; repeatable (all must hold).
     #[arg(long = "where", value_name = "COL=VALUE", help_heading = "Cleaning")]
     pub filter: Vec<String>,
+}
+
+/// [`JourneyArgs`] with the time range spelled `--since`/`--until` only, for commands whose
+/// own `--from`/`--to` mean something else (explore's anchors).
+#[derive(Debug, Default, Clone)]
+pub struct JourneyArgsSinceUntil(pub JourneyArgs);
+
+impl JourneyArgsSinceUntil {
+    fn rename(cmd: clap::Command) -> clap::Command {
+        cmd.mut_arg("from", |a| a.long("since").visible_alias(None))
+            .mut_arg("to", |a| a.long("until").visible_alias(None))
+    }
+}
+
+impl clap::FromArgMatches for JourneyArgsSinceUntil {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        JourneyArgs::from_arg_matches(m).map(JourneyArgsSinceUntil)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+}
+
+impl Args for JourneyArgsSinceUntil {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        Self::rename(JourneyArgs::augment_args(cmd))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::rename(JourneyArgs::augment_args_for_update(cmd))
+    }
 }
 
 /// Where and how results are written.

@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Graph(args) => commands::graph::run(args, &ctx),
         Command::Dropoff(args) => commands::dropoff::run(args, &ctx),
         Command::Funnel(args) => commands::funnel::run(args, &ctx),
+        Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
     }

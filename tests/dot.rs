@@ -56,6 +56,24 @@ fn every_graph_shaped_command_renders() {
         ],
         vec!["transitions", &shop, "--edge-label", "share"],
         vec!["transitions", &shop, "--collapse-repeats", "--no-self"],
+        vec![
+            "explore",
+            &shop,
+            "--from",
+            "product_view",
+            "--session-gap",
+            "30m",
+        ],
+        vec![
+            "explore",
+            &shop,
+            "--to",
+            "purchase",
+            "--depth",
+            "3",
+            "--rankdir",
+            "TB",
+        ],
     ];
     for args in cases {
         let mut a = args.clone();
@@ -64,6 +82,27 @@ fn every_graph_shaped_command_renders() {
         assert!(text.starts_with("// journeymap "), "{text}");
         render(&text);
     }
+}
+
+#[test]
+fn explore_draws_one_rank_per_position_with_hostile_labels() {
+    let evil = data("evil.csv");
+    let first = jm(&["inspect", &evil, "-f", "json"]).ok().json();
+    let name = first["touchpoints"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for dir in ["--from", "--to"] {
+        let text = jm(&["explore", &evil, dir, &name, "-f", "dot"]).ok().stdout;
+        render(&text);
+        assert!(text.contains("{ rank=same; p0_0; }"), "{text}");
+        assert!(!text.contains("\n  evil"), "{text}");
+    }
+    let text = jm(&["explore", &evil, "--from", &name, "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(text.lines().nth(1).unwrap().starts_with("flowchart LR"));
+    assert!(!text.contains("[label=\"x"), "{text}");
 }
 
 #[test]

@@ -43,7 +43,7 @@ impl Step {
             match alt.strip_prefix("re:") {
                 Some(pattern) => {
                     let re = regex::Regex::new(pattern).map_err(|e| {
-                        anyhow::anyhow!("--steps: the pattern '{pattern}' does not compile: {e}")
+                        anyhow::anyhow!("the pattern '{pattern}' does not compile: {e}")
                     })?;
                     for (id, name) in names.names().enumerate() {
                         if re.is_match(name) {

@@ -1,6 +1,7 @@
 //! One file per analysis; each returns a plain result type and never prints.
 
 pub mod dropoff;
+pub mod explore;
 pub mod funnel;
 pub mod graph;
 pub mod inspect;

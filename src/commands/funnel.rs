@@ -97,7 +97,8 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     let names = prepared.journeys.names();
     let mut steps = Vec::new();
     for text in &texts {
-        let (step, unmatched) = Step::parse(text, names).map_err(|e| usage(e.to_string()))?;
+        let (step, unmatched) =
+            Step::parse(text, names).map_err(|e| usage(format!("--steps: {e}")))?;
         for alt in unmatched {
             let hint = crate::input::mapping::did_you_mean(&alt, names.names());
             ctx.warn(format_args!(
@@ -125,7 +126,8 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let (step, unmatched) = Step::parse(text, names).map_err(|e| usage(e.to_string()))?;
+        let (step, unmatched) =
+            Step::parse(text, names).map_err(|e| usage(format!("--exclude-step: {e}")))?;
         for alt in unmatched {
             ctx.warn(format_args!(
                 "--exclude-step '{alt}' matches nothing in the input"

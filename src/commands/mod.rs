@@ -1,6 +1,7 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
 pub mod dropoff;
+pub mod explore;
 pub mod funnel;
 pub mod generate;
 pub mod graph;

@@ -4,7 +4,10 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::graph_style::{edge_text, exit_color, max_count, node_lines, pen_width, GraphStyle};
+use super::graph_style::{
+    edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
+};
+use crate::analysis::explore::ExploreReport;
 use crate::analysis::graph::GraphReport;
 
 /// Escapes text for a double-quoted DOT string: quotes and backslashes escaped, line breaks
@@ -78,6 +81,70 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         if let Some(n) = g.nodes.iter().find(|n| n.kind == kind) {
             writeln!(out, "  {{ rank={rank}; {}; }}", n.id)?;
         }
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+/// An exploration as a left-to-right tree: one rank per position, edges in time order.
+pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "// journeymap explore: {} of {} journeys with {}",
+        r.anchored,
+        r.journeys,
+        escape(&r.anchor)
+    )?;
+    writeln!(out, "digraph journeymap {{")?;
+    writeln!(
+        out,
+        "  graph [rankdir={}, charset=\"UTF-8\", fontname=\"Helvetica\", nodesep=0.15];",
+        style.rankdir.name()
+    )?;
+    writeln!(
+        out,
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, fillcolor=\"#eef3fb\"];"
+    )?;
+    writeln!(
+        out,
+        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
+    )?;
+    for p in &r.positions {
+        let mut ids = Vec::new();
+        for (rank, n) in p.nodes.iter().enumerate() {
+            let id = layer_id(p.position, rank);
+            let label = layer_lines(n)
+                .iter()
+                .map(|l| escape(l))
+                .collect::<Vec<_>>()
+                .join("\\n");
+            let attrs = match n.kind {
+                "anchor" => ", fillcolor=\"#9ecae1\"",
+                "end" | "start" => ", shape=oval, fillcolor=\"#dddddd\"",
+                "other" => ", style=\"rounded,filled,dashed\", fillcolor=\"#f5f5f5\"",
+                _ => "",
+            };
+            writeln!(out, "  {id} [label=\"{label}\"{attrs}];")?;
+            ids.push(id);
+        }
+        // Invisible edges inside the rank keep its nodes in report order (most journeys first).
+        let order = if ids.len() > 1 {
+            format!(" {} [style=invis];", ids.join(" -> "))
+        } else {
+            String::new()
+        };
+        writeln!(out, "  {{ rank=same; {};{order} }}", ids.join("; "))?;
+    }
+    let max = r.edges.iter().map(|e| e.journeys).max().unwrap_or(1);
+    for e in &r.edges {
+        writeln!(
+            out,
+            "  {} -> {} [penwidth={}, label=\"{}\"];",
+            layer_id(e.from_position, e.from_rank),
+            layer_id(e.to_position, e.to_rank),
+            pen_width(e.journeys, max),
+            e.journeys
+        )?;
     }
     writeln!(out, "}}")?;
     Ok(())

@@ -113,6 +113,28 @@ pub fn hidden_note(g: &GraphReport) -> Option<String> {
     })
 }
 
+/// The id of node `rank` at exploration position `position` (`m` for negative positions).
+pub fn layer_id(position: i64, rank: usize) -> String {
+    let sign = if position < 0 { "m" } else { "" };
+    format!("p{sign}{}_{rank}", position.unsigned_abs())
+}
+
+/// An exploration node's label lines: its value, then journeys and share.
+pub fn layer_lines(n: &crate::analysis::explore::Node) -> Vec<String> {
+    let mut first = n.value.clone();
+    if let Some(v) = n.values {
+        first.push_str(&format!(" ({v} values)"));
+    }
+    vec![
+        first,
+        format!(
+            "{} · {:.1}%",
+            crate::render::count(n.journeys),
+            n.share * 100.0
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

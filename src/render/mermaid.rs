@@ -4,7 +4,10 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::graph_style::{edge_text, exit_color, max_count, node_lines, pen_width, GraphStyle};
+use super::graph_style::{
+    edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
+};
+use crate::analysis::explore::ExploreReport;
 use crate::analysis::graph::GraphReport;
 
 /// Escapes text for a double-quoted Mermaid label: quotes, angle brackets, `#`, `&` and
@@ -75,6 +78,59 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         }
     }
     for l in link_styles {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
+}
+
+/// An exploration as a left-to-right flowchart, one column per position.
+pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "%% journeymap explore: {} of {} journeys with {}",
+        r.anchored,
+        r.journeys,
+        escape(&r.anchor)
+    )?;
+    writeln!(out, "flowchart {}", style.rankdir.name())?;
+    let mut styles = Vec::new();
+    for p in &r.positions {
+        for (rank, n) in p.nodes.iter().enumerate() {
+            let id = layer_id(p.position, rank);
+            let label = layer_lines(n)
+                .iter()
+                .map(|l| escape(l))
+                .collect::<Vec<_>>()
+                .join("<br/>");
+            match n.kind {
+                "end" | "start" => writeln!(out, "  {id}([\"{label}\"])")?,
+                _ => writeln!(out, "  {id}[\"{label}\"]")?,
+            }
+            let fill = match n.kind {
+                "anchor" => "#9ecae1",
+                "end" | "start" => "#dddddd",
+                "other" => "#f5f5f5",
+                _ => "#eef3fb",
+            };
+            styles.push(format!("  style {id} fill:{fill}"));
+        }
+    }
+    let max = r.edges.iter().map(|e| e.journeys).max().unwrap_or(1);
+    let mut link_styles = Vec::new();
+    for (index, e) in r.edges.iter().enumerate() {
+        writeln!(
+            out,
+            "  {} -->|\"{}\"| {}",
+            layer_id(e.from_position, e.from_rank),
+            e.journeys,
+            layer_id(e.to_position, e.to_rank)
+        )?;
+        link_styles.push(format!(
+            "  linkStyle {index} stroke-width:{}px",
+            pen_width(e.journeys, max)
+        ));
+    }
+    for l in styles.into_iter().chain(link_styles) {
         writeln!(out, "{l}")?;
     }
     Ok(())

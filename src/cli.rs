@@ -364,8 +364,15 @@ pub struct JourneyArgs {
     #[arg(long, value_name = "DURATION", help_heading = "Journeys")]
     pub session_gap: Option<String>,
     /// Turn each run of repeated touchpoints (channels with --level channel) into one event.
-    #[arg(long, help_heading = "Journeys")]
+    #[arg(
+        long,
+        help_heading = "Journeys",
+        overrides_with = "no_collapse_repeats"
+    )]
     pub collapse_repeats: bool,
+    /// Keep repeated touchpoints, even when journeymap.toml sets collapse_repeats = true.
+    #[arg(long, help_heading = "Journeys", overrides_with = "collapse_repeats")]
+    pub no_collapse_repeats: bool,
     /// Analyse touchpoints (default) or channels.
     #[arg(long, value_enum, help_heading = "Journeys")]
     pub level: Option<Level>,
@@ -386,8 +393,20 @@ pub struct JourneyArgs {
     )]
     pub converted_col: Option<String>,
     /// End a journey after each conversion event (one journey per purchase).
-    #[arg(long, help_heading = "Conversion")]
+    #[arg(
+        long,
+        help_heading = "Conversion",
+        overrides_with = "no_split_on_conversion"
+    )]
     pub split_on_conversion: bool,
+    /// Keep one journey across conversions, even when journeymap.toml sets
+    /// split_on_conversion = true.
+    #[arg(
+        long,
+        help_heading = "Conversion",
+        overrides_with = "split_on_conversion"
+    )]
+    pub no_split_on_conversion: bool,
     /// Drop events with these touchpoints, comma-separated (after --rename).
     #[arg(
         long,

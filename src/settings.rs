@@ -185,8 +185,8 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
         }
         other => other,
     };
-    let split_on_conversion =
-        journey.split_on_conversion || cfg.journey.split_on_conversion.unwrap_or(false);
+    let split_on_conversion = !journey.no_split_on_conversion
+        && (journey.split_on_conversion || cfg.journey.split_on_conversion.unwrap_or(false));
     if split_on_conversion && !conversion.is_defined() {
         bail!("--split-on-conversion needs a conversion: pass --conversion NAME or --converted-col COLUMN");
     }
@@ -237,8 +237,8 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
         .collect::<Result<Vec<_>>>()?;
     let skip_invalid = input.skip_invalid || cfg.clean.skip_invalid.unwrap_or(false);
     let level = journey.level.or(cfg.journey.level).unwrap_or_default();
-    let collapse_repeats =
-        journey.collapse_repeats || cfg.journey.collapse_repeats.unwrap_or(false);
+    let collapse_repeats = !journey.no_collapse_repeats
+        && (journey.collapse_repeats || cfg.journey.collapse_repeats.unwrap_or(false));
     let converted_col = match &conversion {
         Conversion::Column(c) => Some(c.clone()),
         _ => None,
@@ -309,6 +309,24 @@ mod tests {
         assert_eq!(s.journey.session_gap, Some(1800 * 1_000_000_000));
         assert_eq!(s.journey.level, Level::Channel);
         assert_eq!(s.journey.conversion, Conversion::Events(vec!["buy".into()]));
+    }
+
+    #[test]
+    fn no_flags_turn_off_what_the_file_turns_on() {
+        let cfg = crate::config::parse(
+            "[journey]\ncollapse_repeats = true\nsplit_on_conversion = true\n[conversion]\nevents = [\"buy\"]",
+        )
+        .unwrap();
+        let on = resolve(&InputArgs::default(), &JourneyArgs::default(), &cfg).unwrap();
+        assert!(on.journey.collapse_repeats && on.journey.split_on_conversion);
+        let j = JourneyArgs {
+            no_collapse_repeats: true,
+            no_split_on_conversion: true,
+            ..Default::default()
+        };
+        let off = resolve(&InputArgs::default(), &j, &cfg).unwrap();
+        assert!(!off.journey.collapse_repeats && !off.journey.split_on_conversion);
+        assert!(!off.echo.collapse_repeats);
     }
 
     #[test]

@@ -503,3 +503,39 @@ fn unparseable_timestamps_fail_analyses_with_row_value_and_fix() {
     .ok();
     assert_eq!(run.json()["journeys"], 1);
 }
+
+#[test]
+fn no_flags_override_a_config_that_turns_collapsing_and_splitting_on() {
+    let dir = scratch("no_flags");
+    std::fs::write(
+        dir.join("journeymap.toml"),
+        "[journey]\ncollapse_repeats = true\nsplit_on_conversion = true\n[conversion]\nevents = [\"purchase\"]\n",
+    )
+    .unwrap();
+    let tiny = data("tiny.csv");
+    let events = |extra: &[&str]| {
+        let mut args = vec!["paths", tiny.as_str(), "--level", "channel", "-f", "json"];
+        args.extend_from_slice(extra);
+        let r = run_in(&dir, &args, None).ok().json();
+        (
+            r["meta"]["events"].as_u64(),
+            r["meta"]["options"]["collapse_repeats"].clone(),
+        )
+    };
+    // Collapsed channel runs: alice 1, bob 1, carol social > direct, dave email > direct.
+    assert_eq!(events(&[]), (Some(6), json!(true)));
+    assert_eq!(events(&["--no-collapse-repeats"]), (Some(16), json!(false)));
+    // The last of the pair wins.
+    assert_eq!(
+        events(&["--no-collapse-repeats", "--collapse-repeats"]),
+        (Some(6), json!(true))
+    );
+    let split = run_in(
+        &dir,
+        &["paths", &tiny, "--no-split-on-conversion", "-f", "json"],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(split["meta"]["options"]["split_on_conversion"], false);
+}

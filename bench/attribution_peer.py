@@ -92,7 +92,7 @@ def channelattribution(path_counts):
                               out_more=True, verbose=False, flg_pro=False)
     res, re = out["result"], out["removal_effects"]
     return {"conversions": int(df["conv"].sum()),
-            "removal_effects": dict(zip(re["channel_name"], map(float, re["removal_effects_conversion"]))),
+            "removal_effects": dict(zip(re["channel_name"], map(float, re["removal_effect"]))),
             "attributed_conversions": dict(zip(res["channel_name"], map(float, res["total_conversions"])))}
 
 

@@ -100,7 +100,8 @@ def main():
         for fmt, path in files.items():
             jm_t, jm_m, pe_t, pe_m = [], [], [], []
             jm_out = pe_out = None
-            extra = {label: ([], [], None) for label in EXTRA_PEERS.get(task, {})} if have_peer else {}
+            extra = {label: ([], [], None) for label, argv in EXTRA_PEERS.get(task, {}).items()
+                     if have_peer and peer_available(a.peer, argv[0])}
             for _ in range(a.runs):
                 t, m, jm_out = run_with_rss([JM] + jm_args + [path])
                 jm_t.append(t)
@@ -171,6 +172,15 @@ def compare(task, jm_out, pe_out):
     if task == "funnel":
         return "yes" if [s["reached"] for s in j["steps"]] == p["reached"] else "NO"
     return "?"
+
+
+def peer_available(python, task):
+    """Whether the venv has what an extra peer needs (ChannelAttribution is optional)."""
+    module = "ChannelAttribution" if task == "channelattribution" else "duckdb"
+    ok = subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+    if not ok:
+        print(f"no {module} in {python}; skipping that peer", file=sys.stderr)
+    return ok
 
 
 def markov_effects(jm_out):

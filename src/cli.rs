@@ -73,6 +73,12 @@ pub enum Command {
     /// How journeys move between channels (touchpoints when there is no channel column): a
     /// from/to matrix of counts or row probabilities, or the graph.
     Transitions(Box<TransitionsArgs>),
+    /// Channel attribution: which channels get the credit for the conversions, under the
+    /// first, last, linear, position-based, time-decay and Markov (removal effect) models.
+    ///
+    /// Memory grows with the number of events; the Markov solve with the square of the number
+    /// of states (up to 10,000 states of --order channels).
+    Attribution(Box<AttributionArgs>),
     /// Write a deterministic synthetic touchpoint log (CSV, CSV.gz or Parquet by extension).
     ///
     /// Realistic shape: about 30 touchpoints, 8 channels, customers with several visits,
@@ -276,6 +282,44 @@ pub struct TransitionsArgs {
     /// Leave out same-channel pairs (p_out keeps its definition, so rows then sum to less than 1).
     #[arg(long, help_heading = "Transitions")]
     pub no_self: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AttributionArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The attribution model; all shows every model side by side.
+    #[arg(long, value_enum, default_value_t = crate::analysis::attribution::AttributionModel::All, help_heading = "Attribution")]
+    pub model: crate::analysis::attribution::AttributionModel,
+    /// Markov order k (1 to 4): the state is the last k channels.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 1,
+        help_heading = "Attribution"
+    )]
+    pub order: usize,
+    /// Half-life of the time-decay model (e.g. 7d, 12h).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "7d",
+        help_heading = "Attribution"
+    )]
+    pub half_life: String,
+    /// Only touches at most this long before the conversion count (e.g. 30d).
+    #[arg(long, value_name = "DURATION", help_heading = "Attribution")]
+    pub lookback: Option<String>,
+    /// Attribute the conversion value in this column (e.g. revenue) as well as counts.
+    #[arg(long, value_name = "COLUMN", help_heading = "Attribution")]
+    pub value_col: Option<String>,
+    /// Print the Markov transition probability table instead of the attribution.
+    #[arg(long, help_heading = "Attribution")]
+    pub transitions: bool,
 }
 
 /// How a transition matrix is normalised.

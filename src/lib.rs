@@ -38,5 +38,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
+        Command::Attribution(args) => commands::attribution::run(args, &ctx),
     }
 }

@@ -275,6 +275,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             progress: true,
             sniff_types: false,
             attribute: None,
+            attribute_flag: None,
         },
         clean: CleanRules {
             rename,

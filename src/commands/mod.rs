@@ -1,5 +1,6 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
+pub mod attribution;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;
@@ -167,12 +168,26 @@ pub fn prepare_at(
     default_level: DefaultLevel,
     attribute: Option<&str>,
 ) -> Result<Prepared> {
+    let attribute = attribute.map(|a| (a, "--breakdown"));
+    prepare_with(input, journey_args, ctx, lenient, default_level, attribute)
+}
+
+/// [`prepare_at`], with the flag that names the extra column kept per row (for its errors).
+pub fn prepare_with(
+    input: &InputArgs,
+    journey_args: &JourneyArgs,
+    ctx: &Context,
+    lenient: bool,
+    default_level: DefaultLevel,
+    attribute: Option<(&str, &'static str)>,
+) -> Result<Prepared> {
     let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
     let mut settings =
         settings::resolve(input, journey_args, &cfg).map_err(|e| Error::Usage(e.to_string()))?;
     settings.load.lenient = lenient;
     settings.load.sniff_types = lenient;
-    settings.load.attribute = attribute.map(str::to_string);
+    settings.load.attribute = attribute.map(|(a, _)| a.to_string());
+    settings.load.attribute_flag = attribute.map(|(_, flag)| flag);
     if let Some(p) = &cfg.path {
         ctx.info(format_args!("settings from {}", p.display()));
         if !input.inputs.is_empty() && !cfg.source.is_empty() {
@@ -237,8 +252,9 @@ pub fn prepare_at(
         if table.channels.is_some() {
             settings.journey.level = journey::Level::Channel;
         } else {
-            let note = "the inputs have no channel column: showing transitions between touchpoints"
-                .to_string();
+            let note =
+                "the inputs have no channel column: working on touchpoints instead of channels"
+                    .to_string();
             ctx.warn(&note);
             notes.push(note);
         }

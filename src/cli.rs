@@ -482,6 +482,27 @@ pub struct JourneyArgs {
     /// Keep only rows whose column has this value; repeatable (all must hold).
     #[arg(long = "where", value_name = "COL=VALUE", help_heading = "Cleaning")]
     pub filter: Vec<String>,
+    /// How this command spells the time-range flags (for messages).
+    #[arg(skip)]
+    pub range_flags: RangeFlags,
+}
+
+/// The names of the time-range flags: `--from`/`--to`, or `--since`/`--until` where a command
+/// uses `--from`/`--to` for something else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RangeFlags {
+    #[default]
+    FromTo,
+    SinceUntil,
+}
+
+impl RangeFlags {
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            RangeFlags::FromTo => ("--from", "--to"),
+            RangeFlags::SinceUntil => ("--since", "--until"),
+        }
+    }
 }
 
 /// [`JourneyArgs`] with the time range spelled `--since`/`--until` only, for commands whose
@@ -498,7 +519,9 @@ impl JourneyArgsSinceUntil {
 
 impl clap::FromArgMatches for JourneyArgsSinceUntil {
     fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        JourneyArgs::from_arg_matches(m).map(JourneyArgsSinceUntil)
+        let mut args = JourneyArgs::from_arg_matches(m)?;
+        args.range_flags = RangeFlags::SinceUntil;
+        Ok(JourneyArgsSinceUntil(args))
     }
 
     fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {

@@ -184,6 +184,10 @@ pub fn prepare_with(
     let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
     let mut settings =
         settings::resolve(input, journey_args, &cfg).map_err(|e| Error::Usage(e.to_string()))?;
+    let range = {
+        let (from, to) = journey_args.range_flags.names();
+        format!("{from}/{to}")
+    };
     settings.load.lenient = lenient;
     settings.load.sniff_types = lenient;
     settings.load.attribute = attribute.map(|(a, _)| a.to_string());
@@ -243,7 +247,7 @@ pub fn prepare_with(
     }
     if clean.out_of_range_events > 0 {
         ctx.info(format_args!(
-            "--from/--to dropped {} events",
+            "{range} dropped {} events",
             clean.out_of_range_events
         ));
     }
@@ -277,7 +281,7 @@ pub fn prepare_with(
     ));
     if journeys.is_empty() && !lenient {
         bail!(
-            "no events left after cleaning (--exclude dropped {}, --from/--to dropped {})",
+            "no events left after cleaning (--exclude dropped {}, {range} dropped {})",
             clean.excluded_events,
             clean.out_of_range_events
         );

@@ -311,7 +311,7 @@ pub struct AttributionArgs {
         help_heading = "Attribution"
     )]
     pub half_life: String,
-    /// Only touches at most this long before the conversion count (e.g. 30d).
+    /// Count only the touches at most this long before the conversion (e.g. 30d).
     #[arg(long, value_name = "DURATION", help_heading = "Attribution")]
     pub lookback: Option<String>,
     /// Attribute the conversion value in this column (e.g. revenue) as well as counts.

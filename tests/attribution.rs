@@ -421,6 +421,6 @@ fn bad_inputs() {
             "-q",
         ],
         1,
-        "has a touch before its conversion",
+        "none of the 2 converting journeys has a touch before its conversion within --lookback 1s (a longer --lookback keeps more)",
     );
 }

@@ -179,7 +179,19 @@ pub fn attribute(
     }
     if conversions == 0 {
         if untouched > 0 {
-            bail!("none of the {untouched} converting journeys has a touch before its conversion (within --lookback, if given); nothing to attribute");
+            let within = match opts.lookback {
+                Some(l) => format!(
+                    " within --lookback {} (a longer --lookback keeps more)",
+                    crate::duration::humanize_secs(l as f64 / 1e9)
+                ),
+                None => String::new(),
+            };
+            let journeys = if untouched == 1 {
+                "the 1 converting journey has no touch".to_string()
+            } else {
+                format!("none of the {untouched} converting journeys has a touch")
+            };
+            bail!("{journeys} before its conversion{within}; nothing to attribute");
         }
         bail!("no journey converts, so there is nothing to attribute; check --conversion / --converted-col");
     }

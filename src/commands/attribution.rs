@@ -81,12 +81,16 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
     let report = attribute(&prepared.journeys, values.as_deref(), &opts)?;
     if report.conversions_without_touches > 0 {
         ctx.warn(format_args!(
-            "{} no touch before the conversion (within --lookback, if given) and {} left out",
+            "{} no touch before the conversion{} and {} left out",
             crate::input::findings::counted(
                 report.conversions_without_touches,
                 "converting journey has",
                 "converting journeys have"
             ),
+            match &args.lookback {
+                Some(l) => format!(" within --lookback {l}"),
+                None => String::new(),
+            },
             if report.conversions_without_touches == 1 {
                 "is"
             } else {

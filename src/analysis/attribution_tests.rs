@@ -188,7 +188,12 @@ fn lookback_keeps_touches_close_to_the_conversion() {
     // Nothing within 30 s: the journey has no touch, and there is nothing to attribute.
     o.lookback = Some(30 * 1_000_000_000);
     let err = attribute(&j, None, &o).unwrap_err().to_string();
-    assert!(err.contains("has a touch before its conversion"), "{err}");
+    assert!(
+        err.contains(
+            "the 1 converting journey has no touch before its conversion within --lookback 30s"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

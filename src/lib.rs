@@ -5,6 +5,7 @@
 //! command line to them.
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -38,5 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
+        Command::Check(args) => commands::check::run(args, &ctx),
+        Command::Diff(args) => commands::diff::run(args, &ctx),
     }
 }

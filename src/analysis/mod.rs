@@ -1,10 +1,14 @@
 //! One file per analysis; each returns a plain result type and never prints.
 
+pub mod diff;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;
 pub mod graph;
 pub mod inspect;
+pub mod measures;
 pub mod paths;
 pub mod stats;
 pub mod step_matrix;
+pub mod subset;
+pub mod ztest;

@@ -1,5 +1,7 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
+pub mod check;
+pub mod diff;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;

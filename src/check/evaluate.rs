@@ -1,0 +1,397 @@
+//! Measures each check's value on the journeys and holds it to its limits.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::baseline::{Baseline, Recorded};
+use super::spec::{Check, FunnelDef, Limits, Measure};
+use crate::analysis::funnel::{funnel, FunnelReport, Step};
+use crate::analysis::measures::{self, EdgeRates, Rate};
+use crate::analysis::ztest::{two_proportion, Proportion};
+use crate::journey::Journeys;
+use crate::render::json::round6;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    /// A drop check without a baseline to compare against.
+    Skipped,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Skipped => "skipped",
+        }
+    }
+}
+
+/// One limit of one check, judged.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckResult {
+    pub name: String,
+    pub kind: &'static str,
+    /// The measure's key (as in the baseline).
+    pub measure: String,
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// The limit as text: `>= 2.0%`, `<= 50.0%`, `1.0% .. 20.0%`, `drop <= 0.5 pp`.
+    pub limit: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_drop_pp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<f64>,
+    /// The baseline's value (drop checks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<f64>,
+    /// (baseline - value) x 100: positive is a drop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_pp: Option<f64>,
+    /// Two-proportion z-test of the baseline's x of n against the current one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    pub verdict: Verdict,
+    /// One sentence for people: what was measured and why it passes or fails.
+    pub message: String,
+}
+
+/// A measured value: a rate with its counts, or the number of journeys.
+#[derive(Clone, Copy, Debug)]
+struct Measured {
+    rate: Option<Rate>,
+    count: Option<u64>,
+}
+
+impl Measured {
+    fn value(&self) -> Option<f64> {
+        match (self.rate, self.count) {
+            (Some(r), _) => r.value,
+            (None, Some(n)) => Some(n as f64),
+            _ => None,
+        }
+    }
+
+    fn recorded(&self) -> Recorded {
+        Recorded {
+            value: self.value(),
+            count: self.rate.map(|r| r.of.count),
+            total: self.rate.map(|r| r.of.total),
+        }
+    }
+}
+
+/// The analyses the checks need, each computed at most once.
+struct Analyses<'a> {
+    j: &'a Journeys,
+    conversion_defined: bool,
+    paths: Option<(u64, BTreeMap<Vec<String>, Rate>)>,
+    edges: Option<EdgeRates>,
+    exits: Option<BTreeMap<String, Rate>>,
+    funnels: BTreeMap<String, FunnelReport>,
+    warnings: Vec<String>,
+}
+
+impl Analyses<'_> {
+    fn funnel(&mut self, f: &FunnelDef) -> Result<&FunnelReport> {
+        let key = Measure::FunnelOverall(f.clone()).key();
+        if !self.funnels.contains_key(&key) {
+            let names = self.j.names();
+            let mut steps = Vec::new();
+            for text in &f.steps {
+                let (step, unmatched) = Step::parse(text, names)?;
+                for alt in unmatched {
+                    let hint = crate::input::mapping::did_you_mean(&alt, names.names());
+                    self.warnings.push(format!(
+                        "check step '{alt}' matches nothing in the input{hint}"
+                    ));
+                }
+                steps.push(step);
+            }
+            let window = f
+                .window
+                .as_deref()
+                .map(crate::duration::parse_duration)
+                .transpose()?;
+            let report = funnel(self.j, &steps, f.order, window, &[]);
+            self.funnels.insert(key.clone(), report);
+        }
+        Ok(&self.funnels[&key])
+    }
+
+    fn measure(&mut self, m: &Measure) -> Result<(Measured, Option<String>)> {
+        let rate = |r: Option<Rate>| Measured {
+            rate: r,
+            count: None,
+        };
+        Ok(match m {
+            Measure::Journeys => (
+                Measured {
+                    rate: None,
+                    count: Some(self.j.len() as u64),
+                },
+                None,
+            ),
+            Measure::FunnelOverall(f) => (rate(measures::overall_rate(self.funnel(f)?)), None),
+            Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
+            Measure::PathShare(p) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                let (total, shares) = self.paths.get_or_insert_with(|| {
+                    let all = crate::analysis::paths::PathOptions {
+                        min_count: 1,
+                        ..Default::default()
+                    };
+                    measures::path_shares(&crate::analysis::paths::paths(j, &all, conv))
+                });
+                let r = shares.get(p).copied().unwrap_or(Rate::absent(*total));
+                (rate(Some(r)), None)
+            }
+            Measure::EdgePOut(a, b) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                let edges = self.edges.get_or_insert_with(|| {
+                    let opts = crate::analysis::graph::GraphOptions::default();
+                    measures::edge_rates(&crate::analysis::graph::graph(j, &opts, conv))
+                });
+                let r = edges.get(&measures::node(a), &measures::node(b));
+                let note = r.is_none().then(|| format!("'{a}' never occurs"));
+                (rate(r), note)
+            }
+            Measure::ExitRate(t) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                let exits = self.exits.get_or_insert_with(|| {
+                    measures::exit_rates(&crate::analysis::dropoff::dropoff(j, conv))
+                });
+                let r = exits.get(t).copied();
+                let note = r.is_none().then(|| format!("'{t}' never occurs"));
+                (rate(r), note)
+            }
+        })
+    }
+}
+
+/// Everything one run of the checks found.
+pub struct Evaluation {
+    pub results: Vec<CheckResult>,
+    /// Measure key -> value, for `--write-baseline`.
+    pub values: BTreeMap<String, Recorded>,
+    /// Things to say on stderr (steps that match nothing, drops without a baseline).
+    pub warnings: Vec<String>,
+}
+
+/// Runs the checks. `baseline` must hold every drop check's measure (see
+/// [`missing_in_baseline`]).
+pub fn evaluate(
+    j: &Journeys,
+    conversion_defined: bool,
+    checks: &[Check],
+    baseline: Option<&Baseline>,
+) -> Result<Evaluation> {
+    let mut a = Analyses {
+        j,
+        conversion_defined,
+        paths: None,
+        edges: None,
+        exits: None,
+        funnels: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    let mut results = Vec::new();
+    let mut values = BTreeMap::new();
+    let mut skipped_drops = 0;
+    for c in checks {
+        let (m, note) = a.measure(&c.measure)?;
+        let key = c.measure.key();
+        values.insert(key.clone(), m.recorded());
+        let base = CheckResult {
+            name: c.name.clone(),
+            kind: c.kind.name(),
+            measure: key.clone(),
+            value: m.value(),
+            count: m.rate.map(|r| r.of.count),
+            total: m.rate.map(|r| r.of.total),
+            limit: String::new(),
+            min: None,
+            max: None,
+            max_drop_pp: None,
+            alpha: None,
+            baseline: None,
+            drop_pp: None,
+            p_value: None,
+            verdict: Verdict::Pass,
+            message: String::new(),
+        };
+        let show = |v: f64| show_value(c.measure.is_rate(), v);
+        let now = describe(&c.measure, &m, note.as_deref());
+        if c.limits.min.is_some() || c.limits.max.is_some() {
+            results.push(bounds(base.clone(), c.limits, &now, &show));
+        }
+        if let Some(max_drop) = c.limits.max_drop {
+            let recorded = baseline.and_then(|b| b.values.get(&key)).copied();
+            if baseline.is_none() {
+                skipped_drops += 1;
+            }
+            results.push(drop(base, c.limits, max_drop, recorded, &m, &now, &show));
+        }
+    }
+    if skipped_drops > 0 {
+        a.warnings.push(format!(
+            "{} skipped: compare with --baseline FILE (written by --write-baseline FILE)",
+            crate::input::findings::counted(skipped_drops, "drop check", "drop checks")
+        ));
+    }
+    Ok(Evaluation {
+        results,
+        values,
+        warnings: a.warnings,
+    })
+}
+
+/// The drop checks' measures that the baseline has no value for.
+pub fn missing_in_baseline(checks: &[Check], baseline: &Baseline) -> Vec<String> {
+    let mut keys: Vec<String> = checks
+        .iter()
+        .filter(|c| c.limits.max_drop.is_some())
+        .map(|c| c.measure.key())
+        .filter(|k| !baseline.values.contains_key(k))
+        .collect();
+    keys.dedup();
+    keys
+}
+
+fn bounds(mut r: CheckResult, l: Limits, now: &str, show: &dyn Fn(f64) -> String) -> CheckResult {
+    r.min = l.min;
+    r.max = l.max;
+    r.limit = match (l.min, l.max) {
+        (Some(lo), Some(hi)) => format!("{} .. {}", show(lo), show(hi)),
+        (Some(lo), None) => format!(">= {}", show(lo)),
+        (None, Some(hi)) => format!("<= {}", show(hi)),
+        (None, None) => String::new(),
+    };
+    let (verdict, why) = match r.value {
+        None => (Verdict::Fail, "no value to check".to_string()),
+        Some(v) if l.min.is_some_and(|lo| v < lo) => (
+            Verdict::Fail,
+            format!("below the floor {}", show(l.min.unwrap_or(0.0))),
+        ),
+        Some(v) if l.max.is_some_and(|hi| v > hi) => (
+            Verdict::Fail,
+            format!("above the ceiling {}", show(l.max.unwrap_or(0.0))),
+        ),
+        Some(_) => (Verdict::Pass, format!("within {}", r.limit)),
+    };
+    r.verdict = verdict;
+    r.message = format!("{}: {now}, {why}", r.name);
+    r
+}
+
+fn drop(
+    mut r: CheckResult,
+    l: Limits,
+    max_drop: f64,
+    recorded: Option<Recorded>,
+    m: &Measured,
+    now: &str,
+    show: &dyn Fn(f64) -> String,
+) -> CheckResult {
+    r.max_drop_pp = Some(max_drop);
+    r.alpha = l.alpha;
+    r.limit = match l.alpha {
+        Some(a) => format!("drop <= {max_drop} pp (if p < {a})"),
+        None => format!("drop <= {max_drop} pp"),
+    };
+    let Some(rec) = recorded else {
+        r.verdict = Verdict::Skipped;
+        r.message = format!("{}: {now}; no --baseline to compare with", r.name);
+        return r;
+    };
+    r.baseline = rec.value;
+    let (Some(was), Some(is)) = (rec.value, r.value) else {
+        r.verdict = Verdict::Fail;
+        r.message = format!(
+            "{}: {now}; no value to compare with the baseline's {}",
+            r.name,
+            rec.value.map(&show).unwrap_or_else(|| "(none)".into())
+        );
+        return r;
+    };
+    let drop_pp = round6((was - is) * 100.0);
+    r.drop_pp = Some(drop_pp);
+    let test = match (rec.count, rec.total, m.rate) {
+        (Some(x), Some(n), Some(now)) => two_proportion(Proportion::new(x, n), now.of),
+        _ => None,
+    };
+    r.p_value = test.map(|t| round6(t.p_value));
+    let moved = if drop_pp >= 0.0 {
+        format!("{} pp below the baseline's {}", pp(drop_pp), show(was))
+    } else {
+        format!("{} pp above the baseline's {}", pp(-drop_pp), show(was))
+    };
+    let p_text = match r.p_value {
+        Some(p) if p > 0.0 => format!(", p = {p}"),
+        Some(_) => ", p < 0.000001".to_string(),
+        None => String::new(),
+    };
+    let (verdict, why) = if drop_pp <= max_drop {
+        (Verdict::Pass, format!("within {max_drop} pp"))
+    } else {
+        match (l.alpha, r.p_value) {
+            (Some(a), Some(p)) if p >= a => (
+                Verdict::Pass,
+                format!("more than {max_drop} pp but not significant at alpha {a}"),
+            ),
+            _ => (
+                Verdict::Fail,
+                format!("more than the {max_drop} pp allowed"),
+            ),
+        }
+    };
+    r.verdict = verdict;
+    r.message = format!("{}: {now}, {moved}{p_text}: {why}", r.name);
+    r
+}
+
+/// Percentage points with at most 2 decimals: `19.04`, `3`, `0.05`.
+pub fn pp(x: f64) -> String {
+    let t = format!("{x:.2}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A value as people read it: a percentage for shares and rates, a count for journeys.
+pub fn show_value(is_rate: bool, v: f64) -> String {
+    if is_rate {
+        let pct = format!("{:.2}", v * 100.0);
+        let pct = pct.trim_end_matches('0').trim_end_matches('.');
+        format!("{pct}%")
+    } else {
+        crate::render::count(v.max(0.0).round() as u64)
+    }
+}
+
+/// `2.9% (47 of 1,642)`, or `1,642 journeys`, or what is missing.
+fn describe(measure: &Measure, m: &Measured, note: Option<&str>) -> String {
+    match (m.rate, m.count, m.value()) {
+        (Some(r), _, Some(v)) => format!(
+            "{} ({} of {})",
+            show_value(measure.is_rate(), v),
+            crate::render::count(r.of.count),
+            crate::render::count(r.of.total)
+        ),
+        (None, Some(n), _) => crate::input::findings::counted(n, "journey", "journeys"),
+        _ => match note {
+            Some(n) => format!("no value ({n})"),
+            None => "no value (nothing reached the step before)".to_string(),
+        },
+    }
+}

@@ -549,3 +549,67 @@ fn checks_from_journeymap_toml() {
         (Some(2), Some(4))
     );
 }
+
+/// The journeymap command lines of examples/ci/*.yml, in file order, without `|| true`.
+fn ci_commands(file: &str) -> Vec<Vec<String>> {
+    let text =
+        std::fs::read_to_string(format!("{}/examples/ci/{file}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    text.lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches("- ")
+                .trim_start_matches("run: ")
+                .trim()
+        })
+        .filter(|l| l.starts_with("journeymap "))
+        .map(|l| {
+            let command = l.split("||").next().unwrap();
+            command
+                .split_whitespace()
+                .skip(1)
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn ci_examples_run_as_shipped() {
+    for file in ["github-actions.yml", "gitlab-ci.yml"] {
+        let dir = scratch(&format!("check_ci_{}", file.replace('.', "_")));
+        std::fs::copy(
+            format!("{}/examples/ci/journeymap.toml", env!("CARGO_MANIFEST_DIR")),
+            dir.join("journeymap.toml"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join("journeys")).unwrap();
+        let commands = ci_commands(file);
+        assert!(commands.len() >= 3, "{file}: {commands:?}");
+        // The export first, then the baseline (kept in the repository), then the checks.
+        let rank = |c: &Vec<String>| match c[0].as_str() {
+            "generate" => 0,
+            _ if c.iter().any(|a| a == "--write-baseline") => 1,
+            _ => 2,
+        };
+        let mut ordered = commands.clone();
+        ordered.sort_by_key(rank);
+        assert!(
+            ordered.iter().any(|c| rank(c) == 1),
+            "{file} records a baseline"
+        );
+        for c in &ordered {
+            let args: Vec<&str> = c.iter().map(String::as_str).collect();
+            let run = run_in(&dir, &args, None);
+            assert_eq!(
+                run.code,
+                0,
+                "{file}: journeymap {}: {}",
+                c.join(" "),
+                run.stderr
+            );
+        }
+        let baseline = std::fs::read_to_string(dir.join("journeys/baseline.json")).unwrap();
+        assert!(baseline.contains("\"session_gap\": \"30m\""), "{baseline}");
+    }
+}

@@ -279,6 +279,13 @@ fn usage_errors() {
     assert_eq!(run.code, 2);
     let run = jm(&["diff", &a, &a, "-f", "mermaid"]);
     assert_eq!(run.code, 2);
+    let run = jm(&["diff", &a, "--split", "nosuch=a,b"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("no column 'nosuch' (found: customer_id, timestamp, touchpoint, channel, segment); fix the column in --split COL=V1,V2"),
+        "{}",
+        run.stderr
+    );
     let run = jm(&["diff", &a, "--split", "segment=a,zzz", "-f", "json"]);
     assert_eq!(run.code, 0);
     assert!(

@@ -65,7 +65,11 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         .map(|w| parse_duration(w).map_err(|e| usage(format!("--window: {e}"))))
         .transpose()?;
     let funnel_steps = funnel_texts(args)?;
-    let (meta, a, b, conv) = sides(args, ctx)?;
+    let (mut meta, a, b, conv) = sides(args, ctx)?;
+    meta.command_options = serde_json::json!({
+        "split": args.split, "before": args.before, "funnel": funnel_steps,
+        "order": args.order, "window": args.window, "min_change": args.min_change, "top": args.top,
+    });
     let top = if format == Dot { 0 } else { args.top };
     let section = |mut rows: Vec<DiffRow>| {
         let hidden = rank(&mut rows, args.min_change, top);
@@ -223,7 +227,15 @@ fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)> {
             false,
             DefaultLevel::Touchpoint,
             Some(col),
-        )?;
+        )
+        .map_err(|e| {
+            // The loader names the flag funnel uses for this column; here it is --split.
+            let text = e.to_string();
+            match text.strip_suffix("pass --breakdown COLUMN") {
+                Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
+                None => e,
+            }
+        })?;
         let group: Vec<String> = p
             .first_event_attribute()
             .into_iter()

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::measures::{Node, Rate};
+use super::funnel::FunnelReport;
+use super::measures::{self, EdgeRates, Node, Rate};
 use super::ztest::{two_proportion, Proportion};
 use crate::render::json::round6;
 
@@ -90,6 +91,51 @@ pub fn rows_for<K: Ord + Clone>(
             row(label(k), measure, ra, rb)
         })
         .collect()
+}
+
+/// Every edge of either side; p_out is 0 of the source's out-count where the edge does not
+/// occur, and undefined where the source does not.
+pub fn edge_rows(a: &EdgeRates, b: &EdgeRates) -> Vec<DiffRow> {
+    let keys: std::collections::BTreeSet<_> = a.edges.keys().chain(b.edges.keys()).collect();
+    let undefined = Rate {
+        value: None,
+        of: Proportion::default(),
+    };
+    keys.into_iter()
+        .map(|(from, to)| {
+            let ra = a.get(from, to).unwrap_or(undefined);
+            let rb = b.get(from, to).unwrap_or(undefined);
+            let mut r = row(format!("{} -> {}", from.name, to.name), "p_out", ra, rb);
+            r.larger_count = ra.of.count.max(rb.of.count);
+            r.ends = Some((from.clone(), to.clone()));
+            r
+        })
+        .collect()
+}
+
+/// The funnel section: per step from 2 on, the rate from the previous step; then the overall
+/// rate (the last step from the first). `texts` are the steps as given.
+pub fn funnel_rows(texts: &[String], fa: &FunnelReport, fb: &FunnelReport) -> Vec<DiffRow> {
+    let undefined = Rate {
+        value: None,
+        of: Proportion::default(),
+    };
+    let mut rows = Vec::new();
+    for s in 2..=texts.len() {
+        let ra = measures::step_rate(fa, s).unwrap_or(undefined);
+        let rb = measures::step_rate(fb, s).unwrap_or(undefined);
+        let item = format!("step {s} {} (from {})", texts[s - 1], texts[s - 2]);
+        rows.push(row(item, "rate_from_previous", ra, rb));
+    }
+    let ra = measures::overall_rate(fa).unwrap_or(undefined);
+    let rb = measures::overall_rate(fb).unwrap_or(undefined);
+    rows.push(row(
+        format!("overall {}", texts.join(" > ")),
+        "rate_from_first",
+        ra,
+        rb,
+    ));
+    rows
 }
 
 /// Largest change first (by absolute value), rows without a change last, then by item as

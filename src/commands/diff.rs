@@ -5,24 +5,18 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::diff_sides::{funnel_texts, sides, Side};
 use super::inspect::options_line;
-use super::{prepare, prepare_at, Context, DefaultLevel, Meta};
-use crate::analysis::diff::{rank, row, rows_for, DiffRow};
+use super::{Context, Meta};
+use crate::analysis::diff::{rank, rows_for, DiffRow};
 use crate::analysis::funnel::{funnel, Step};
-use crate::analysis::measures::{self, EdgeRates, Rate};
-use crate::analysis::subset::subset;
+use crate::analysis::measures::{self, Rate};
 use crate::analysis::ztest::Proportion;
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
 use crate::journey::Journeys;
 use crate::render::{self, count, percent, rate6, Doc, Sink};
-
-/// One side of the comparison.
-struct Side {
-    label: String,
-    journeys: Journeys,
-}
 
 #[derive(Serialize)]
 struct SideInfo {
@@ -90,7 +84,8 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     let graph_opts = crate::analysis::graph::GraphOptions::default();
     let edge_rates =
         |j: &Journeys| measures::edge_rates(&crate::analysis::graph::graph(j, &graph_opts, conv));
-    let edges = edge_rows(&edge_rates(&a.journeys), &edge_rates(&b.journeys));
+    let edges =
+        crate::analysis::diff::edge_rows(&edge_rates(&a.journeys), &edge_rates(&b.journeys));
     let exit_rates =
         |j: &Journeys| measures::exit_rates(&crate::analysis::dropoff::dropoff(j, conv));
     let undefined = |_: &String| Rate {
@@ -185,156 +180,12 @@ fn sections<'a>(out: &'a Output) -> Vec<(&'static str, &'a Section)> {
     v
 }
 
-/// The funnel's step texts: a funnel named under [funnels], or `a,b,c`.
-fn funnel_texts(args: &DiffArgs) -> Result<Option<Vec<String>>> {
-    let Some(text) = &args.funnel else {
-        return Ok(None);
-    };
-    let cfg = crate::config::ConfigFile::find(args.input.config.as_deref())
-        .map_err(|e| usage(e.to_string()))?;
-    let steps: Vec<String> = match cfg.funnels.get(text.trim()).filter(|_| !text.contains(',')) {
-        Some(named) => named.clone(),
-        None => text.split(',').map(str::to_string).collect(),
-    };
-    let steps: Vec<String> = steps
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if steps.len() < 2 {
-        return Err(usage(
-            "--funnel needs at least two steps, like --funnel product_view,add_to_cart,purchase (or a funnel named under [funnels])",
-        ));
-    }
-    Ok(Some(steps))
-}
-
-/// Loads the two sides: two inputs, or one input split by --split or --before.
-fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)> {
-    let inputs = &args.input.inputs;
-    if let Some(spec) = &args.split {
-        let (col, values) = spec
-            .split_once('=')
-            .ok_or_else(|| usage("--split needs the form COL=V1,V2"))?;
-        let (v1, v2) = values
-            .split_once(',')
-            .ok_or_else(|| usage("--split needs two values: COL=V1,V2"))?;
-        let col = col.trim();
-        let p = prepare_at(
-            &args.input,
-            &args.journey,
-            ctx,
-            false,
-            DefaultLevel::Touchpoint,
-            Some(col),
-        )
-        .map_err(|e| {
-            // The loader names the flag funnel uses for this column; here it is --split.
-            let text = e.to_string();
-            match text.strip_suffix("pass --breakdown COLUMN") {
-                Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
-                None => e,
-            }
-        })?;
-        let group: Vec<String> = p
-            .first_event_attribute()
-            .into_iter()
-            .map(|g| p.attribute_label(g))
-            .collect();
-        for v in [v1, v2] {
-            if !group.iter().any(|g| g == v) {
-                ctx.warn(format_args!("--split: no journey starts with {col}={v}"));
-            }
-        }
-        let a = subset(&p.journeys, |i| group[i] == v1);
-        let b = subset(&p.journeys, |i| group[i] == v2);
-        let side = |v: &str, j| Side {
-            label: format!("{col}={v}"),
-            journeys: j,
-        };
-        let meta = p.meta("diff");
-        return Ok((meta, side(v1, a), side(v2, b), p.conversion_defined()));
-    }
-    if let Some(date) = &args.before {
-        let p = prepare(&args.input, &args.journey, ctx, false)?;
-        let cut = crate::input::time::parse_bound(&p.settings.load.time, date, false, "--before")
-            .map_err(|e| usage(e.to_string()))?;
-        let j = &p.journeys;
-        let starts_before = |i: usize| j.time[j.range(i).start] < cut;
-        let a = subset(j, starts_before);
-        let b = subset(j, |i| !starts_before(i));
-        let meta = p.meta("diff");
-        let conv = p.conversion_defined();
-        return Ok((
-            meta,
-            Side {
-                label: format!("before {date}"),
-                journeys: a,
-            },
-            Side {
-                label: format!("from {date}"),
-                journeys: b,
-            },
-            conv,
-        ));
-    }
-    if inputs.len() != 2 {
-        return Err(usage(format!(
-            "diff compares two inputs (journeymap diff A B), or one input split with --split COL=V1,V2 or --before DATE; got {} inputs",
-            inputs.len()
-        )));
-    }
-    let load = |file: &String| {
-        let mut input = args.input.clone();
-        input.inputs = vec![file.clone()];
-        prepare(&input, &args.journey, ctx, false)
-    };
-    let (pa, pb) = (load(&inputs[0])?, load(&inputs[1])?);
-    let mut meta = pa.meta("diff");
-    meta.inputs.extend(pb.meta("diff").inputs);
-    meta.events += pb.journeys.events() as u64;
-    meta.journeys += pb.journeys.len() as u64;
-    let conv = pa.conversion_defined();
-    Ok((
-        meta,
-        Side {
-            label: inputs[0].clone(),
-            journeys: pa.journeys,
-        },
-        Side {
-            label: inputs[1].clone(),
-            journeys: pb.journeys,
-        },
-        conv,
-    ))
-}
-
 fn path_shares(j: &Journeys, conv: bool) -> (u64, BTreeMap<Vec<String>, Rate>) {
     let all = crate::analysis::paths::PathOptions {
         min_count: 1,
         ..Default::default()
     };
     measures::path_shares(&crate::analysis::paths::paths(j, &all, conv))
-}
-
-/// Every edge of either side; p_out is 0 of the source's out-count where the edge does not
-/// occur, and undefined where the source does not.
-fn edge_rows(a: &EdgeRates, b: &EdgeRates) -> Vec<DiffRow> {
-    let keys: std::collections::BTreeSet<_> = a.edges.keys().chain(b.edges.keys()).collect();
-    let undefined = Rate {
-        value: None,
-        of: Proportion::default(),
-    };
-    keys.into_iter()
-        .map(|(from, to)| {
-            let ra = a.get(from, to).unwrap_or(undefined);
-            let rb = b.get(from, to).unwrap_or(undefined);
-            let mut r = row(format!("{} -> {}", from.name, to.name), "p_out", ra, rb);
-            r.larger_count = ra.of.count.max(rb.of.count);
-            r.ends = Some((from.clone(), to.clone()));
-            r
-        })
-        .collect()
 }
 
 /// Per step from 2 on, the rate from the previous step; then the overall rate (last step
@@ -363,26 +214,7 @@ fn funnel_rows(
             "--funnel step '{alt}' matches nothing in either input"
         ));
     }
-    let mut rows = Vec::new();
-    let undefined = Rate {
-        value: None,
-        of: Proportion::default(),
-    };
-    for s in 2..=texts.len() {
-        let ra = measures::step_rate(&fa, s).unwrap_or(undefined);
-        let rb = measures::step_rate(&fb, s).unwrap_or(undefined);
-        let item = format!("step {s} {} (from {})", texts[s - 1], texts[s - 2]);
-        rows.push(row(item, "rate_from_previous", ra, rb));
-    }
-    let ra = measures::overall_rate(&fa).unwrap_or(undefined);
-    let rb = measures::overall_rate(&fb).unwrap_or(undefined);
-    rows.push(row(
-        format!("overall {}", texts.join(" > ")),
-        "rate_from_first",
-        ra,
-        rb,
-    ));
-    Ok(rows)
+    Ok(crate::analysis::diff::funnel_rows(texts, &fa, &fb))
 }
 
 fn document(out: &Output, sections: &[(&'static str, &Section)]) -> Doc {

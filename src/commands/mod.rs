@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diff;
+mod diff_sides;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;

@@ -109,6 +109,59 @@ fn regression_scenario_from_generated_data() {
     );
     assert!(!run.stderr.contains("error:"), "{}", run.stderr);
 
+    // A floor on one step's conversion, and on the whole funnel: no baseline needed.
+    let floors = write(
+        &dir,
+        "floors.toml",
+        "[funnels]\nbuy = [\"product_view\", \"add_to_cart\", \"checkout\", \"purchase\"]\n[[check]]\nkind = \"funnel\"\nsteps = \"buy\"\nstep = 4\nmin = 0.2\n[[check]]\nkind = \"funnel\"\nsteps = \"buy\"\nmin = 0.02\n",
+    );
+    let verdicts = |file: &str| {
+        let run = jm(&[
+            "check",
+            file,
+            "--checks",
+            &floors,
+            "--session-gap",
+            "30m",
+            "-f",
+            "json",
+        ]);
+        let out = run.json();
+        let v: Vec<String> = out["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c["name"].as_str().unwrap(),
+                    c["verdict"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (run.code, v)
+    };
+    assert_eq!(
+        verdicts(&good),
+        (
+            0,
+            vec![
+                "funnel buy: step 4 purchase (from checkout) pass".to_string(),
+                "funnel buy: overall conversion pass".to_string()
+            ]
+        )
+    );
+    assert_eq!(
+        verdicts(&worse),
+        (
+            1,
+            vec![
+                "funnel buy: step 4 purchase (from checkout) fail".to_string(),
+                "funnel buy: overall conversion fail".to_string()
+            ]
+        )
+    );
+
     // The table names the step and the verdict.
     let mut args = vec!["check", &worse];
     args.extend(common);

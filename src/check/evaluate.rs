@@ -111,7 +111,8 @@ impl Analyses<'_> {
             let names = self.j.names();
             let mut steps = Vec::new();
             for text in &f.steps {
-                let (step, unmatched) = Step::parse(text, names)?;
+                let (step, unmatched) =
+                    Step::parse(text, names).map_err(|e| crate::error::usage(e.to_string()))?;
                 for alt in unmatched {
                     let hint = crate::input::mapping::did_you_mean(&alt, names.names());
                     self.warnings.push(format!(

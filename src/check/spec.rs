@@ -243,6 +243,14 @@ fn funnel_measures(
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    for pattern in steps
+        .iter()
+        .flat_map(|s| s.split('|'))
+        .filter_map(|alt| alt.trim().strip_prefix("re:"))
+    {
+        regex::Regex::new(pattern)
+            .map_err(|e| anyhow::anyhow!("steps: the pattern '{pattern}' does not compile: {e}"))?;
+    }
     if steps.len() < 2 {
         bail!(
             "a funnel check needs at least two steps (or the name of a funnel under [funnels]); got {:?}",
@@ -371,6 +379,8 @@ mod tests {
         assert!(e.contains("alpha only applies"), "{e}");
         let e = err("[[check]]\nkind = \"funnel\"\nsteps = \"nope\"\nmin = 0\n");
         assert!(e.contains("at least two steps"), "{e}");
+        let e = err("[[check]]\nkind = \"funnel\"\nsteps = [\"re:(\", \"b\"]\nmin = 0\n");
+        assert!(e.contains("steps: the pattern '(' does not compile"), "{e}");
         let e = err("[[check]]\nkind = \"funel\"\nmin = 1\n");
         assert!(e.contains("funel"), "{e}");
     }

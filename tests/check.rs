@@ -334,6 +334,23 @@ max = 1
         .unwrap()
         .contains("'nope' never occurs"));
     assert_eq!(out["summary"]["failed"], 3);
+    // A name that never occurs would make a share or p_out a silent 0: a warning says so.
+    let typo = write(&dir, "typo.toml", "[[check]]\nkind = \"path\"\npath = \"home,prodcut_view\"\nmax = 0.5\n[[check]]\nkind = \"edge\"\nfrom = \"home\"\nto = \"prodcut_view\"\nmax = 0.5\n");
+    let run = jm(&["check", &data("tiny.csv"), "--checks", &typo]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "check path 'prodcut_view' never occurs in the input; did you mean 'product_view'?"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("check edge `to` 'prodcut_view' never occurs"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

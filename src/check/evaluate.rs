@@ -132,6 +132,18 @@ impl Analyses<'_> {
         Ok(&self.funnels[&key])
     }
 
+    /// A name a check uses that the input never has: its share or p_out would be a silent 0.
+    fn warn_unknown(&mut self, name: &str, what: &str) {
+        let names = self.j.names();
+        if names.get(name).is_none() {
+            let hint = crate::input::mapping::did_you_mean(name, names.names());
+            let w = format!("check {what} '{name}' never occurs in the input{hint}");
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
+    }
+
     fn measure(&mut self, m: &Measure) -> Result<(Measured, Option<String>)> {
         let rate = |r: Option<Rate>| Measured {
             rate: r,
@@ -157,6 +169,9 @@ impl Analyses<'_> {
                     measures::path_shares(&crate::analysis::paths::paths(j, &all, conv))
                 });
                 let r = shares.get(p).copied().unwrap_or(Rate::absent(*total));
+                for name in p {
+                    self.warn_unknown(name, "path");
+                }
                 (rate(Some(r)), None)
             }
             Measure::EdgePOut(a, b) => {
@@ -166,6 +181,9 @@ impl Analyses<'_> {
                     measures::edge_rates(&crate::analysis::graph::graph(j, &opts, conv))
                 });
                 let r = edges.get(&measures::node(a), &measures::node(b));
+                if measures::node(b).kind == "value" {
+                    self.warn_unknown(b, "edge `to`");
+                }
                 let note = r.is_none().then(|| format!("'{a}' never occurs"));
                 (rate(r), note)
             }

@@ -555,6 +555,10 @@ fn exit_codes_for_usage_and_input_errors() {
     );
     let run = jm(&["paths", "no-such-file.csv"]);
     assert_eq!(run.code, 1);
+    // An export with a header and no rows cannot be checked: 2, not a failed gate.
+    let run = jm(&["check", &data("bad/header_only.csv"), "--checks", &checks]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("the input has a header but no rows"), "{}", run.stderr);
     // A baseline that is not one.
     let bad = write(&dir, "bad.json", "{\"x\": 1}");
     let run = jm(&[

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::funnel::FunnelReport;
 use super::measures::{self, EdgeRates, Node, Rate};
-use super::ztest::{two_proportion, Proportion};
+use super::ztest::two_proportion;
 use crate::render::json::round6;
 
 /// One side's value: the share or rate, and the x of n it comes from.
@@ -97,10 +97,7 @@ pub fn rows_for<K: Ord + Clone>(
 /// occur, and undefined where the source does not.
 pub fn edge_rows(a: &EdgeRates, b: &EdgeRates) -> Vec<DiffRow> {
     let keys: std::collections::BTreeSet<_> = a.edges.keys().chain(b.edges.keys()).collect();
-    let undefined = Rate {
-        value: None,
-        of: Proportion::default(),
-    };
+    let undefined = Rate::undefined();
     keys.into_iter()
         .map(|(from, to)| {
             let ra = a.get(from, to).unwrap_or(undefined);
@@ -116,10 +113,7 @@ pub fn edge_rows(a: &EdgeRates, b: &EdgeRates) -> Vec<DiffRow> {
 /// The funnel section: per step from 2 on, the rate from the previous step; then the overall
 /// rate (the last step from the first). `texts` are the steps as given.
 pub fn funnel_rows(texts: &[String], fa: &FunnelReport, fb: &FunnelReport) -> Vec<DiffRow> {
-    let undefined = Rate {
-        value: None,
-        of: Proportion::default(),
-    };
+    let undefined = Rate::undefined();
     let mut rows = Vec::new();
     for s in 2..=texts.len() {
         let ra = measures::step_rate(fa, s).unwrap_or(undefined);
@@ -161,22 +155,10 @@ pub fn rank(rows: &mut Vec<DiffRow>, min_change: f64, top: usize) -> u64 {
     (before - rows.len()) as u64
 }
 
-/// 0 of `total` (a thing that never occurred on a side with this many journeys).
-pub fn absent(total: u64) -> Rate {
-    Rate::absent(total)
-}
-
-/// For counts compared as they are (no rate): a row whose "value" is undefined.
-pub fn no_rate() -> Rate {
-    Rate {
-        value: None,
-        of: Proportion::default(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::ztest::Proportion;
 
     fn rate(x: u64, n: u64) -> Rate {
         Rate {
@@ -196,7 +178,10 @@ mod tests {
         assert_eq!((same.change, same.p_value), (Some(0.0), Some(1.0)));
         let from_zero = row("p".into(), "share", rate(0, 10), rate(3, 10));
         assert_eq!(from_zero.relative_change, None);
-        assert_eq!(row("p".into(), "x", no_rate(), rate(1, 2)).change, None);
+        assert_eq!(
+            row("p".into(), "x", Rate::undefined(), rate(1, 2)).change,
+            None
+        );
     }
 
     #[test]
@@ -206,8 +191,8 @@ mod tests {
         let mut rows = rows_for(
             &a,
             &b,
-            |_| absent(10),
-            |_| absent(10),
+            |_| Rate::absent(10),
+            |_| Rate::absent(10),
             |k| k.to_string(),
             "share",
         );

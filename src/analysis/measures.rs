@@ -26,6 +26,14 @@ impl Rate {
             of: Proportion::new(0, total),
         }
     }
+
+    /// No value and no counts (a rate whose n is 0 on a side).
+    pub fn undefined() -> Rate {
+        Rate {
+            value: None,
+            of: Proportion::default(),
+        }
+    }
 }
 
 /// Path shares: path -> count of all journeys (metrics.md, Paths).

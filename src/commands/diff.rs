@@ -11,7 +11,6 @@ use super::{Context, Meta};
 use crate::analysis::diff::{rank, rows_for, DiffRow};
 use crate::analysis::funnel::{funnel, Step};
 use crate::analysis::measures::{self, Rate};
-use crate::analysis::ztest::Proportion;
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
@@ -88,10 +87,7 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         crate::analysis::diff::edge_rows(&edge_rates(&a.journeys), &edge_rates(&b.journeys));
     let exit_rates =
         |j: &Journeys| measures::exit_rates(&crate::analysis::dropoff::dropoff(j, conv));
-    let undefined = |_: &String| Rate {
-        value: None,
-        of: Proportion::default(),
-    };
+    let undefined = |_: &String| Rate::undefined();
     let exits = rows_for(
         &exit_rates(&a.journeys),
         &exit_rates(&b.journeys),

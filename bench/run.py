@@ -28,6 +28,11 @@ TASKS = {
     "graph": (["graph", "-f", "json", "-q"], ["graph"]),
     "transitions": (["transitions", "-f", "json", "-q"], ["transitions"]),
     "funnel": (["funnel", "--steps", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], ["funnel"]),
+    # journeymap only (no DuckDB counterpart): the gates of bench/checks.toml, and a diff of
+    # the two halves of the period with a funnel.
+    "check": (["check", "--checks", os.path.join(ROOT, "bench", "checks.toml"), "-f", "json", "-q"], None),
+    "diff": (["diff", "--before", "2026-02-15", "--session-gap", "30m", "--conversion", "purchase",
+              "--funnel", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], None),
 }
 
 
@@ -92,7 +97,7 @@ def main():
                 t, m, jm_out = run_with_rss([JM] + jm_args + [path])
                 jm_t.append(t)
                 jm_m.append(m)
-                if have_peer:
+                if have_peer and peer_args is not None:
                     t, m, pe_out = run_with_rss([a.peer, PEER, peer_args[0], path] + peer_args[1:])
                     pe_t.append(t)
                     pe_m.append(m)
@@ -100,7 +105,7 @@ def main():
                 "task": task, "format": fmt,
                 "journeymap_s": statistics.median(jm_t), "journeymap_mb": max(jm_m),
             }
-            if have_peer:
+            if have_peer and peer_args is not None:
                 row.update(duckdb_s=statistics.median(pe_t), duckdb_mb=max(pe_m))
                 row["ratio"] = row["journeymap_s"] / row["duckdb_s"]
                 row["same_answer"] = compare(task, jm_out, pe_out)

@@ -569,6 +569,7 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     /// Each check with its value, limit and verdict.
     Table,
+    /// Every check with its numbers (docs/json.md).
     Json,
     /// JUnit XML, one test case per check.
     Junit,

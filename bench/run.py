@@ -115,9 +115,13 @@ def main():
     print("| task | input | journeymap | DuckDB | ratio | journeymap peak | DuckDB peak | same answer |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {r.get('duckdb_s', float('nan')):.2f} s "
-              f"| {r.get('ratio', float('nan')):.2f} | {r['journeymap_mb']:.0f} MB | {r.get('duckdb_mb', float('nan')):.0f} MB "
-              f"| {r.get('same_answer', '-')} |")
+        if "duckdb_s" in r:
+            peer = f"{r['duckdb_s']:.2f} s | {r['ratio']:.2f}"
+            peer_mb = f"{r['duckdb_mb']:.0f} MB"
+        else:
+            peer, peer_mb = "- | -", "-"
+        print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {peer} "
+              f"| {r['journeymap_mb']:.0f} MB | {peer_mb} | {r.get('same_answer', '-')} |")
 
 
 def compare(task, jm_out, pe_out):

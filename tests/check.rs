@@ -558,7 +558,11 @@ fn exit_codes_for_usage_and_input_errors() {
     // An export with a header and no rows cannot be checked: 2, not a failed gate.
     let run = jm(&["check", &data("bad/header_only.csv"), "--checks", &checks]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("the input has a header but no rows"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the input has a header but no rows"),
+        "{}",
+        run.stderr
+    );
     // A baseline that is not one.
     let bad = write(&dir, "bad.json", "{\"x\": 1}");
     let run = jm(&[
@@ -686,4 +690,74 @@ fn ci_examples_run_as_shipped() {
         let baseline = std::fs::read_to_string(dir.join("journeys/baseline.json")).unwrap();
         assert!(baseline.contains("\"session_gap\": \"30m\""), "{baseline}");
     }
+}
+
+#[test]
+fn values_are_the_analyses_numbers() {
+    // Each kind's value is what the analysis command prints for the same input and options.
+    let shop = format!("{}/examples/shop.csv", env!("CARGO_MANIFEST_DIR"));
+    let opts = ["--session-gap", "30m", "--conversion", "purchase"];
+    let json = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(opts);
+        a.extend(["-f", "json"]);
+        jm(&a).ok().json()
+    };
+    let paths = json(&["paths", &shop, "--top", "3"]);
+    let dropoff = json(&["dropoff", &shop]);
+    let graph = json(&["graph", &shop]);
+    let funnel = json(&[
+        "funnel",
+        &shop,
+        "--steps",
+        "product_view,add_to_cart,checkout",
+    ]);
+    let dir = scratch("check_values");
+    let mut toml = String::new();
+    for p in paths["paths"].as_array().unwrap() {
+        let steps: Vec<String> = p["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        toml.push_str(&format!(
+            "[[check]]\nkind = \"path\"\npath = [{}]\nmin = 0\n",
+            steps.join(", ")
+        ));
+    }
+    let exit = &dropoff["touchpoints"][0];
+    toml.push_str(&format!(
+        "[[check]]\nkind = \"exit_rate\"\ntouchpoint = {}\nmax = 1\n",
+        exit["name"]
+    ));
+    let edge = &graph["edges"][5];
+    toml.push_str(&format!(
+        "[[check]]\nkind = \"edge\"\nfrom = {}\nto = {}\nmax = 1\n",
+        edge["from"], edge["to"]
+    ));
+    toml.push_str("[[check]]\nkind = \"funnel\"\nsteps = \"product_view,add_to_cart,checkout\"\nper_step = true\nmin = 0\n");
+    toml.push_str(
+        "[[check]]\nkind = \"funnel\"\nsteps = \"product_view,add_to_cart,checkout\"\nmin = 0\n",
+    );
+    let checks = write(&dir, "c.toml", &toml);
+    let out = json(&["check", &shop, "--checks", &checks]);
+    let values: Vec<&serde_json::Value> = out["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["value"])
+        .collect();
+    let steps = &funnel["steps"];
+    let expected = vec![
+        &paths["paths"][0]["share"],
+        &paths["paths"][1]["share"],
+        &paths["paths"][2]["share"],
+        &exit["exit_rate"],
+        &edge["p_out"],
+        &steps[1]["rate_from_previous"],
+        &steps[2]["rate_from_previous"],
+        &steps[2]["rate_from_first"],
+    ];
+    assert_eq!(values, expected);
 }

@@ -9,6 +9,8 @@ use super::baseline::{Baseline, Recorded};
 use super::spec::{Check, FunnelDef, Limits, Measure};
 use crate::analysis::funnel::{funnel, FunnelReport, Step};
 use crate::analysis::measures::{self, EdgeRates, Rate};
+use crate::analysis::paths::{paths, PathOptions};
+use crate::analysis::subset::subset;
 use crate::analysis::ztest::{two_proportion, Proportion};
 use crate::journey::Journeys;
 use crate::render::json::round6;
@@ -97,7 +99,8 @@ impl Measured {
 struct Analyses<'a> {
     j: &'a Journeys,
     conversion_defined: bool,
-    paths: Option<(u64, BTreeMap<Vec<String>, Rate>)>,
+    /// Path length -> path -> journeys with exactly that path.
+    paths: BTreeMap<usize, BTreeMap<Vec<String>, u64>>,
     edges: Option<EdgeRates>,
     exits: Option<BTreeMap<String, Rate>>,
     funnels: BTreeMap<String, FunnelReport>,
@@ -161,14 +164,28 @@ impl Analyses<'_> {
             Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
             Measure::PathShare(p) => {
                 let (j, conv) = (self.j, self.conversion_defined);
-                let (total, shares) = self.paths.get_or_insert_with(|| {
-                    let all = crate::analysis::paths::PathOptions {
+                // Only journeys with as many events as the path can take it, so the paths
+                // analysis runs on those alone: every distinct path of every length would
+                // cost time and memory per path (about 4 s and 800 MB at 10M events).
+                let counts = self.paths.entry(p.len()).or_insert_with(|| {
+                    let same_length = subset(j, |i| j.range(i).len() == p.len());
+                    let all = PathOptions {
                         min_count: 1,
                         ..Default::default()
                     };
-                    measures::path_shares(&crate::analysis::paths::paths(j, &all, conv))
+                    paths(&same_length, &all, conv)
+                        .paths
+                        .into_iter()
+                        .filter(|r| r.steps.is_some() && !r.cut)
+                        .map(|r| (r.path, r.count))
+                        .collect()
                 });
-                let r = shares.get(p).copied().unwrap_or(Rate::absent(*total));
+                let (count, total) = (counts.get(p).copied().unwrap_or(0), j.len() as u64);
+                // share = count / all journeys (metrics.md, Paths), rounded as `paths` rounds it.
+                let r = Rate {
+                    value: (total > 0).then(|| round6(count as f64 / total as f64)),
+                    of: Proportion::new(count, total),
+                };
                 for name in p {
                     self.warn_unknown(name, "path");
                 }
@@ -220,7 +237,7 @@ pub fn evaluate(
     let mut a = Analyses {
         j,
         conversion_defined,
-        paths: None,
+        paths: BTreeMap::new(),
         edges: None,
         exits: None,
         funnels: BTreeMap::new(),

@@ -159,25 +159,34 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     let failed = summary.failed;
     let mut sink = Sink::open(args.output.as_deref(), &meta.inputs)?;
     let color = ctx.color_stdout(sink.is_terminal());
-    match format {
-        CheckFormat::Junit => render::junit::write(results, sink.writer())?,
-        CheckFormat::Github => render::github::write(results, sink.writer())?,
-        CheckFormat::Json => render::json::write(
-            &Output {
-                meta: &meta,
-                passed: failed == 0,
-                summary,
-                baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
-                checks: results,
-            },
-            sink.writer(),
-        )?,
-        CheckFormat::Table => {
-            let doc = document(results, &summary, &meta, args.baseline.as_deref());
-            render::table::write(&doc, color, sink.writer())?
+    let written = (|| -> Result<()> {
+        match format {
+            CheckFormat::Junit => render::junit::write(results, sink.writer())?,
+            CheckFormat::Github => render::github::write(results, sink.writer())?,
+            CheckFormat::Json => render::json::write(
+                &Output {
+                    meta: &meta,
+                    passed: failed == 0,
+                    summary,
+                    baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
+                    checks: results,
+                },
+                sink.writer(),
+            )?,
+            CheckFormat::Table => {
+                let doc = document(results, &summary, &meta, args.baseline.as_deref());
+                render::table::write(&doc, color, sink.writer())?
+            }
+        }
+        sink.finish()
+    })();
+    // A reader of stdout that went away (`| head`) ends the output quietly, but a failed
+    // gate still exits 1.
+    if let Err(e) = written {
+        if !(crate::error::is_broken_pipe(&e) && failed > 0) {
+            return Err(e);
         }
     }
-    sink.finish()?;
     if failed > 0 {
         let names: Vec<&str> = results
             .iter()

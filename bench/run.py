@@ -28,11 +28,23 @@ TASKS = {
     "graph": (["graph", "-f", "json", "-q"], ["graph"]),
     "transitions": (["transitions", "-f", "json", "-q"], ["transitions"]),
     "funnel": (["funnel", "--steps", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], ["funnel"]),
+    "attribution": (["attribution", "--model", "markov", "--conversion", "purchase", "--split-on-conversion",
+                     "--collapse-repeats", "-f", "json", "-q"], ["markov"]),
     # journeymap only (no DuckDB counterpart): the gates of bench/checks.toml, and a diff of
     # the two halves of the period with a funnel.
     "check": (["check", "--checks", os.path.join(ROOT, "bench", "checks.toml"), "-f", "json", "-q"], None),
     "diff": (["diff", "--before", "2026-02-15", "--session-gap", "30m", "--conversion", "purchase",
               "--funnel", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], None),
+}
+
+# More peers for a task, timed in the same runs: label -> arguments of bench/attribution_peer.py.
+# "exact" follows docs/metrics.md (conversion events are not touches) with a numpy solve and is
+# what "same answer" compares against; the shared DuckDB peer keeps the conversion event's
+# channel as the last touch, so its numbers differ by definition.
+ATTRIBUTION_PEER = os.path.join(ROOT, "bench", "attribution_peer.py")
+EXTRA_PEERS = {
+    "attribution": {"DuckDB + numpy, metrics.md paths": ["exact"],
+                    "ChannelAttribution 2.2.5": ["channelattribution"]},
 }
 
 
@@ -87,12 +99,14 @@ def main():
     have_peer = os.path.exists(a.peer) and os.path.exists(PEER)
     if not have_peer:
         print(f"no DuckDB peer ({a.peer}); timing journeymap only", file=sys.stderr)
-    rows = []
+    rows, extra_rows = [], []
     for task in a.tasks.split(","):
         jm_args, peer_args = TASKS[task]
         for fmt, path in files.items():
             jm_t, jm_m, pe_t, pe_m = [], [], [], []
             jm_out = pe_out = None
+            extra = {label: ([], [], None) for label, argv in EXTRA_PEERS.get(task, {}).items()
+                     if have_peer and peer_available(a.peer, argv[0])}
             for _ in range(a.runs):
                 t, m, jm_out = run_with_rss([JM] + jm_args + [path])
                 jm_t.append(t)
@@ -101,6 +115,12 @@ def main():
                     t, m, pe_out = run_with_rss([a.peer, PEER, peer_args[0], path] + peer_args[1:])
                     pe_t.append(t)
                     pe_m.append(m)
+                for label, peer_task in EXTRA_PEERS.get(task, {}).items():
+                    if label in extra:
+                        t, m, out = run_with_rss([a.peer, ATTRIBUTION_PEER, peer_task[0], path])
+                        extra[label][0].append(t)
+                        extra[label][1].append(m)
+                        extra[label] = (extra[label][0], extra[label][1], out)
             row = {
                 "task": task, "format": fmt,
                 "journeymap_s": statistics.median(jm_t), "journeymap_mb": max(jm_m),
@@ -109,6 +129,15 @@ def main():
                 row.update(duckdb_s=statistics.median(pe_t), duckdb_mb=max(pe_m))
                 row["ratio"] = row["journeymap_s"] / row["duckdb_s"]
                 row["same_answer"] = compare(task, jm_out, pe_out)
+                if task == "attribution":
+                    row["same_answer"] = compare_attribution(jm_out, extra)
+                    for label, (ts, ms, out) in extra.items():
+                        extra_rows.append({"task": task, "format": fmt, "peer": label,
+                                           "peer_s": statistics.median(ts), "peer_mb": max(ms),
+                                           "journeymap_s": row["journeymap_s"],
+                                           "journeymap_mb": row["journeymap_mb"],
+                                           "agreement": agreement(jm_out, out)})
+                        print(json.dumps(extra_rows[-1]), file=sys.stderr)
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
     print(f"\n{a.events:,} events, median of {a.runs} runs, whole processes\n")
@@ -122,6 +151,14 @@ def main():
             peer, peer_mb = "- | -", "-"
         print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {peer} "
               f"| {r['journeymap_mb']:.0f} MB | {peer_mb} | {r.get('same_answer', '-')} |")
+    if extra_rows:
+        print("\nMore peers (same runs)\n")
+        print("| task | input | peer | journeymap | peer time | ratio | journeymap peak | peer peak | agreement |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---|")
+        for r in extra_rows:
+            print(f"| {r['task']} | {r['format']} | {r['peer']} | {r['journeymap_s']:.2f} s | {r['peer_s']:.2f} s "
+                  f"| {r['journeymap_s'] / r['peer_s']:.2f} | {r['journeymap_mb']:.0f} MB | {r['peer_mb']:.0f} MB "
+                  f"| {r['agreement']} |")
 
 
 def compare(task, jm_out, pe_out):
@@ -144,6 +181,49 @@ def compare(task, jm_out, pe_out):
     if task == "funnel":
         return "yes" if [s["reached"] for s in j["steps"]] == p["reached"] else "NO"
     return "?"
+
+
+def peer_available(python, task):
+    """Whether the venv has what an extra peer needs (ChannelAttribution is optional)."""
+    module = "ChannelAttribution" if task == "channelattribution" else "duckdb"
+    ok = subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+    if not ok:
+        print(f"no {module} in {python}; skipping that peer", file=sys.stderr)
+    return ok
+
+
+def markov_effects(jm_out):
+    j = json.loads(jm_out)
+    return j, {c["name"]: c["markov"]["removal_effect"] for c in j["channels"]}
+
+
+def agreement(jm_out, peer_out):
+    """The largest difference in removal effect between journeymap and a peer."""
+    try:
+        j, mine = markov_effects(jm_out)
+        p = json.loads(peer_out)
+    except (TypeError, ValueError, KeyError):
+        return "?"
+    theirs = p["removal_effects"]
+    if set(mine) != set(theirs) or j["conversions"] != p["conversions"]:
+        return "NO (channels or conversions differ)"
+    worst = max(abs(mine[c] - theirs[c]) for c in mine)
+    return f"removal effects within {worst:.1e}"
+
+
+def compare_attribution(jm_out, extra):
+    """journeymap against the exact metrics.md re-implementation: same conversions, and P and
+    every removal effect within 1e-9 (both are exact solves; only rounding differs)."""
+    try:
+        j, mine = markov_effects(jm_out)
+        p = json.loads(next(out for label, (_, _, out) in extra.items() if label.startswith("DuckDB")))
+    except (TypeError, ValueError, KeyError, StopIteration):
+        return "?"
+    same = (j["conversions"] == p["conversions"]
+            and abs(j["markov"]["p_conversion"] - p["p_conversion"]) <= 1e-9
+            and set(mine) == set(p["removal_effects"])
+            and all(abs(mine[c] - p["removal_effects"][c]) <= 1e-9 for c in mine))
+    return "yes (vs metrics.md re-implementation)" if same else "NO"
 
 
 if __name__ == "__main__":

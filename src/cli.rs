@@ -73,6 +73,12 @@ pub enum Command {
     /// How journeys move between channels (touchpoints when there is no channel column): a
     /// from/to matrix of counts or row probabilities, or the graph.
     Transitions(Box<TransitionsArgs>),
+    /// Channel attribution: which channels get the credit for the conversions, under the
+    /// first, last, linear, position-based, time-decay and Markov (removal effect) models.
+    ///
+    /// Memory grows with the number of events; the Markov solve with the square of the number
+    /// of states (up to 10,000 states of --order channels).
+    Attribution(Box<AttributionArgs>),
     /// CI gates: hold funnel conversions, path shares, edge p_out, exit rates and the number of
     /// journeys to the limits in [[check]] tables, optionally against a baseline file.
     ///
@@ -290,6 +296,44 @@ pub struct TransitionsArgs {
     pub no_self: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct AttributionArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The attribution model; all shows every model side by side.
+    #[arg(long, value_enum, default_value_t = crate::analysis::attribution::AttributionModel::All, help_heading = "Attribution")]
+    pub model: crate::analysis::attribution::AttributionModel,
+    /// Markov order k (1 to 4): the state is the last k channels.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 1,
+        help_heading = "Attribution"
+    )]
+    pub order: usize,
+    /// Half-life of the time-decay model (e.g. 7d, 12h).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "7d",
+        help_heading = "Attribution"
+    )]
+    pub half_life: String,
+    /// Count only the touches at most this long before the conversion (e.g. 30d).
+    #[arg(long, value_name = "DURATION", help_heading = "Attribution")]
+    pub lookback: Option<String>,
+    /// Attribute the conversion value in this column (e.g. revenue) as well as counts.
+    #[arg(long, value_name = "COLUMN", help_heading = "Attribution")]
+    pub value_col: Option<String>,
+    /// Print the Markov transition probability table instead of the attribution.
+    #[arg(long, help_heading = "Attribution")]
+    pub transitions: bool,
+}
+
 /// How a transition matrix is normalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Normalize {
@@ -450,6 +494,27 @@ pub struct JourneyArgs {
     /// Keep only rows whose column has this value; repeatable (all must hold).
     #[arg(long = "where", value_name = "COL=VALUE", help_heading = "Cleaning")]
     pub filter: Vec<String>,
+    /// How this command spells the time-range flags (for messages).
+    #[arg(skip)]
+    pub range_flags: RangeFlags,
+}
+
+/// The names of the time-range flags: `--from`/`--to`, or `--since`/`--until` where a command
+/// uses `--from`/`--to` for something else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RangeFlags {
+    #[default]
+    FromTo,
+    SinceUntil,
+}
+
+impl RangeFlags {
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            RangeFlags::FromTo => ("--from", "--to"),
+            RangeFlags::SinceUntil => ("--since", "--until"),
+        }
+    }
 }
 
 /// [`JourneyArgs`] with the time range spelled `--since`/`--until` only, for commands whose
@@ -466,7 +531,9 @@ impl JourneyArgsSinceUntil {
 
 impl clap::FromArgMatches for JourneyArgsSinceUntil {
     fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        JourneyArgs::from_arg_matches(m).map(JourneyArgsSinceUntil)
+        let mut args = JourneyArgs::from_arg_matches(m)?;
+        args.range_flags = RangeFlags::SinceUntil;
+        Ok(JourneyArgsSinceUntil(args))
     }
 
     fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {

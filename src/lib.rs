@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
+        Command::Attribution(args) => commands::attribution::run(args, &ctx),
         Command::Check(args) => commands::check::run(args, &ctx),
         Command::Diff(args) => commands::diff::run(args, &ctx),
     }

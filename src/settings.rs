@@ -212,17 +212,18 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
         .collect();
     let from_text = pick(&journey.from, &cfg.clean.from);
     let to_text = pick(&journey.to, &cfg.clean.to);
+    let (from_flag, to_flag) = journey.range_flags.names();
     let from = from_text
         .as_deref()
-        .map(|t| parse_bound(&parser, t, false, "--from"))
+        .map(|t| parse_bound(&parser, t, false, from_flag))
         .transpose()?;
     let to = to_text
         .as_deref()
-        .map(|t| parse_bound(&parser, t, true, "--to"))
+        .map(|t| parse_bound(&parser, t, true, to_flag))
         .transpose()?;
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            bail!("--from is after --to; nothing would be kept");
+            bail!("{from_flag} is after {to_flag}; nothing would be kept");
         }
     }
     let filter_texts = list(&journey.filter, &cfg.clean.filter);
@@ -275,6 +276,7 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             progress: true,
             sniff_types: false,
             attribute: None,
+            attribute_flag: None,
         },
         clean: CleanRules {
             rename,

@@ -197,6 +197,52 @@ fn bad_explore_calls() {
         "{}",
         run.stderr
     );
+    let run = jm(&["explore", &tiny, "--from", "2026-03-01"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("time range as --since/--until"),
+        "{}",
+        run.stderr
+    );
+    let run = jm(&["explore", &tiny, "--from", "hom|purchse"]);
+    assert!(
+        run.stderr.contains("did you mean 'home' or 'purchase'?"),
+        "{}",
+        run.stderr
+    );
+    for empty in ["", " | "] {
+        let run = jm(&["explore", &tiny, "--from", empty]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("--from needs a touchpoint name"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Time-range messages name explore's own flags.
+    let run = jm(&[
+        "explore",
+        &tiny,
+        "--from",
+        "home",
+        "--since",
+        "2026-03-05",
+        "--until",
+        "2026-03-01",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--since is after --until"),
+        "{}",
+        run.stderr
+    );
+    let run = jm(&["explore", &tiny, "--from", "home", "--since", "2027-01-01"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--since/--until dropped 16"),
+        "{}",
+        run.stderr
+    );
     let run = jm(&["explore", &tiny, "--from", "home", "--depth", "0"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let run = jm(&["explore", &tiny, "--from", "re:([", "-q"]);
@@ -267,4 +313,13 @@ fn agrees_with_paths_starting_at_on_the_example() {
             explored["positions"][pos]["journeys"].as_u64().unwrap()
         );
     }
+}
+
+#[test]
+fn a_huge_depth_costs_no_more_than_the_longest_journey() {
+    // Arrays are bounded by the longest journey (6 events), not by --depth.
+    let r = explore(&["--from", "email_click", "--depth", "4000000000"]);
+    assert_eq!(r["depth"], 4_000_000_000u64);
+    assert_eq!(r["positions"].as_array().unwrap().len(), 7);
+    assert_eq!(columns(&r)[6], "6 (end):1");
 }

@@ -120,7 +120,9 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
     let k = names.len();
     // Label ids per position: 0..k values, k = (end)/(start), k + 1 = (other), k + 2 = anchor.
     let (edge_id, other_id, anchor_id) = (k, k + 1, k + 2);
-    let depth = opts.depth;
+    // No journey reaches past its own length, so that bounds the arrays, not --depth.
+    let longest = (0..j.len()).map(|i| j.range(i).len()).max().unwrap_or(0);
+    let depth = opts.depth.min(longest);
     let dir = opts.direction;
     let mut counts = vec![vec![0u64; k + 1]; depth + 1];
     let mut convs = vec![vec![0u64; k + 1]; depth + 1];
@@ -299,7 +301,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
         anchor: anchor.name.clone(),
         journeys: j.len() as u64,
         anchored,
-        depth,
+        depth: opts.depth,
         per_step: opts.per_step,
         positions,
         edges,

@@ -9,6 +9,7 @@ use crate::analysis::explore::{explore, Direction, ExploreOptions, ExploreReport
 use crate::analysis::funnel::Step;
 use crate::cli::{ExploreArgs, OutputFormat};
 use crate::error::usage;
+use crate::input::findings::counted;
 use crate::input::mapping::did_you_mean;
 use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
 
@@ -37,17 +38,36 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
     if args.per_step == 0 {
         return Err(usage("--per-step must be at least 1"));
     }
+    let text = text.trim();
+    if text.split('|').all(|alt| alt.trim().is_empty()) {
+        return Err(usage(format!(
+            "{flag} needs a touchpoint name, like {flag} checkout"
+        )));
+    }
     let prepared = prepare(&args.input, &args.journey.0, ctx, false)?;
     let j = &prepared.journeys;
     let (anchor, unmatched) =
-        Step::parse(text.trim(), j.names()).map_err(|e| usage(format!("{flag}: {e}")))?;
+        Step::parse(text, j.names()).map_err(|e| usage(format!("{flag}: {e}")))?;
     if anchor.matches.iter().all(|m| !m) {
-        let hint = did_you_mean(text.trim(), j.names().names());
-        bail!(
-            "{flag} '{}' never occurs in the input{hint} (values are compared exactly; \
-             `re:PATTERN` matches by regex)",
-            text.trim()
-        );
+        let hints: Vec<String> = unmatched
+            .iter()
+            .filter(|alt| !alt.starts_with("re:"))
+            .filter_map(|alt| crate::input::mapping::closest(alt, j.names().names()))
+            .map(|b| format!("'{b}'"))
+            .collect();
+        let mut msg = format!("{flag} '{text}' never occurs in the input");
+        if !hints.is_empty() {
+            msg.push_str(&format!("; did you mean {}?", hints.join(" or ")));
+        }
+        if !text.contains("re:") {
+            msg.push_str(" (names are compared exactly; `re:PATTERN` matches by regex)");
+        }
+        if looks_like_a_time(text) {
+            msg.push_str(&format!(
+                "; explore takes the time range as --since/--until, and {flag} names the anchor"
+            ));
+        }
+        bail!(msg);
     }
     for alt in unmatched {
         let hint = did_you_mean(&alt, j.names().names());
@@ -92,6 +112,12 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
         }
     }
     sink.finish()
+}
+
+/// A date or timestamp given where a touchpoint name belongs (`--from 2026-02-01`).
+fn looks_like_a_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
 /// How a position is written: `0`, `+1`, `-1`.
@@ -152,8 +178,9 @@ fn doc(r: &ExploreReport, meta: &Meta, with_conv: bool) -> Doc {
         (
             "shown",
             format!(
-                "up to {} positions, {} values each (the rest summed as (other))",
-                r.depth, r.per_step
+                "up to {}, {} each (the rest summed as (other))",
+                counted(r.depth as u64, "position", "positions"),
+                counted(r.per_step as u64, "value", "values")
             ),
         ),
         ("options", options_line(meta)),
@@ -184,5 +211,8 @@ fn doc(r: &ExploreReport, meta: &Meta, with_conv: bool) -> Doc {
     }
     doc.table(t);
     doc.note("share: of the journeys with the anchor; the flows between positions are in --format json, dot and mermaid");
+    if with_conv {
+        doc.note("conversions: journeys that convert anywhere, also before the anchor; with --split-on-conversion a journey ends at its conversion");
+    }
     doc
 }

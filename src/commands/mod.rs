@@ -1,5 +1,6 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
+pub mod attribution;
 pub mod check;
 pub mod diff;
 mod diff_sides;
@@ -170,12 +171,30 @@ pub fn prepare_at(
     default_level: DefaultLevel,
     attribute: Option<&str>,
 ) -> Result<Prepared> {
+    let attribute = attribute.map(|a| (a, "--breakdown"));
+    prepare_with(input, journey_args, ctx, lenient, default_level, attribute)
+}
+
+/// [`prepare_at`], with the flag that names the extra column kept per row (for its errors).
+pub fn prepare_with(
+    input: &InputArgs,
+    journey_args: &JourneyArgs,
+    ctx: &Context,
+    lenient: bool,
+    default_level: DefaultLevel,
+    attribute: Option<(&str, &'static str)>,
+) -> Result<Prepared> {
     let cfg = ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()))?;
     let mut settings =
         settings::resolve(input, journey_args, &cfg).map_err(|e| Error::Usage(e.to_string()))?;
+    let range = {
+        let (from, to) = journey_args.range_flags.names();
+        format!("{from}/{to}")
+    };
     settings.load.lenient = lenient;
     settings.load.sniff_types = lenient;
-    settings.load.attribute = attribute.map(str::to_string);
+    settings.load.attribute = attribute.map(|(a, _)| a.to_string());
+    settings.load.attribute_flag = attribute.map(|(_, flag)| flag);
     if let Some(p) = &cfg.path {
         ctx.info(format_args!("settings from {}", p.display()));
         if !input.inputs.is_empty() && !cfg.source.is_empty() {
@@ -231,7 +250,7 @@ pub fn prepare_at(
     }
     if clean.out_of_range_events > 0 {
         ctx.info(format_args!(
-            "--from/--to dropped {} events",
+            "{range} dropped {} events",
             clean.out_of_range_events
         ));
     }
@@ -240,8 +259,9 @@ pub fn prepare_at(
         if table.channels.is_some() {
             settings.journey.level = journey::Level::Channel;
         } else {
-            let note = "the inputs have no channel column: showing transitions between touchpoints"
-                .to_string();
+            let note =
+                "the inputs have no channel column: working on touchpoints instead of channels"
+                    .to_string();
             ctx.warn(&note);
             notes.push(note);
         }
@@ -264,7 +284,7 @@ pub fn prepare_at(
     ));
     if journeys.is_empty() && !lenient {
         bail!(
-            "no events left after cleaning (--exclude dropped {}, --from/--to dropped {})",
+            "no events left after cleaning (--exclude dropped {}, {range} dropped {})",
             clean.excluded_events,
             clean.out_of_range_events
         );

@@ -47,6 +47,8 @@ pub struct LoadOptions {
     pub sniff_types: bool,
     /// A column whose value is kept for every row (e.g. `funnel --breakdown COL`).
     pub attribute: Option<String>,
+    /// The flag that names [`LoadOptions::attribute`], for errors (default `--breakdown`).
+    pub attribute_flag: Option<&'static str>,
 }
 
 /// A column of an input and its type.
@@ -191,7 +193,7 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
                         &o.file.label,
                         &o.columns,
                         col,
-                        "--breakdown",
+                        opts.attribute_flag.unwrap_or("--breakdown"),
                     ));
                 }
             }

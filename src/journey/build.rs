@@ -205,6 +205,7 @@ fn order_customers(
                 // conversion event merged into a run keeps that run as a touch.
                 journey.path_len =
                     matches!(opts.conversion, Conversion::Events(_)).then_some(journey.kept);
+                journey.conversion_at = Some((ev.time, ev.row));
             }
             if !merge {
                 out.touchpoint.push(ev.touchpoint);
@@ -240,6 +241,8 @@ struct JourneyState {
     last_value: u32,
     converted: bool,
     path_len: Option<u32>,
+    /// Instant and row of the first conversion event.
+    conversion_at: Option<(i64, u32)>,
     /// Events of the current tie group (same instant).
     tie_group: Vec<Record>,
     has_tie: bool,
@@ -279,6 +282,9 @@ impl JourneyState {
         out.customer.push(customer);
         out.converted.push(self.converted);
         out.path_len.push(self.path_len.unwrap_or(self.kept));
+        let (time, row) = self.conversion_at.unwrap_or((i64::MIN, u32::MAX));
+        out.conversion_time.push(time);
+        out.conversion_row.push(row);
         if self.has_tie {
             stats.journeys_with_ties.add(self.first_tie_row);
         }

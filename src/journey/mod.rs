@@ -67,6 +67,10 @@ pub struct Journeys {
     /// Per journey: how many of its first events are touches for attribution (the events
     /// before the first conversion event with `--conversion`, else the whole journey).
     pub path_len: Vec<u32>,
+    /// Per journey: instant and row position of its first conversion event (`i64::MIN` and
+    /// `u32::MAX` when it does not convert); kept even when collapsing merged the event.
+    pub conversion_time: Vec<i64>,
+    pub conversion_row: Vec<u32>,
     /// Per event: touchpoint id, channel id (empty without channels), instant, row position.
     pub touchpoint: Vec<u32>,
     pub channel: Vec<u32>,
@@ -127,6 +131,8 @@ impl Journeys {
         self.customer.extend(other.customer);
         self.converted.extend(other.converted);
         self.path_len.extend(other.path_len);
+        self.conversion_time.extend(other.conversion_time);
+        self.conversion_row.extend(other.conversion_row);
         self.touchpoint.extend(other.touchpoint);
         self.channel.extend(other.channel);
         self.time.extend(other.time);
@@ -166,8 +172,17 @@ pub mod test_support {
             }
             j.offsets.push(j.time.len());
             j.customer.push(c);
-            j.converted.push(converted.get(i).copied().unwrap_or(false));
+            let conv = converted.get(i).copied().unwrap_or(false);
+            j.converted.push(conv);
             j.path_len.push(p.split_whitespace().count() as u32);
+            // Converting journeys convert 60 s after their last event.
+            j.conversion_time.push(if conv {
+                j.time.last().copied().unwrap_or(0) + 60_000_000_000
+            } else {
+                i64::MIN
+            });
+            j.conversion_row
+                .push(if conv { u32::MAX - 1 } else { u32::MAX });
         }
         j
     }

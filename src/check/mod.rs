@@ -4,7 +4,8 @@
 
 pub mod baseline;
 pub mod evaluate;
+pub mod judge;
 pub mod measure;
 pub mod spec;
 
-pub use evaluate::{CheckResult, Verdict};
+pub use judge::{CheckResult, Verdict};

@@ -30,6 +30,11 @@ TASKS = {
     "funnel": (["funnel", "--steps", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], ["funnel"]),
     "attribution": (["attribution", "--model", "markov", "--conversion", "purchase", "--split-on-conversion",
                      "--collapse-repeats", "-f", "json", "-q"], ["markov"]),
+    # journeymap only (no DuckDB counterpart): the gates of bench/checks.toml, and a diff of
+    # the two halves of the period with a funnel.
+    "check": (["check", "--checks", os.path.join(ROOT, "bench", "checks.toml"), "-f", "json", "-q"], None),
+    "diff": (["diff", "--before", "2026-02-15", "--session-gap", "30m", "--conversion", "purchase",
+              "--funnel", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], None),
 }
 
 # More peers for a task, timed in the same runs: label -> arguments of bench/attribution_peer.py.
@@ -106,7 +111,7 @@ def main():
                 t, m, jm_out = run_with_rss([JM] + jm_args + [path])
                 jm_t.append(t)
                 jm_m.append(m)
-                if have_peer:
+                if have_peer and peer_args is not None:
                     t, m, pe_out = run_with_rss([a.peer, PEER, peer_args[0], path] + peer_args[1:])
                     pe_t.append(t)
                     pe_m.append(m)
@@ -120,7 +125,7 @@ def main():
                 "task": task, "format": fmt,
                 "journeymap_s": statistics.median(jm_t), "journeymap_mb": max(jm_m),
             }
-            if have_peer:
+            if have_peer and peer_args is not None:
                 row.update(duckdb_s=statistics.median(pe_t), duckdb_mb=max(pe_m))
                 row["ratio"] = row["journeymap_s"] / row["duckdb_s"]
                 row["same_answer"] = compare(task, jm_out, pe_out)
@@ -139,9 +144,13 @@ def main():
     print("| task | input | journeymap | DuckDB | ratio | journeymap peak | DuckDB peak | same answer |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {r.get('duckdb_s', float('nan')):.2f} s "
-              f"| {r.get('ratio', float('nan')):.2f} | {r['journeymap_mb']:.0f} MB | {r.get('duckdb_mb', float('nan')):.0f} MB "
-              f"| {r.get('same_answer', '-')} |")
+        if "duckdb_s" in r:
+            peer = f"{r['duckdb_s']:.2f} s | {r['ratio']:.2f}"
+            peer_mb = f"{r['duckdb_mb']:.0f} MB"
+        else:
+            peer, peer_mb = "- | -", "-"
+        print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {peer} "
+              f"| {r['journeymap_mb']:.0f} MB | {peer_mb} | {r.get('same_answer', '-')} |")
     if extra_rows:
         print("\nMore peers (same runs)\n")
         print("| task | input | peer | journeymap | peer time | ratio | journeymap peak | peer peak | agreement |")

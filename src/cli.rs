@@ -79,6 +79,18 @@ pub enum Command {
     /// Memory grows with the number of events; the Markov solve with the square of the number
     /// of states (up to 10,000 states of --order channels).
     Attribution(Box<AttributionArgs>),
+    /// CI gates: hold funnel conversions, path shares, edge p_out, exit rates and the number of
+    /// journeys to the limits in [[check]] tables, optionally against a baseline file.
+    ///
+    /// Exit codes: 0 every check passes, 1 at least one fails, 2 usage or input error.
+    /// Memory and time are those of the analyses the checks use (paths, graph, funnel).
+    Check(Box<CheckArgs>),
+    /// Compare two inputs, two segments (--split COL=V1,V2) or two periods (--before DATE):
+    /// path shares, edge p_out, exit rates and funnel rates in A and B, the change, and a
+    /// two-proportion z-test p-value.
+    ///
+    /// Memory is that of the paths and graph analyses, for both sides.
+    Diff(Box<DiffArgs>),
     /// Write a deterministic synthetic touchpoint log (CSV, CSV.gz or Parquet by extension).
     ///
     /// Realistic shape: about 30 touchpoints, 8 channels, customers with several visits,
@@ -593,4 +605,78 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    /// Read the [[check]] tables (and optional [funnels]) from this TOML file instead of
+    /// journeymap.toml.
+    #[arg(long, value_name = "FILE", help_heading = "Check")]
+    pub checks: Option<PathBuf>,
+    /// Compare with the values in this baseline file (max_drop checks need it).
+    #[arg(long, value_name = "FILE", help_heading = "Check")]
+    pub baseline: Option<PathBuf>,
+    /// Record the checks' current values and the options in force in this file.
+    #[arg(long, value_name = "FILE", help_heading = "Check")]
+    pub write_baseline: Option<PathBuf>,
+    /// Output format (default: from the -o extension, .xml for junit, else table).
+    #[arg(short, long, value_enum, help_heading = "Output")]
+    pub format: Option<CheckFormat>,
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+/// What `check` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Each check with its value, limit and verdict.
+    Table,
+    /// Every check with its numbers (docs/json.md).
+    Json,
+    /// JUnit XML, one test case per check.
+    Junit,
+    /// GitHub Actions annotations (::error, ::warning, ::notice).
+    Github,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Compare two segments of one input: journeys whose first event has COL=V1 (A) and COL=V2 (B).
+    #[arg(
+        long,
+        value_name = "COL=V1,V2",
+        conflicts_with = "before",
+        help_heading = "Diff"
+    )]
+    pub split: Option<String>,
+    /// Compare two periods of one input: journeys that start before DATE (A) and at or after it (B).
+    #[arg(long, value_name = "DATE", help_heading = "Diff")]
+    pub before: Option<String>,
+    /// Also compare this funnel's step rates (steps as for `funnel --steps`, or a funnel named
+    /// under [funnels]).
+    #[arg(long, value_name = "A,B,C", help_heading = "Diff")]
+    pub funnel: Option<String>,
+    /// With --funnel: ordered, strict or any.
+    #[arg(long, value_enum, default_value_t = crate::analysis::funnel::FunnelOrder::Ordered, help_heading = "Diff")]
+    pub order: crate::analysis::funnel::FunnelOrder,
+    /// With --funnel: a match only counts within this time (e.g. 7d).
+    #[arg(long, value_name = "DURATION", help_heading = "Diff")]
+    pub window: Option<String>,
+    /// Hide rows whose change is smaller than this (0.01 = 1 percentage point).
+    #[arg(long, value_name = "F", default_value_t = 0.0, help_heading = "Diff")]
+    pub min_change: f64,
+    /// Show the N largest changes of each section (0 shows all).
+    #[arg(long, value_name = "N", default_value_t = 20, help_heading = "Diff")]
+    pub top: usize,
 }

@@ -33,6 +33,9 @@ pub struct ConfigFile {
     /// used as `funnel --steps checkout`.
     #[serde(default)]
     pub funnels: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[[check]]`: the gates `journeymap check` runs (docs/check.md).
+    #[serde(default)]
+    pub check: Vec<crate::check::spec::CheckSpec>,
     /// Where the file was found; relative source paths are read from its directory.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -14,6 +14,10 @@ pub enum Error {
     /// A `check` gate failed (exit 1, but not reported as an error).
     #[error("{0}")]
     GateFailed(String),
+    /// Bad input for `check` (exit 2, like a usage error), so that its exit code 1 always
+    /// means "a check failed" and never "the export could not be read".
+    #[error(transparent)]
+    CheckInput(anyhow::Error),
 }
 
 /// Builds a usage error (exit code 2).
@@ -21,12 +25,18 @@ pub fn usage(msg: impl fmt::Display) -> anyhow::Error {
     Error::Usage(msg.to_string()).into()
 }
 
-/// Exit code for an error chain: 2 for usage errors, 1 for everything else.
+/// Exit code for an error chain: 2 for usage errors (and `check`'s input errors), 1 for
+/// everything else (a failed `check` gate included).
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     match err.downcast_ref::<Error>() {
-        Some(Error::Usage(_)) => 2,
+        Some(Error::Usage(_) | Error::CheckInput(_)) => 2,
         _ => 1,
     }
+}
+
+/// True when the error is a failed `check` gate (reported without the `error:` prefix).
+pub fn is_gate_failure(err: &anyhow::Error) -> bool {
+    matches!(err.downcast_ref::<Error>(), Some(Error::GateFailed(_)))
 }
 
 /// True when the error is (or was caused by) writing to a closed pipe.

@@ -5,6 +5,7 @@
 //! command line to them.
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -39,5 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Steps(args) => commands::steps::run(args, &ctx),
         Command::Transitions(args) => commands::transitions::run(args, &ctx),
         Command::Attribution(args) => commands::attribution::run(args, &ctx),
+        Command::Check(args) => commands::check::run(args, &ctx),
+        Command::Diff(args) => commands::diff::run(args, &ctx),
     }
 }

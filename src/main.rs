@@ -23,6 +23,11 @@ fn main() -> ExitCode {
     match journeymap::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if journeymap::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if journeymap::error::is_gate_failure(&err) => {
+            // The report is written; this line only says why the exit code is 1.
+            let _ = writeln!(std::io::stderr(), "journeymap: check: {err}");
+            ExitCode::from(1)
+        }
         Err(err) => {
             let mut msg = format!("journeymap: error: {err}");
             for cause in err.chain().skip(1) {

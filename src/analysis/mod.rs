@@ -6,11 +6,15 @@ pub mod attribution_markov;
 pub mod attribution_solve;
 #[cfg(test)]
 mod attribution_tests;
+pub mod diff;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;
 pub mod graph;
 pub mod inspect;
+pub mod measures;
 pub mod paths;
 pub mod stats;
 pub mod step_matrix;
+pub mod subset;
+pub mod ztest;

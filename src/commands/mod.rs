@@ -1,6 +1,9 @@
 //! One file per subcommand: each wires settings, analysis and renderers together.
 
 pub mod attribution;
+pub mod check;
+pub mod diff;
+mod diff_sides;
 pub mod dropoff;
 pub mod explore;
 pub mod funnel;

@@ -2,10 +2,13 @@
 //! writing goes through the [`Sink`] that `run` opens (stdout or an atomic `-o` file).
 
 pub mod csv;
+pub mod diff_dot;
 pub mod doc;
 pub mod dot;
+pub mod github;
 pub mod graph_style;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod mermaid;
 pub mod sink;

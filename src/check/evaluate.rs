@@ -1,0 +1,253 @@
+//! Measures each check's value on the journeys (with the analyses, each run at most once)
+//! and has `judge` hold it to its limits.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::baseline::{Baseline, Recorded};
+use super::judge::{bounds, describe, drop, show_value, CheckResult, Verdict};
+use super::spec::{Check, FunnelDef, Measure};
+use crate::analysis::funnel::{funnel, FunnelReport, Step};
+use crate::analysis::measures::{self, EdgeRates, Rate};
+use crate::analysis::paths::{paths, PathOptions};
+use crate::analysis::subset::subset;
+use crate::analysis::ztest::Proportion;
+use crate::journey::Journeys;
+use crate::render::json::round6;
+
+/// A measured value: a rate with its counts, or the number of journeys.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Measured {
+    pub(crate) rate: Option<Rate>,
+    pub(crate) count: Option<u64>,
+}
+
+impl Measured {
+    pub(crate) fn value(&self) -> Option<f64> {
+        match (self.rate, self.count) {
+            (Some(r), _) => r.value,
+            (None, Some(n)) => Some(n as f64),
+            _ => None,
+        }
+    }
+
+    fn recorded(&self) -> Recorded {
+        Recorded {
+            value: self.value(),
+            count: self.rate.map(|r| r.of.count),
+            total: self.rate.map(|r| r.of.total),
+        }
+    }
+}
+
+/// The analyses the checks need, each computed at most once.
+struct Analyses<'a> {
+    j: &'a Journeys,
+    conversion_defined: bool,
+    /// Path length -> path -> journeys with exactly that path.
+    paths: BTreeMap<usize, BTreeMap<Vec<String>, u64>>,
+    edges: Option<EdgeRates>,
+    exits: Option<BTreeMap<String, Rate>>,
+    funnels: BTreeMap<String, FunnelReport>,
+    warnings: Vec<String>,
+}
+
+impl Analyses<'_> {
+    fn funnel(&mut self, f: &FunnelDef) -> Result<&FunnelReport> {
+        let key = Measure::FunnelOverall(f.clone()).key();
+        if !self.funnels.contains_key(&key) {
+            let names = self.j.names();
+            let mut steps = Vec::new();
+            for text in &f.steps {
+                let (step, unmatched) =
+                    Step::parse(text, names).map_err(|e| crate::error::usage(e.to_string()))?;
+                for alt in unmatched {
+                    let hint = crate::input::mapping::did_you_mean(&alt, names.names());
+                    self.warnings.push(format!(
+                        "check step '{alt}' matches nothing in the input{hint}"
+                    ));
+                }
+                steps.push(step);
+            }
+            let window = f
+                .window
+                .as_deref()
+                .map(crate::duration::parse_duration)
+                .transpose()?;
+            let report = funnel(self.j, &steps, f.order, window, &[]);
+            self.funnels.insert(key.clone(), report);
+        }
+        Ok(&self.funnels[&key])
+    }
+
+    /// A name a check uses that the input never has: its share or p_out would be a silent 0.
+    fn warn_unknown(&mut self, name: &str, what: &str) {
+        let names = self.j.names();
+        if names.get(name).is_none() {
+            let hint = crate::input::mapping::did_you_mean(name, names.names());
+            let w = format!("check {what} '{name}' never occurs in the input{hint}");
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
+    }
+
+    fn measure(&mut self, m: &Measure) -> Result<(Measured, Option<String>)> {
+        let rate = |r: Option<Rate>| Measured {
+            rate: r,
+            count: None,
+        };
+        Ok(match m {
+            Measure::Journeys => (
+                Measured {
+                    rate: None,
+                    count: Some(self.j.len() as u64),
+                },
+                None,
+            ),
+            Measure::FunnelOverall(f) => (rate(measures::overall_rate(self.funnel(f)?)), None),
+            Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
+            Measure::PathShare(p) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                // Only journeys with as many events as the path can take it, so the paths
+                // analysis runs on those alone: every distinct path of every length would
+                // cost time and memory per path (about 4 s and 800 MB at 10M events).
+                let counts = self.paths.entry(p.len()).or_insert_with(|| {
+                    let same_length = subset(j, |i| j.range(i).len() == p.len());
+                    let all = PathOptions {
+                        min_count: 1,
+                        ..Default::default()
+                    };
+                    paths(&same_length, &all, conv)
+                        .paths
+                        .into_iter()
+                        .filter(|r| r.steps.is_some() && !r.cut)
+                        .map(|r| (r.path, r.count))
+                        .collect()
+                });
+                let (count, total) = (counts.get(p).copied().unwrap_or(0), j.len() as u64);
+                // share = count / all journeys (metrics.md, Paths), rounded as `paths` rounds it.
+                let r = Rate {
+                    value: (total > 0).then(|| round6(count as f64 / total as f64)),
+                    of: Proportion::new(count, total),
+                };
+                for name in p {
+                    self.warn_unknown(name, "path");
+                }
+                (rate(Some(r)), None)
+            }
+            Measure::EdgePOut(a, b) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                let edges = self.edges.get_or_insert_with(|| {
+                    let opts = crate::analysis::graph::GraphOptions::default();
+                    measures::edge_rates(&crate::analysis::graph::graph(j, &opts, conv))
+                });
+                let r = edges.get(&measures::node(a), &measures::node(b));
+                if measures::node(b).kind == "value" {
+                    self.warn_unknown(b, "edge `to`");
+                }
+                let note = r.is_none().then(|| format!("'{a}' never occurs"));
+                (rate(r), note)
+            }
+            Measure::ExitRate(t) => {
+                let (j, conv) = (self.j, self.conversion_defined);
+                let exits = self.exits.get_or_insert_with(|| {
+                    measures::exit_rates(&crate::analysis::dropoff::dropoff(j, conv))
+                });
+                let r = exits.get(t).copied();
+                let note = r.is_none().then(|| format!("'{t}' never occurs"));
+                (rate(r), note)
+            }
+        })
+    }
+}
+
+/// Everything one run of the checks found.
+pub struct Evaluation {
+    pub results: Vec<CheckResult>,
+    /// Measure key -> value, for `--write-baseline`.
+    pub values: BTreeMap<String, Recorded>,
+    /// Things to say on stderr (steps that match nothing, drops without a baseline).
+    pub warnings: Vec<String>,
+}
+
+/// Runs the checks. `baseline` must hold every drop check's measure (see
+/// [`missing_in_baseline`]).
+pub fn evaluate(
+    j: &Journeys,
+    conversion_defined: bool,
+    checks: &[Check],
+    baseline: Option<&Baseline>,
+) -> Result<Evaluation> {
+    let mut a = Analyses {
+        j,
+        conversion_defined,
+        paths: BTreeMap::new(),
+        edges: None,
+        exits: None,
+        funnels: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    let mut results = Vec::new();
+    let mut values = BTreeMap::new();
+    let mut skipped_drops = 0;
+    for c in checks {
+        let (m, note) = a.measure(&c.measure)?;
+        let key = c.measure.key();
+        values.insert(key.clone(), m.recorded());
+        let base = CheckResult {
+            name: c.name.clone(),
+            kind: c.kind.name(),
+            measure: key.clone(),
+            value: m.value(),
+            count: m.rate.map(|r| r.of.count),
+            total: m.rate.map(|r| r.of.total),
+            limit: String::new(),
+            min: None,
+            max: None,
+            max_drop_pp: None,
+            alpha: None,
+            baseline: None,
+            drop_pp: None,
+            p_value: None,
+            verdict: Verdict::Pass,
+            message: String::new(),
+        };
+        let show = |v: f64| show_value(c.measure.is_rate(), v);
+        let now = describe(&c.measure, &m, note.as_deref());
+        if c.limits.min.is_some() || c.limits.max.is_some() {
+            results.push(bounds(base.clone(), c.limits, &now, &show));
+        }
+        if let Some(max_drop) = c.limits.max_drop {
+            let recorded = baseline.and_then(|b| b.values.get(&key)).copied();
+            if baseline.is_none() {
+                skipped_drops += 1;
+            }
+            results.push(drop(base, c.limits, max_drop, recorded, &m, &now, &show));
+        }
+    }
+    if skipped_drops > 0 {
+        a.warnings.push(format!(
+            "{} skipped: compare with --baseline FILE (written by --write-baseline FILE)",
+            crate::input::findings::counted(skipped_drops, "drop check", "drop checks")
+        ));
+    }
+    Ok(Evaluation {
+        results,
+        values,
+        warnings: a.warnings,
+    })
+}
+
+/// The drop checks' measures that the baseline has no value for.
+pub fn missing_in_baseline(checks: &[Check], baseline: &Baseline) -> Vec<String> {
+    let mut keys: Vec<String> = checks
+        .iter()
+        .filter(|c| c.limits.max_drop.is_some())
+        .map(|c| c.measure.key())
+        .filter(|k| !baseline.values.contains_key(k))
+        .collect();
+    keys.dedup();
+    keys
+}

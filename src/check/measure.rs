@@ -1,0 +1,107 @@
+//! What a compiled check measures and the limits it holds the value to.
+
+use super::spec::Kind;
+
+/// What a check measures.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Measure {
+    /// The last step's rate from the first.
+    FunnelOverall(FunnelDef),
+    /// Step `n`'s rate from the previous step.
+    FunnelStep(FunnelDef, usize),
+    PathShare(Vec<String>),
+    EdgePOut(String, String),
+    ExitRate(String),
+    Journeys,
+}
+
+/// A funnel as a check runs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunnelDef {
+    /// The funnel's name under [funnels], if it has one.
+    pub label: Option<String>,
+    pub steps: Vec<String>,
+    pub order: crate::analysis::funnel::FunnelOrder,
+    pub window: Option<String>,
+}
+
+impl FunnelDef {
+    fn describe(&self) -> String {
+        let mut s = self.steps.join(" > ");
+        if self.order != crate::analysis::funnel::FunnelOrder::Ordered {
+            s.push_str(&format!(
+                "; order={}",
+                format!("{:?}", self.order).to_lowercase()
+            ));
+        }
+        if let Some(w) = &self.window {
+            s.push_str(&format!("; window={w}"));
+        }
+        s
+    }
+}
+
+impl Measure {
+    /// The stable key a baseline stores this measure's value under.
+    pub fn key(&self) -> String {
+        match self {
+            Measure::FunnelOverall(f) => format!("funnel [{}]: overall", f.describe()),
+            Measure::FunnelStep(f, n) => {
+                format!("funnel [{}]: step {n} from previous", f.describe())
+            }
+            Measure::PathShare(p) => format!("path [{}]: share", p.join(" > ")),
+            Measure::EdgePOut(a, b) => format!("edge [{a} -> {b}]: p_out"),
+            Measure::ExitRate(t) => format!("exit_rate [{t}]"),
+            Measure::Journeys => "journeys".to_string(),
+        }
+    }
+
+    /// Whether the value is a share or rate (percentage points apply), not a count.
+    pub fn is_rate(&self) -> bool {
+        !matches!(self, Measure::Journeys)
+    }
+
+    pub(crate) fn default_name(&self) -> String {
+        let funnel = |f: &FunnelDef| match &f.label {
+            Some(l) => format!("funnel {l}"),
+            None => format!("funnel {}", f.steps.join(" > ")),
+        };
+        match self {
+            Measure::FunnelOverall(f) => format!("{}: overall conversion", funnel(f)),
+            Measure::FunnelStep(f, n) => format!("{}: {}", funnel(f), step_label(f, *n)),
+            Measure::PathShare(p) => format!("path {}: share", p.join(" > ")),
+            Measure::EdgePOut(a, b) => format!("edge {a} -> {b}: p_out"),
+            Measure::ExitRate(t) => format!("{t}: exit rate"),
+            Measure::Journeys => "journeys".to_string(),
+        }
+    }
+}
+
+/// `step 3 checkout (from add_to_cart)`.
+pub fn step_label(f: &FunnelDef, n: usize) -> String {
+    let name = |i: usize| f.steps.get(i).map(String::as_str).unwrap_or("?");
+    format!(
+        "step {n} {} (from {})",
+        name(n - 1),
+        name(n.saturating_sub(2))
+    )
+}
+
+/// The limits a check holds its value to.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Limits {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Percentage points.
+    pub max_drop: Option<f64>,
+    pub alpha: Option<f64>,
+}
+
+/// One compiled check: a measure, a name, limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub name: String,
+    pub kind: Kind,
+    pub measure: Measure,
+    pub limits: Limits,
+}

@@ -1,0 +1,387 @@
+//! `[[check]]` tables (in journeymap.toml or a `--checks` file) and what they compile into.
+//! Every key is documented in docs/check.md.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use serde::Deserialize;
+
+pub use super::measure::{step_label, Check, FunnelDef, Limits, Measure};
+
+/// One `[[check]]` table as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    /// Shown in every report; derived from the measure when absent.
+    pub name: Option<String>,
+    /// funnel, path, edge, exit_rate or journeys.
+    pub kind: Kind,
+    /// funnel: a funnel named under [funnels], "a,b,c", or a list of steps.
+    pub steps: Option<Steps>,
+    /// funnel: ordered (default), strict or any.
+    pub order: Option<String>,
+    /// funnel: a window such as "7d".
+    pub window: Option<String>,
+    /// funnel: check this step's conversion from the previous step (2..k) instead of overall.
+    pub step: Option<usize>,
+    /// funnel: check every step's conversion from the previous step.
+    #[serde(default)]
+    pub per_step: bool,
+    /// path: the steps of the path, a list or "a,b,c".
+    pub path: Option<Steps>,
+    /// edge: the source node; `(start)` for journey starts.
+    pub from: Option<String>,
+    /// edge: the target node; `(end)` for journey ends.
+    pub to: Option<String>,
+    /// exit_rate: the touchpoint (the channel with --level channel).
+    pub touchpoint: Option<String>,
+    /// The value must be at least this.
+    pub min: Option<f64>,
+    /// The value must be at most this.
+    pub max: Option<f64>,
+    /// The value may be at most this many percentage points below the baseline's.
+    pub max_drop: Option<f64>,
+    /// With max_drop: a drop only fails when the two-proportion z-test gives p < alpha.
+    pub alpha: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    #[default]
+    Funnel,
+    Path,
+    Edge,
+    ExitRate,
+    Journeys,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Funnel => "funnel",
+            Kind::Path => "path",
+            Kind::Edge => "edge",
+            Kind::ExitRate => "exit_rate",
+            Kind::Journeys => "journeys",
+        }
+    }
+}
+
+/// A list of names, written as a TOML array or as one comma-separated string.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Steps {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Steps {
+    fn items(&self) -> Vec<String> {
+        let raw: Vec<&str> = match self {
+            Steps::Text(t) => t.split(',').collect(),
+            Steps::List(l) => l.iter().map(String::as_str).collect(),
+        };
+        raw.into_iter()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// A `--checks FILE`: `[[check]]` tables, and optionally `[funnels]` of its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksFile {
+    #[serde(default)]
+    pub check: Vec<CheckSpec>,
+    #[serde(default)]
+    pub funnels: BTreeMap<String, Vec<String>>,
+}
+
+/// Compiles the tables; `funnels` are the named funnels. `origin` names the file in errors.
+pub fn compile(
+    specs: &[CheckSpec],
+    funnels: &BTreeMap<String, Vec<String>>,
+    origin: &str,
+) -> Result<Vec<Check>> {
+    let mut out = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let at = format!(
+            "{origin}: [[check]] {} ({}{})",
+            i + 1,
+            spec.kind.name(),
+            spec.name
+                .as_ref()
+                .map(|n| format!(", name = \"{n}\""))
+                .unwrap_or_default()
+        );
+        let checks = compile_one(spec, funnels).map_err(|e| anyhow::anyhow!("{at}: {e}"))?;
+        out.extend(checks);
+    }
+    Ok(out)
+}
+
+fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Result<Vec<Check>> {
+    let limits = Limits {
+        min: spec.min,
+        max: spec.max,
+        max_drop: spec.max_drop,
+        alpha: spec.alpha,
+    };
+    if limits.min.is_none() && limits.max.is_none() && limits.max_drop.is_none() {
+        bail!("needs a limit: min, max or max_drop");
+    }
+    for (key, v) in [
+        ("min", limits.min),
+        ("max", limits.max),
+        ("max_drop", limits.max_drop),
+    ] {
+        if v.is_some_and(|x| !x.is_finite() || (key == "max_drop" && x < 0.0)) {
+            bail!("{key} must be a finite number (max_drop at least 0)");
+        }
+    }
+    if let (Some(lo), Some(hi)) = (limits.min, limits.max) {
+        if lo > hi {
+            bail!("min {lo} is above max {hi}");
+        }
+    }
+    if let Some(a) = limits.alpha {
+        if limits.max_drop.is_none() {
+            bail!("alpha only applies to max_drop");
+        }
+        if !(a > 0.0 && a < 1.0) {
+            bail!("alpha must be between 0 and 1 (0.05 is usual)");
+        }
+    }
+    let allowed: &[&str] = match spec.kind {
+        Kind::Funnel => &["steps", "order", "window", "step", "per_step"],
+        Kind::Path => &["path"],
+        Kind::Edge => &["from", "to"],
+        Kind::ExitRate => &["touchpoint"],
+        Kind::Journeys => &[],
+    };
+    let given = [
+        ("steps", spec.steps.is_some()),
+        ("order", spec.order.is_some()),
+        ("window", spec.window.is_some()),
+        ("step", spec.step.is_some()),
+        ("per_step", spec.per_step),
+        ("path", spec.path.is_some()),
+        ("from", spec.from.is_some()),
+        ("to", spec.to.is_some()),
+        ("touchpoint", spec.touchpoint.is_some()),
+    ];
+    for (key, set) in given {
+        if set && !allowed.contains(&key) {
+            bail!("`{key}` does not apply to kind = \"{}\"", spec.kind.name());
+        }
+    }
+    let text = |v: &Option<String>, key: &str| -> Result<String> {
+        match v.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => Ok(t.to_string()),
+            _ => bail!("needs `{key}`"),
+        }
+    };
+    let measures = match spec.kind {
+        Kind::Journeys => {
+            if limits.max_drop.is_some() {
+                bail!(
+                    "max_drop is in percentage points, for shares and rates; use min for journeys"
+                );
+            }
+            vec![Measure::Journeys]
+        }
+        Kind::Path => {
+            let path = spec.path.as_ref().map(Steps::items).unwrap_or_default();
+            if path.is_empty() {
+                bail!("needs `path`, like path = [\"home\", \"product_view\"]");
+            }
+            vec![Measure::PathShare(path)]
+        }
+        Kind::Edge => vec![Measure::EdgePOut(
+            text(&spec.from, "from")?,
+            text(&spec.to, "to")?,
+        )],
+        Kind::ExitRate => vec![Measure::ExitRate(text(&spec.touchpoint, "touchpoint")?)],
+        Kind::Funnel => funnel_measures(spec, funnels)?,
+    };
+    let many = measures.len() > 1;
+    Ok(measures
+        .into_iter()
+        .map(|measure| {
+            let name = match (&spec.name, &measure) {
+                (Some(n), Measure::FunnelStep(f, s)) if many => {
+                    format!("{n}: {}", step_label(f, *s))
+                }
+                (Some(n), _) => n.clone(),
+                (None, m) => m.default_name(),
+            };
+            Check {
+                name,
+                kind: spec.kind,
+                measure,
+                limits,
+            }
+        })
+        .collect())
+}
+
+fn funnel_measures(
+    spec: &CheckSpec,
+    funnels: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<Measure>> {
+    let given = spec.steps.as_ref().map(Steps::items).unwrap_or_default();
+    let (label, steps) = match given.as_slice() {
+        [] => bail!("needs `steps`: a funnel named under [funnels], or a list of steps"),
+        [one] if funnels.contains_key(one) => (Some(one.clone()), funnels[one].clone()),
+        _ => (None, given),
+    };
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    for pattern in steps
+        .iter()
+        .flat_map(|s| s.split('|'))
+        .filter_map(|alt| alt.trim().strip_prefix("re:"))
+    {
+        regex::Regex::new(pattern)
+            .map_err(|e| anyhow::anyhow!("steps: the pattern '{pattern}' does not compile: {e}"))?;
+    }
+    if steps.len() < 2 {
+        bail!(
+            "a funnel check needs at least two steps (or the name of a funnel under [funnels]); got {:?}",
+            steps
+        );
+    }
+    let order = match spec.order.as_deref() {
+        None => crate::analysis::funnel::FunnelOrder::Ordered,
+        Some(o) => <crate::analysis::funnel::FunnelOrder as clap::ValueEnum>::from_str(o, true)
+            .map_err(|_| anyhow::anyhow!("order = \"{o}\" is not ordered, strict or any"))?,
+    };
+    if let Some(w) = &spec.window {
+        crate::duration::parse_duration(w).map_err(|e| anyhow::anyhow!("window: {e}"))?;
+    }
+    let def = FunnelDef {
+        label,
+        steps,
+        order,
+        window: spec.window.clone(),
+    };
+    let k = def.steps.len();
+    Ok(match (spec.step, spec.per_step) {
+        (Some(_), true) => bail!("use either step = N or per_step = true"),
+        (Some(n), false) => {
+            if !(2..=k).contains(&n) {
+                bail!(
+                    "step = {n}: pick a step from 2 to {k} (its conversion from the step before)"
+                );
+            }
+            vec![Measure::FunnelStep(def, n)]
+        }
+        (None, true) => (2..=k)
+            .map(|n| Measure::FunnelStep(def.clone(), n))
+            .collect(),
+        (None, false) => vec![Measure::FunnelOverall(def)],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Check>> {
+        let file: ChecksFile = toml::from_str(text)?;
+        compile(&file.check, &file.funnels, "checks.toml")
+    }
+
+    #[test]
+    fn every_kind_compiles() {
+        let checks = parse(
+            r#"
+            [funnels]
+            buy = ["product_view", "add_to_cart", "purchase"]
+            [[check]]
+            kind = "funnel"
+            steps = "buy"
+            min = 0.02
+            [[check]]
+            kind = "funnel"
+            steps = ["product_view", "purchase"]
+            per_step = true
+            max_drop = 0.5
+            alpha = 0.05
+            [[check]]
+            name = "steps of buy"
+            kind = "funnel"
+            steps = "buy"
+            per_step = true
+            min = 0.1
+            [[check]]
+            kind = "path"
+            path = "home,product_view"
+            min = 0.01
+            max = 0.2
+            [[check]]
+            kind = "edge"
+            from = "checkout"
+            to = "(end)"
+            max = 0.5
+            [[check]]
+            kind = "exit_rate"
+            touchpoint = "checkout"
+            max = 0.6
+            [[check]]
+            kind = "journeys"
+            min = 100
+            "#,
+        )
+        .unwrap();
+        let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "funnel buy: overall conversion",
+                "funnel product_view > purchase: step 2 purchase (from product_view)",
+                "steps of buy: step 2 add_to_cart (from product_view)",
+                "steps of buy: step 3 purchase (from add_to_cart)",
+                "path home > product_view: share",
+                "edge checkout -> (end): p_out",
+                "checkout: exit rate",
+                "journeys",
+            ]
+        );
+        assert_eq!(
+            checks[0].measure.key(),
+            "funnel [product_view > add_to_cart > purchase]: overall"
+        );
+        assert_eq!(checks[6].measure.key(), "exit_rate [checkout]");
+    }
+
+    #[test]
+    fn mistakes_name_the_check_and_the_key() {
+        let err = |t: &str| parse(t).unwrap_err().to_string();
+        let e = err("[[check]]\nkind = \"edge\"\nfrom = \"a\"\nmax = 0.5\n");
+        assert!(
+            e.contains("[[check]] 1 (edge)") && e.contains("needs `to`"),
+            "{e}"
+        );
+        let e = err("[[check]]\nkind = \"journeys\"\n");
+        assert!(e.contains("needs a limit"), "{e}");
+        let e = err("[[check]]\nkind = \"path\"\npath = \"a\"\nto = \"b\"\nmin = 0\n");
+        assert!(e.contains("`to` does not apply"), "{e}");
+        let e = err("[[check]]\nkind = \"funnel\"\nsteps = \"a,b\"\nstep = 3\nmin = 0\n");
+        assert!(e.contains("from 2 to 2"), "{e}");
+        let e = err("[[check]]\nkind = \"journeys\"\nmin = 1\nalpha = 0.05\n");
+        assert!(e.contains("alpha only applies"), "{e}");
+        let e = err("[[check]]\nkind = \"funnel\"\nsteps = \"nope\"\nmin = 0\n");
+        assert!(e.contains("at least two steps"), "{e}");
+        let e = err("[[check]]\nkind = \"funnel\"\nsteps = [\"re:(\", \"b\"]\nmin = 0\n");
+        assert!(e.contains("steps: the pattern '(' does not compile"), "{e}");
+        let e = err("[[check]]\nkind = \"funel\"\nmin = 1\n");
+        assert!(e.contains("funel"), "{e}");
+    }
+}

@@ -1,0 +1,140 @@
+//! The two sides of `journeymap diff`: two inputs, or one input split by `--split COL=V1,V2`
+//! (each journey's first-event value) or `--before DATE` (each journey's start).
+
+use anyhow::Result;
+
+use super::{prepare, prepare_at, Context, DefaultLevel, Meta};
+use crate::analysis::subset::subset;
+use crate::cli::DiffArgs;
+use crate::error::usage;
+use crate::journey::Journeys;
+
+/// One side of the comparison.
+pub struct Side {
+    pub label: String,
+    pub journeys: Journeys,
+}
+
+/// The funnel's step texts: a funnel named under [funnels], or `a,b,c`.
+pub fn funnel_texts(args: &DiffArgs) -> Result<Option<Vec<String>>> {
+    let Some(text) = &args.funnel else {
+        return Ok(None);
+    };
+    let cfg = crate::config::ConfigFile::find(args.input.config.as_deref())
+        .map_err(|e| usage(e.to_string()))?;
+    let steps: Vec<String> = match cfg.funnels.get(text.trim()).filter(|_| !text.contains(',')) {
+        Some(named) => named.clone(),
+        None => text.split(',').map(str::to_string).collect(),
+    };
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if steps.len() < 2 {
+        return Err(usage(
+            "--funnel needs at least two steps, like --funnel product_view,add_to_cart,purchase (or a funnel named under [funnels])",
+        ));
+    }
+    Ok(Some(steps))
+}
+
+/// Loads the two sides: two inputs, or one input split by --split or --before.
+pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)> {
+    let inputs = &args.input.inputs;
+    if let Some(spec) = &args.split {
+        let (col, values) = spec
+            .split_once('=')
+            .ok_or_else(|| usage("--split needs the form COL=V1,V2"))?;
+        let (v1, v2) = values
+            .split_once(',')
+            .ok_or_else(|| usage("--split needs two values: COL=V1,V2"))?;
+        let col = col.trim();
+        let p = prepare_at(
+            &args.input,
+            &args.journey,
+            ctx,
+            false,
+            DefaultLevel::Touchpoint,
+            Some(col),
+        )
+        .map_err(|e| {
+            // The loader names the flag funnel uses for this column; here it is --split.
+            let text = e.to_string();
+            match text.strip_suffix("pass --breakdown COLUMN") {
+                Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
+                None => e,
+            }
+        })?;
+        let group: Vec<String> = p
+            .first_event_attribute()
+            .into_iter()
+            .map(|g| p.attribute_label(g))
+            .collect();
+        for v in [v1, v2] {
+            if !group.iter().any(|g| g == v) {
+                ctx.warn(format_args!("--split: no journey starts with {col}={v}"));
+            }
+        }
+        let a = subset(&p.journeys, |i| group[i] == v1);
+        let b = subset(&p.journeys, |i| group[i] == v2);
+        let side = |v: &str, j| Side {
+            label: format!("{col}={v}"),
+            journeys: j,
+        };
+        let meta = p.meta("diff");
+        return Ok((meta, side(v1, a), side(v2, b), p.conversion_defined()));
+    }
+    if let Some(date) = &args.before {
+        let p = prepare(&args.input, &args.journey, ctx, false)?;
+        let cut = crate::input::time::parse_bound(&p.settings.load.time, date, false, "--before")
+            .map_err(|e| usage(e.to_string()))?;
+        let j = &p.journeys;
+        let starts_before = |i: usize| j.time[j.range(i).start] < cut;
+        let a = subset(j, starts_before);
+        let b = subset(j, |i| !starts_before(i));
+        let meta = p.meta("diff");
+        let conv = p.conversion_defined();
+        return Ok((
+            meta,
+            Side {
+                label: format!("before {date}"),
+                journeys: a,
+            },
+            Side {
+                label: format!("from {date}"),
+                journeys: b,
+            },
+            conv,
+        ));
+    }
+    if inputs.len() != 2 {
+        return Err(usage(format!(
+            "diff compares two inputs (journeymap diff A B), or one input split with --split COL=V1,V2 or --before DATE; got {} inputs",
+            inputs.len()
+        )));
+    }
+    let load = |file: &String| {
+        let mut input = args.input.clone();
+        input.inputs = vec![file.clone()];
+        prepare(&input, &args.journey, ctx, false)
+    };
+    let (pa, pb) = (load(&inputs[0])?, load(&inputs[1])?);
+    let mut meta = pa.meta("diff");
+    meta.inputs.extend(pb.meta("diff").inputs);
+    meta.events += pb.journeys.events() as u64;
+    meta.journeys += pb.journeys.len() as u64;
+    let conv = pa.conversion_defined();
+    Ok((
+        meta,
+        Side {
+            label: inputs[0].clone(),
+            journeys: pa.journeys,
+        },
+        Side {
+            label: inputs[1].clone(),
+            journeys: pb.journeys,
+        },
+        conv,
+    ))
+}

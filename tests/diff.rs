@@ -295,3 +295,22 @@ fn usage_errors() {
         run.stderr
     );
 }
+
+#[test]
+fn an_empty_side_of_before_is_warned_about() {
+    let run = jm(&[
+        "diff",
+        &data("ab_a.csv"),
+        "--before",
+        "2030-01-01",
+        "-f",
+        "json",
+    ])
+    .ok();
+    assert!(
+        run.stderr
+            .contains("--before 2030-01-01: no journey starts from that date"),
+        "{}",
+        run.stderr
+    );
+}

@@ -53,11 +53,21 @@ pub struct DiffRow {
 
 /// Builds a row from the two sides' rates.
 pub fn row(item: String, measure: &'static str, a: Rate, b: Rate) -> DiffRow {
-    let change = match (a.value, b.value) {
+    // From the counts (x of n), not from the values already rounded for printing.
+    let exact = |r: &Rate| {
+        r.value.map(|v| {
+            if r.of.total > 0 {
+                r.of.count as f64 / r.of.total as f64
+            } else {
+                v
+            }
+        })
+    };
+    let change = match (exact(&a), exact(&b)) {
         (Some(x), Some(y)) => Some(round6(y - x)),
         _ => None,
     };
-    let relative_change = match (a.value, b.value) {
+    let relative_change = match (exact(&a), exact(&b)) {
         (Some(x), Some(y)) if x != 0.0 => Some(round6((y - x) / x)),
         _ => None,
     };
@@ -165,6 +175,21 @@ mod tests {
             value: Some(round6(x as f64 / n as f64)),
             of: Proportion::new(x, n),
         }
+    }
+
+    #[test]
+    fn changes_come_from_the_counts_not_the_rounded_values() {
+        // 1 -> 3 of 3,000 is +200% exactly; the rounded shares 0.000333 and 0.001 would
+        // give +200.3%.
+        let r = row("p".into(), "share", rate(1, 3000), rate(3, 3000));
+        assert_eq!(r.relative_change, Some(2.0));
+        assert_eq!(r.change, Some(0.000667));
+        // Equal changes compare equal, so they sort by name.
+        let (x, y) = (
+            row("x".into(), "share", rate(7, 3000), rate(5, 3000)),
+            row("y".into(), "share", rate(2, 3000), rate(0, 3000)),
+        );
+        assert_eq!(x.change, y.change);
     }
 
     #[test]

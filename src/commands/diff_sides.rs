@@ -91,6 +91,13 @@ pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)>
             .map_err(|e| usage(e.to_string()))?;
         let j = &p.journeys;
         let starts_before = |i: usize| j.time[j.range(i).start] < cut;
+        let before = (0..j.len()).filter(|&i| starts_before(i)).count();
+        if before == 0 || before == j.len() {
+            let side = if before == 0 { "before" } else { "from" };
+            ctx.warn(format_args!(
+                "--before {date}: no journey starts {side} that date, so that side is empty"
+            ));
+        }
         let a = subset(j, starts_before);
         let b = subset(j, |i| !starts_before(i));
         let meta = p.meta("diff");

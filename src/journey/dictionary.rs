@@ -150,7 +150,7 @@ mod tests {
         let mut d = Dictionary::new();
         // Short names (inline) and long ones sharing their first 16 bytes (arena compare).
         let name = |i: u32| {
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 format!("c{i}")
             } else {
                 format!("a-long-shared-prefix-{i}")

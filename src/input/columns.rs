@@ -69,7 +69,7 @@ impl Text {
 }
 
 /// How many values [`intern`] looks up together.
-const TOUCH_BLOCK: usize = 16;
+const TOUCH_BLOCK: usize = 32;
 
 /// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
 pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {

@@ -48,14 +48,6 @@ impl Text {
         Ok(Text::Column(col))
     }
 
-    /// Rows `offset..offset + len` (no copy).
-    pub fn slice(&self, offset: usize, len: usize) -> Text {
-        match self {
-            Text::Column(c) => Text::Column(c.slice(offset as i64, len)),
-            Text::Constant(v) => Text::Constant(v.clone()),
-        }
-    }
-
     /// Calls `f(row, value)` for every row; null and empty values come as `None`.
     pub fn for_each(&self, n: usize, mut f: impl FnMut(usize, Option<&str>)) {
         match self {
@@ -76,10 +68,43 @@ impl Text {
     }
 }
 
+/// How many values [`intern`] looks up together.
+const TOUCH_BLOCK: usize = 32;
+
 /// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
 pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
     let mut ids = Vec::with_capacity(n);
-    text.for_each(n, |_, v| ids.push(v.map_or(NO_ID, |s| dict.intern(s))));
+    match text {
+        Text::Column(c) => match c.str() {
+            Ok(ca) => {
+                // Straight from the string views: values of up to 12 bytes are held in the
+                // view itself, so most lookups never build a &str or hash its bytes.
+                // Blocks of views: their table slots are loaded together first.
+                for (arr, validity) in ca.downcast_iter().zip(ca.iter_validities()) {
+                    for (b, block) in arr.views().chunks(TOUCH_BLOCK).enumerate() {
+                        for view in block {
+                            dict.touch_view(view.as_u128());
+                        }
+                        for (j, view) in block.iter().enumerate() {
+                            let i = b * TOUCH_BLOCK + j;
+                            let id = if view.length == 0 || validity.is_some_and(|v| !v.get_bit(i))
+                            {
+                                NO_ID
+                            } else {
+                                match dict.intern_view(view.as_u128()) {
+                                    Some(id) => id,
+                                    None => dict.intern(arr.value(i)),
+                                }
+                            };
+                            ids.push(id);
+                        }
+                    }
+                }
+            }
+            Err(_) => text.for_each(n, |_, v| ids.push(v.map_or(NO_ID, |s| dict.intern(s)))),
+        },
+        Text::Constant(_) => text.for_each(n, |_, v| ids.push(v.map_or(NO_ID, |s| dict.intern(s)))),
+    }
     ids
 }
 

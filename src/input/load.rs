@@ -294,7 +294,7 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         partition: o.file.hive.clone(),
     });
     let invalid_before = table.rows_invalid;
-    o.read_chunks(&stored, read::CSV_PIECE_BYTES, |df| {
+    o.read_chunks_ahead(&stored, read::CSV_PIECE_BYTES, |df| {
         let n = df.height() as u64;
         if table.rows_read + n >= u32::MAX as u64 {
             bail!(
@@ -409,60 +409,28 @@ fn load_frame(
         Some(ChannelSource::Constant(v)) => Some(Text::Constant(v.clone())),
         None => None,
     };
-    // Two threads: customer ids are the costly part (a random lookup each), so each thread
-    // interns half of the rows; the second half's new ids are merged after, which keeps ids
-    // in order of first appearance.
-    let half = n / 2;
-    let (first_half, second_half) = (
-        customer_text.slice(0, half),
-        customer_text.slice(half, n - half),
-    );
+    // Two threads: customer ids are the costly part (a random lookup each, in a table of
+    // every customer), so they get a thread of their own; the other columns are done on this
+    // one, and then the next piece is being read by then (`read_chunks_ahead`).
     // Text columns are freed as soon as they are interned, to keep the peak memory down.
-    drop(customer_text);
     drop(df);
-    // Text timestamps cost a parse each; otherwise the channel column goes to the worker too.
-    let text_times = time_col.dtype() == &polars::prelude::DataType::String;
     let mut customers = std::mem::take(&mut table.customers);
-    let (mut worker_channels, mut main_channels) = match table.channels.take() {
-        Some(d) if !text_times => (Some(d), None),
-        other => (None, other),
-    };
-    let channel_ids = |dict: &mut Option<Dictionary>| match (&channel_text, dict.as_mut()) {
-        (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
-        _ => None,
-    };
-    let (mut cust_ids, times, tp_ids, ch_ids, second, second_ids) = std::thread::scope(|s| {
+    let (cust_ids, times, tp_ids, ch_ids) = std::thread::scope(|s| {
         let worker = s.spawn(|| {
-            let ids = columns::intern(&first_half, half, &mut customers);
-            drop(first_half);
-            let times = columns::times(&time_col, &time_name, &opts.time);
-            (ids, times, channel_ids(&mut worker_channels))
+            let ids = columns::intern(&customer_text, n, &mut customers);
+            drop(customer_text);
+            ids
         });
-        let mut second = Dictionary::new();
-        let second_ids = columns::intern(&second_half, n - half, &mut second);
-        drop(second_half);
+        let times = columns::times(&time_col, &time_name, &opts.time);
         let tp_ids = columns::intern(&touchpoint_text, n, &mut table.touchpoints);
         drop(touchpoint_text);
-        let main_ch = channel_ids(&mut main_channels);
-        let (cust_ids, times, worker_ch) = worker.join().expect("the loader thread does not panic");
-        (
-            cust_ids,
-            times,
-            tp_ids,
-            worker_ch.or(main_ch),
-            second,
-            second_ids,
-        )
+        let ch_ids = match (&channel_text, table.channels.as_mut()) {
+            (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
+            _ => None,
+        };
+        let cust_ids = worker.join().expect("the loader thread does not panic");
+        (cust_ids, times, tp_ids, ch_ids)
     });
-    table.channels = worker_channels.or(main_channels);
-    let remap: Vec<u32> = second.names().map(|name| customers.intern(name)).collect();
-    cust_ids.extend(second_ids.iter().map(|&id| {
-        if id == NO_ID {
-            NO_ID
-        } else {
-            remap[id as usize]
-        }
-    }));
     table.customers = customers;
     let times = times.map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let none_channel = table.channels.as_mut().map(|d| d.intern(NO_CHANNEL));

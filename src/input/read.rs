@@ -222,6 +222,35 @@ impl Opened {
         }
     }
 
+    /// [`Opened::read_chunks`], with the reading (and parsing) of the next piece on another
+    /// thread while `each` works on the current one.
+    pub fn read_chunks_ahead(
+        &self,
+        wanted: &[String],
+        chunk_bytes: usize,
+        mut each: impl FnMut(DataFrame) -> Result<()>,
+    ) -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(0);
+        std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                // A failed send means `each` failed and loading stops: so does reading.
+                self.read_chunks(wanted, chunk_bytes, |df| {
+                    tx.send(df).map_err(|_| anyhow!("loading stopped"))
+                })
+            });
+            let mut result = Ok(());
+            for df in rx.iter() {
+                result = each(df);
+                if result.is_err() {
+                    break;
+                }
+            }
+            drop(rx);
+            let read = reader.join().expect("the reading thread does not panic");
+            result.and(read)
+        })
+    }
+
     /// For CSV: the first row that breaks the file (ragged rows, invalid UTF-8), if any.
     /// Reads the whole file again, so it is only called when something already looks wrong.
     pub fn diagnose(&self) -> Option<String> {
@@ -582,6 +611,49 @@ mod tests {
             }
             assert!(all.equals_missing(&whole), "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn reading_ahead_gives_the_same_pieces_and_stops_on_error() {
+        let path = format!("{}/testdata/evil.csv", env!("CARGO_MANIFEST_DIR"));
+        let file = InputFile {
+            location: Location::Path(path.clone().into()),
+            label: path,
+            format: InputFormat::Csv,
+            gzip: false,
+            hive: Vec::new(),
+        };
+        let o = open(&file, None).unwrap();
+        let wanted = vec!["customer_id".to_string(), "touchpoint".to_string()];
+        let (mut plain, mut ahead) = (Vec::new(), Vec::new());
+        o.read_chunks(&wanted, 5, |df| {
+            plain.push(df);
+            Ok(())
+        })
+        .unwrap();
+        o.read_chunks_ahead(&wanted, 5, |df| {
+            ahead.push(df);
+            Ok(())
+        })
+        .unwrap();
+        assert!(plain.len() > 2);
+        assert_eq!(plain.len(), ahead.len());
+        for (a, b) in plain.iter().zip(&ahead) {
+            assert!(a.equals_missing(b));
+        }
+        // An error from the second piece is the result, and no piece is handed over after it.
+        let mut seen = 0;
+        let err = o
+            .read_chunks_ahead(&wanted, 5, |_| {
+                seen += 1;
+                if seen == 2 {
+                    bail!("stop here")
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "stop here");
+        assert_eq!(seen, 2);
     }
 
     #[test]

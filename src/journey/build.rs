@@ -38,6 +38,15 @@ const DUPLICATE_SCAN: usize = 64;
 
 /// Orders the table's events into journeys. Takes the table's arrays and dictionaries.
 pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys, OrderStats)> {
+    build_with(table, opts, true)
+}
+
+/// [`build`]; `pack` false keeps the fields in their columns even when they would pack.
+fn build_with(
+    table: &mut EventTable,
+    opts: &JourneyOptions,
+    pack: bool,
+) -> Result<(Journeys, OrderStats)> {
     let customers = std::mem::take(&mut table.customers);
     let touchpoints = table.touchpoints.clone();
     let channels = table.channels.clone();
@@ -73,6 +82,21 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
             Conversion::Column(_) => converted[k],
         }
     };
+    // Touchpoint, channel and conversion flag of an event in 32 bits when the dictionaries
+    // are small enough (nearly always), else the event's position in the columns.
+    let (tp_bits, ch_bits) = (
+        bits(touchpoints.len()),
+        bits(channels.as_ref().map_or(0, |d| d.len())),
+    );
+    let packed = pack && tp_bits + ch_bits < 31;
+    let value = |k: usize| -> u32 {
+        if packed {
+            let ch = if has_channel { channel[k] } else { 0 };
+            (touchpoint[k] << (ch_bits + 1)) | (ch << 1) | u32::from(is_conversion(k))
+        } else {
+            k as u32
+        }
+    };
     // Counting sort by customer (ids in order of first appearance): each event's record is
     // written straight to its customer's slot, reading the columns in order, so the slow
     // part is random writes rather than random reads. Row order is kept inside a customer.
@@ -106,10 +130,8 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
             let slot = &mut next[c - first];
             dest[*slot] = Record {
                 time: time[k],
-                touchpoint: touchpoint[k],
-                channel: if has_channel { channel[k] } else { 0 },
                 row: row[k],
-                conversion: is_conversion(k),
+                value: value(k),
             };
             *slot += 1;
         }
@@ -118,11 +140,34 @@ pub fn build(table: &mut EventTable, opts: &JourneyOptions) -> Result<(Journeys,
         s.spawn(|| scatter(right, right_bounds, mid));
         scatter(left, left_bounds, 0);
     });
-    drop((customer, time, touchpoint, channel, converted, row));
+    drop((customer, time, row));
+    let fields = if packed {
+        drop((touchpoint, channel, converted));
+        Fields::Packed { ch_bits }
+    } else {
+        let conversion = (0..n).map(is_conversion).collect();
+        drop(converted);
+        Fields::Columns {
+            touchpoint,
+            channel,
+            conversion,
+        }
+    };
+    let fields = &fields;
     let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
-        let worker =
-            s.spawn(|| order_customers(right, right_bounds, mid as u32, opts, has_channel));
-        let head = order_customers(left, left_bounds, 0, opts, has_channel);
+        let worker = s.spawn(|| {
+            order_customers(
+                right,
+                right_bounds,
+                mid as u32,
+                opts,
+                has_channel,
+                fields,
+                0,
+            )
+        });
+        // The head has room for the tail's events, which are appended to it.
+        let head = order_customers(left, left_bounds, 0, opts, has_channel, fields, n);
         (
             head,
             worker.join().expect("the ordering thread does not panic"),
@@ -146,8 +191,10 @@ fn order_customers(
     first: u32,
     opts: &JourneyOptions,
     has_channel: bool,
+    fields: &Fields,
+    capacity: usize,
 ) -> (Journeys, OrderStats) {
-    let n = records.len();
+    let n = records.len().max(capacity);
     let base = bounds[0];
     let mut stats = OrderStats::default();
     let mut out = Journeys {
@@ -185,21 +232,22 @@ fn order_customers(
                 let gap_split = opts
                     .session_gap
                     .is_some_and(|g| ev.time.saturating_sub(prev.time) > g);
-                let conv_split = opts.split_on_conversion && prev.conversion;
+                let conv_split = opts.split_on_conversion && fields.get(prev.value).2;
                 if gap_split || conv_split {
                     journey.close(&mut out, c as u32, &mut stats);
                 }
             }
-            journey.add(ev, &mut stats);
-            if ev.conversion {
+            journey.add(ev, fields, &mut stats);
+            let (touchpoint, channel, conversion) = fields.get(ev.value);
+            if conversion {
                 out.conversion_events += 1;
             }
             let value = match opts.level {
-                Level::Touchpoint => ev.touchpoint,
-                Level::Channel => ev.channel,
+                Level::Touchpoint => touchpoint,
+                Level::Channel => channel,
             };
             let merge = opts.collapse_repeats && journey.kept > 0 && journey.last_value == value;
-            if ev.conversion && !journey.converted {
+            if conversion && !journey.converted {
                 journey.converted = true;
                 // Touches are the runs that started before the first conversion event; a
                 // conversion event merged into a run keeps that run as a touch.
@@ -208,9 +256,9 @@ fn order_customers(
                 journey.conversion_at = Some((ev.time, ev.row));
             }
             if !merge {
-                out.touchpoint.push(ev.touchpoint);
+                out.touchpoint.push(touchpoint);
                 if has_channel {
-                    out.channel.push(ev.channel);
+                    out.channel.push(channel);
                 }
                 out.time.push(ev.time);
                 out.row.push(ev.row);
@@ -223,14 +271,69 @@ fn order_customers(
     (out, stats)
 }
 
-/// One event, as the ordering works on it.
+/// One event, as the ordering works on it (16 bytes: the scatter's random writes are the
+/// slow part of ordering).
 #[derive(Clone, Copy, Default)]
 struct Record {
     time: i64,
-    touchpoint: u32,
-    channel: u32,
     row: u32,
-    conversion: bool,
+    /// The event's other fields, as [`Fields`] reads them.
+    value: u32,
+}
+
+/// How a [`Record`]'s value gives its touchpoint, channel and conversion flag.
+enum Fields {
+    /// `touchpoint << (ch_bits + 1) | channel << 1 | conversion`.
+    Packed { ch_bits: u32 },
+    /// The value is the event's position in these columns (dictionaries too large to pack).
+    Columns {
+        touchpoint: Vec<u32>,
+        channel: Vec<u32>,
+        conversion: Vec<bool>,
+    },
+}
+
+impl Fields {
+    /// Touchpoint, channel (0 without channels) and conversion flag.
+    #[inline]
+    fn get(&self, value: u32) -> (u32, u32, bool) {
+        match self {
+            Fields::Packed { ch_bits } => (
+                value >> (ch_bits + 1),
+                (value >> 1) & ((1 << ch_bits) - 1),
+                value & 1 == 1,
+            ),
+            Fields::Columns {
+                touchpoint,
+                channel,
+                conversion,
+            } => {
+                let k = value as usize;
+                (
+                    touchpoint[k],
+                    channel.get(k).copied().unwrap_or(0),
+                    conversion[k],
+                )
+            }
+        }
+    }
+
+    /// Whether two events have the same touchpoint and channel.
+    #[inline]
+    fn same_event(&self, a: u32, b: u32) -> bool {
+        match self {
+            Fields::Packed { .. } => a >> 1 == b >> 1,
+            Fields::Columns { .. } => {
+                let (x, y) = (self.get(a), self.get(b));
+                x.0 == y.0 && x.1 == y.1
+            }
+        }
+    }
+}
+
+/// Bits needed to hold the ids `0..len`.
+fn bits(len: usize) -> u32 {
+    usize::BITS - len.saturating_sub(1).leading_zeros()
 }
 
 /// The journey being assembled.
@@ -250,7 +353,7 @@ struct JourneyState {
 }
 
 impl JourneyState {
-    fn add(&mut self, ev: &Record, stats: &mut OrderStats) {
+    fn add(&mut self, ev: &Record, fields: &Fields, stats: &mut OrderStats) {
         match self.tie_group.last() {
             Some(p) if p.time == ev.time => {
                 stats.tied_events += 1;
@@ -261,7 +364,7 @@ impl JourneyState {
                 let scan = self.tie_group.len().saturating_sub(DUPLICATE_SCAN);
                 if self.tie_group[scan..]
                     .iter()
-                    .any(|q| q.touchpoint == ev.touchpoint && q.channel == ev.channel)
+                    .any(|q| fields.same_event(q.value, ev.value))
                 {
                     stats.duplicate_events.add(ev.row as u64);
                 }
@@ -330,8 +433,13 @@ mod tests {
             .collect()
     }
 
+    /// Builds with packed fields, checking that unpacked fields give the same journeys.
     fn run(rows: &[(&str, i64, &str, &str)], opts: JourneyOptions) -> (Journeys, OrderStats) {
-        build(&mut table(rows), &opts).unwrap()
+        let (a, stats) = build(&mut table(rows), &opts).unwrap();
+        let (b, other) = build_with(&mut table(rows), &opts, false).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert_eq!(format!("{stats:?}"), format!("{other:?}"));
+        (a, stats)
     }
 
     #[test]

@@ -617,7 +617,7 @@ pub struct CheckArgs {
     /// journeymap.toml.
     #[arg(long, value_name = "FILE", help_heading = "Check")]
     pub checks: Option<PathBuf>,
-    /// Compare with the values in this baseline file (max_drop checks need it).
+    /// Compare with the values in this baseline file (max_drop and max_rise checks need it).
     #[arg(long, value_name = "FILE", help_heading = "Check")]
     pub baseline: Option<PathBuf>,
     /// Record the checks' current values and the options in force in this file.

@@ -761,3 +761,73 @@ fn values_are_the_analyses_numbers() {
     ];
     assert_eq!(values, expected);
 }
+
+#[test]
+fn max_rise_catches_a_rate_that_goes_up() {
+    let dir = scratch("check_max_rise");
+    let good = generate(&dir, "good.csv", "3000", "1.0");
+    let worse = generate(&dir, "worse.csv", "3000", "0.3");
+    // Fewer purchases after checkout: more journeys end there.
+    let checks = write(
+        &dir,
+        "checks.toml",
+        r#"
+[[check]]
+name = "checkout exits may not rise"
+kind = "edge"
+from = "checkout"
+to = "(end)"
+max_rise = 3.0
+
+[[check]]
+name = "checkout exits may not drop"
+kind = "edge"
+from = "checkout"
+to = "(end)"
+max_drop = 3.0
+"#,
+    );
+    let baseline = dir.join("baseline.json").display().to_string();
+    let base = ["--checks", checks.as_str(), "--session-gap", "30m"];
+    let mut args = vec!["check", good.as_str()];
+    args.extend(base);
+    args.extend(["--write-baseline", baseline.as_str()]);
+    jm(&args).ok();
+    let run_on = |file: &str| {
+        let mut args = vec!["check", file];
+        args.extend(base);
+        args.extend(["--baseline", baseline.as_str(), "-f", "json"]);
+        jm(&args)
+    };
+    let same = run_on(&good);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    let run = run_on(&worse);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = run.json();
+    let checks = out["checks"].as_array().unwrap();
+    let rise = &checks[0];
+    assert_eq!(rise["verdict"], "fail", "{rise}");
+    assert_eq!(rise["max_rise_pp"], 3.0);
+    assert!(
+        rise["limit"].as_str().unwrap().starts_with("rise <= 3 pp"),
+        "{rise}"
+    );
+    // drop_pp is negative for a rise; the drop check on the same edge passes.
+    assert!(rise["drop_pp"].as_f64().unwrap() < -3.0, "{rise}");
+    assert!(rise["value"].as_f64().unwrap() > rise["baseline"].as_f64().unwrap());
+    assert_eq!(checks[1]["verdict"], "pass", "{}", checks[1]);
+    // A rise limit on the number of journeys is a usage error.
+    let bad = write(
+        &dir,
+        "bad.toml",
+        "[[check]]\nkind = \"journeys\"\nmax_rise = 1\n",
+    );
+    let run = jm(&["check", &good, "--checks", &bad]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("max_drop and max_rise are in percentage points"),
+        "{}",
+        run.stderr
+    );
+}

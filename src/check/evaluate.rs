@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::baseline::{Baseline, Recorded};
-use super::judge::{bounds, describe, drop, show_value, CheckResult, Verdict};
+use super::judge::{bounds, describe, show_value, versus_baseline, CheckResult, Move, Verdict};
 use super::spec::{Check, FunnelDef, Measure};
 use crate::analysis::funnel::{funnel, FunnelReport, Step};
 use crate::analysis::measures::{self, EdgeRates, Rate};
@@ -207,6 +207,7 @@ pub fn evaluate(
             min: None,
             max: None,
             max_drop_pp: None,
+            max_rise_pp: None,
             alpha: None,
             baseline: None,
             drop_pp: None,
@@ -219,12 +220,25 @@ pub fn evaluate(
         if c.limits.min.is_some() || c.limits.max.is_some() {
             results.push(bounds(base.clone(), c.limits, &now, &show));
         }
-        if let Some(max_drop) = c.limits.max_drop {
+        for (way, allowed) in [
+            (Move::Drop, c.limits.max_drop),
+            (Move::Rise, c.limits.max_rise),
+        ] {
+            let Some(allowed) = allowed else { continue };
             let recorded = baseline.and_then(|b| b.values.get(&key)).copied();
             if baseline.is_none() {
                 skipped_drops += 1;
             }
-            results.push(drop(base, c.limits, max_drop, recorded, &m, &now, &show));
+            results.push(versus_baseline(
+                base.clone(),
+                c.limits,
+                way,
+                allowed,
+                recorded,
+                &m,
+                &now,
+                &show,
+            ));
         }
     }
     if skipped_drops > 0 {
@@ -244,7 +258,7 @@ pub fn evaluate(
 pub fn missing_in_baseline(checks: &[Check], baseline: &Baseline) -> Vec<String> {
     let mut keys: Vec<String> = checks
         .iter()
-        .filter(|c| c.limits.max_drop.is_some())
+        .filter(|c| c.limits.max_drop.is_some() || c.limits.max_rise.is_some())
         .map(|c| c.measure.key())
         .filter(|k| !baseline.values.contains_key(k))
         .collect();

@@ -49,6 +49,8 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_drop_pp: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_rise_pp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f64>,
     /// The baseline's value (drop checks).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,21 +98,41 @@ pub(crate) fn bounds(
     r
 }
 
-/// Judges `max_drop` (and `alpha`) against the baseline's recorded value.
-pub(crate) fn drop(
+/// Which move against the baseline a limit allows: a drop (`max_drop`) or a rise
+/// (`max_rise`, for rates where higher is worse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Move {
+    Drop,
+    Rise,
+}
+
+/// Judges `max_drop` or `max_rise` (and `alpha`) against the baseline's recorded value.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn versus_baseline(
     mut r: CheckResult,
     l: Limits,
-    max_drop: f64,
+    way: Move,
+    allowed: f64,
     recorded: Option<Recorded>,
     m: &Measured,
     now: &str,
     show: &dyn Fn(f64) -> String,
 ) -> CheckResult {
-    r.max_drop_pp = Some(max_drop);
+    let word = match way {
+        Move::Drop => {
+            r.max_drop_pp = Some(allowed);
+            "drop"
+        }
+        Move::Rise => {
+            r.max_rise_pp = Some(allowed);
+            "rise"
+        }
+    };
+    let max_drop = allowed;
     r.alpha = l.alpha;
     r.limit = match l.alpha {
-        Some(a) => format!("drop <= {max_drop} pp (if p < {a})"),
-        None => format!("drop <= {max_drop} pp"),
+        Some(a) => format!("{word} <= {max_drop} pp (if p < {a})"),
+        None => format!("{word} <= {max_drop} pp"),
     };
     let Some(rec) = recorded else {
         r.verdict = Verdict::Skipped;
@@ -144,7 +166,11 @@ pub(crate) fn drop(
         Some(_) => ", p < 0.000001".to_string(),
         None => String::new(),
     };
-    let (verdict, why) = if drop_pp <= max_drop {
+    let moved_pp = match way {
+        Move::Drop => drop_pp,
+        Move::Rise => -drop_pp,
+    };
+    let (verdict, why) = if moved_pp <= max_drop {
         (Verdict::Pass, format!("within {max_drop} pp"))
     } else {
         match (l.alpha, r.p_value) {

@@ -94,6 +94,8 @@ pub struct Limits {
     pub max: Option<f64>,
     /// Percentage points.
     pub max_drop: Option<f64>,
+    /// Percentage points (for rates where higher is worse: exit rates, edges into (end)).
+    pub max_rise: Option<f64>,
     pub alpha: Option<f64>,
 }
 

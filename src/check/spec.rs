@@ -41,7 +41,11 @@ pub struct CheckSpec {
     pub max: Option<f64>,
     /// The value may be at most this many percentage points below the baseline's.
     pub max_drop: Option<f64>,
-    /// With max_drop: a drop only fails when the two-proportion z-test gives p < alpha.
+    /// The value may be at most this many percentage points above the baseline's (for
+    /// rates where higher is worse: exit rates, edges into (end)).
+    pub max_rise: Option<f64>,
+    /// With max_drop or max_rise: a move only fails when the two-proportion z-test gives
+    /// p < alpha.
     pub alpha: Option<f64>,
 }
 
@@ -128,18 +132,21 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
         min: spec.min,
         max: spec.max,
         max_drop: spec.max_drop,
+        max_rise: spec.max_rise,
         alpha: spec.alpha,
     };
-    if limits.min.is_none() && limits.max.is_none() && limits.max_drop.is_none() {
-        bail!("needs a limit: min, max or max_drop");
+    let against_baseline = limits.max_drop.is_some() || limits.max_rise.is_some();
+    if limits.min.is_none() && limits.max.is_none() && !against_baseline {
+        bail!("needs a limit: min, max, max_drop or max_rise");
     }
-    for (key, v) in [
-        ("min", limits.min),
-        ("max", limits.max),
-        ("max_drop", limits.max_drop),
-    ] {
-        if v.is_some_and(|x| !x.is_finite() || (key == "max_drop" && x < 0.0)) {
-            bail!("{key} must be a finite number (max_drop at least 0)");
+    for (key, v) in [("min", limits.min), ("max", limits.max)] {
+        if v.is_some_and(|x| !x.is_finite()) {
+            bail!("{key} must be a finite number");
+        }
+    }
+    for (key, v) in [("max_drop", limits.max_drop), ("max_rise", limits.max_rise)] {
+        if v.is_some_and(|x| !x.is_finite() || x < 0.0) {
+            bail!("{key} must be a number of percentage points, 0 or more");
         }
     }
     if let (Some(lo), Some(hi)) = (limits.min, limits.max) {
@@ -148,8 +155,8 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
         }
     }
     if let Some(a) = limits.alpha {
-        if limits.max_drop.is_none() {
-            bail!("alpha only applies to max_drop");
+        if !against_baseline {
+            bail!("alpha only applies to max_drop and max_rise");
         }
         if !(a > 0.0 && a < 1.0) {
             bail!("alpha must be between 0 and 1 (0.05 is usual)");
@@ -186,9 +193,9 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
     };
     let measures = match spec.kind {
         Kind::Journeys => {
-            if limits.max_drop.is_some() {
+            if against_baseline {
                 bail!(
-                    "max_drop is in percentage points, for shares and rates; use min for journeys"
+                    "max_drop and max_rise are in percentage points, for shares and rates; use min for journeys"
                 );
             }
             vec![Measure::Journeys]

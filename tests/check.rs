@@ -831,3 +831,36 @@ max_drop = 3.0
         run.stderr
     );
 }
+
+#[test]
+fn a_window_names_the_same_baseline_value_however_it_is_written() {
+    let dir = scratch("check_window");
+    let tiny = data("tiny.csv");
+    let checks = |window: &str| {
+        write(
+            &dir,
+            &format!("checks_{window}.toml"),
+            &format!(
+                "[[check]]\nkind = \"funnel\"\nsteps = \"home,purchase\"\nwindow = \"{window}\"\nmax_drop = 1\n"
+            ),
+        )
+    };
+    let baseline = dir.join("baseline.json").display().to_string();
+    let week = checks("7d");
+    jm(&[
+        "check",
+        &tiny,
+        "--checks",
+        &week,
+        "--write-baseline",
+        &baseline,
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(text.contains("window=604800s"), "{text}");
+    for same in ["1w", "168h"] {
+        let c = checks(same);
+        let run = jm(&["check", &tiny, "--checks", &c, "--baseline", &baseline]);
+        assert_eq!(run.code, 0, "{same}: {}", run.stderr);
+    }
+}

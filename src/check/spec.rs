@@ -269,14 +269,24 @@ fn funnel_measures(
         Some(o) => <crate::analysis::funnel::FunnelOrder as clap::ValueEnum>::from_str(o, true)
             .map_err(|_| anyhow::anyhow!("order = \"{o}\" is not ordered, strict or any"))?,
     };
-    if let Some(w) = &spec.window {
-        crate::duration::parse_duration(w).map_err(|e| anyhow::anyhow!("window: {e}"))?;
-    }
+    // The window in seconds, so that "7d", "1w" and "168h" name the same baseline value.
+    let window = spec
+        .window
+        .as_deref()
+        .map(|w| {
+            crate::duration::parse_duration(w)
+                .map(|ns| match ns % 1_000_000_000 {
+                    0 => format!("{}s", ns / 1_000_000_000),
+                    _ => format!("{ns}ns"),
+                })
+                .map_err(|e| anyhow::anyhow!("window: {e}"))
+        })
+        .transpose()?;
     let def = FunnelDef {
         label,
         steps,
         order,
-        window: spec.window.clone(),
+        window,
     };
     let k = def.steps.len();
     Ok(match (spec.step, spec.per_step) {

@@ -42,8 +42,8 @@ pub fn write(results: &[CheckResult], out: &mut dyn Write) -> Result<()> {
     let [pass, fail, skipped] = counts;
     writeln!(
         out,
-        "::notice title=journeymap check::{} checks: {pass} passed, {fail} failed, {skipped} skipped",
-        results.len()
+        "::notice title=journeymap check::{}: {pass} passed, {fail} failed, {skipped} skipped",
+        crate::input::findings::counted(results.len() as u64, "check", "checks")
     )?;
     Ok(())
 }

@@ -864,3 +864,22 @@ fn a_window_names_the_same_baseline_value_however_it_is_written() {
         assert_eq!(run.code, 0, "{same}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_bound_above_one_on_a_rate_is_warned_about() {
+    let dir = scratch("check_above_one");
+    let checks = write(
+        &dir,
+        "checks.toml",
+        "[[check]]\nkind = \"exit_rate\"\ntouchpoint = \"home\"\nmax = 5\n",
+    );
+    let run = jm(&["check", &data("tiny.csv"), "--checks", &checks]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "max = 5 is above 1, but shares and rates run from 0 to 1 (5% is written 0.05)"
+        ),
+        "{}",
+        run.stderr
+    );
+}

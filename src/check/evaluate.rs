@@ -218,6 +218,17 @@ pub fn evaluate(
         let show = |v: f64| show_value(c.measure.is_rate(), v);
         let now = describe(&c.measure, &m, note.as_deref());
         if c.limits.min.is_some() || c.limits.max.is_some() {
+            let above_one = [("min", c.limits.min), ("max", c.limits.max)]
+                .into_iter()
+                .find(|(_, v)| v.is_some_and(|x| x > 1.0));
+            if let (true, Some((key, Some(v)))) = (c.measure.is_rate(), above_one) {
+                a.warnings.push(format!(
+                    "{}: {key} = {v} is above 1, but shares and rates run from 0 to 1 ({} is written {})",
+                    c.name,
+                    format_args!("{}%", v),
+                    v / 100.0
+                ));
+            }
             results.push(bounds(base.clone(), c.limits, &now, &show));
         }
         for (way, allowed) in [

@@ -424,3 +424,36 @@ fn bad_inputs() {
         "none of the 2 converting journeys has a touch before its conversion within --lookback 1s (a longer --lookback keeps more)",
     );
 }
+
+#[test]
+fn an_all_empty_value_column_is_warned_about() {
+    let shop = format!("{}/examples/shop.csv", env!("CARGO_MANIFEST_DIR"));
+    // `home` rows carry no revenue.
+    let run = jm(&[
+        "attribution",
+        &shop,
+        "--conversion",
+        "home",
+        "--value-col",
+        "revenue",
+        "--model",
+        "first",
+    ])
+    .ok();
+    assert!(
+        run.stderr
+            .contains("--value-col revenue is empty or 0 on every conversion row"),
+        "{}",
+        run.stderr
+    );
+    let run = jm(&[
+        "attribution",
+        &shop,
+        "--conversion",
+        "purchase",
+        "--value-col",
+        "revenue",
+    ])
+    .ok();
+    assert!(!run.stderr.contains("--value-col"), "{}", run.stderr);
+}

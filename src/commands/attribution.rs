@@ -75,7 +75,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         transitions: args.transitions,
     };
     let values = match &args.value_col {
-        Some(col) => Some(conversion_values(&prepared, col)?),
+        Some(col) => Some(conversion_values(&prepared, col, ctx)?),
         None => None,
     };
     let report = attribute(&prepared.journeys, values.as_deref(), &opts)?;
@@ -168,7 +168,19 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
 
 /// Each journey's conversion value: the value column at its first conversion event (0 where
 /// empty or where the journey does not convert).
-fn conversion_values(p: &Prepared, col: &str) -> Result<Vec<f64>> {
+fn conversion_values(p: &Prepared, col: &str, ctx: &Context) -> Result<Vec<f64>> {
+    let values = read_conversion_values(p, col)?;
+    let j = &p.journeys;
+    let converting = (0..j.len()).filter(|&i| j.converted[i]).count();
+    if converting > 0 && (0..j.len()).all(|i| !j.converted[i] || values[i] == 0.0) {
+        ctx.warn(format_args!(
+            "--value-col {col} is empty or 0 on every conversion row, so every value is 0 (the value is read from the first conversion event's row)"
+        ));
+    }
+    Ok(values)
+}
+
+fn read_conversion_values(p: &Prepared, col: &str) -> Result<Vec<f64>> {
     let Some((dict, ids)) = &p.table.attribute else {
         return Ok(vec![0.0; p.journeys.len()]);
     };

@@ -118,6 +118,12 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
     let color = ctx.color_stdout(sink.is_terminal());
     if format == Dot {
+        let edges = out.edges.rows.len();
+        if edges > 100 && args.min_change == 0.0 {
+            ctx.warn(format_args!(
+                "the drawing has {edges} edges; --min-change 0.05 keeps only moves of 5 percentage points or more"
+            ));
+        }
         let title = format!("{} vs {}", out.a.label, out.b.label);
         render::diff_dot::write(&out.edges.rows, &title, sink.writer())?;
         return sink.finish();
@@ -263,7 +269,7 @@ fn document(out: &Output, sections: &[(&'static str, &Section)]) -> Doc {
         }
         if s.hidden > 0 {
             doc.note(format!(
-                "... and {} more (--top, --min-change; all of them in --format json with --top 0)",
+                "... and {} more, hidden by --top or --min-change (--top 0 shows every row that --min-change keeps)",
                 count(s.hidden)
             ));
         }

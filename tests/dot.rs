@@ -52,6 +52,14 @@ fn every_graph_shaped_command_renders() {
             "--rankdir",
             "TB",
         ],
+        vec![
+            "explore",
+            &shop,
+            "--from",
+            "home",
+            "--conversion",
+            "purchase",
+        ],
     ];
     for args in cases {
         let mut a = args.clone();

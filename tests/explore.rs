@@ -124,6 +124,24 @@ fn per_step_folds_the_rest_and_conversions_split_by_node() {
     assert_eq!(nodes[1]["values"], 1);
     assert_eq!(nodes[1]["conversions"], 1);
     assert_eq!(nodes[2]["conversions"], 0);
+    // Drawings carry the conversions too.
+    let tiny = data("tiny.csv");
+    let dot = jm(&[
+        "explore",
+        &tiny,
+        "--from",
+        "product_view",
+        "--conversion",
+        "purchase",
+        "-f",
+        "dot",
+    ])
+    .ok()
+    .stdout;
+    assert!(
+        dot.contains("add_to_cart\\n2 · 50.0%\\n1 converted (50.0%)"),
+        "{dot}"
+    );
 }
 
 #[test]

@@ -125,14 +125,22 @@ pub fn layer_lines(n: &crate::analysis::explore::Node) -> Vec<String> {
     if let Some(v) = n.values {
         first.push_str(&format!(" ({v} values)"));
     }
-    vec![
+    let mut lines = vec![
         first,
         format!(
             "{} · {:.1}%",
             crate::render::count(n.journeys),
             n.share * 100.0
         ),
-    ]
+    ];
+    if let (Some(c), Some(rate)) = (n.conversions, n.conversion_rate) {
+        lines.push(format!(
+            "{} converted ({:.1}%)",
+            crate::render::count(c),
+            rate * 100.0
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -29,6 +29,26 @@ pub fn choose_format(
     command: &str,
     supported: &[OutputFormat],
 ) -> Result<OutputFormat> {
+    if let (None, Some(path)) = (args.format, args.output.as_deref()) {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if let Some(ext @ ("svg" | "png" | "pdf" | "jpg" | "jpeg")) = ext.as_deref() {
+            let hint = if supported.contains(&OutputFormat::Dot) {
+                format!(
+                    "; draw it with Graphviz: journeymap {command} ... -f dot | dot -T{ext} -o {}",
+                    path.display()
+                )
+            } else {
+                String::new()
+            };
+            return Err(usage(format!(
+                "-o {}: journeymap writes text (table, csv, json, md, dot, mermaid), not {ext} images{hint}",
+                path.display()
+            )));
+        }
+    }
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(OutputFormat::from_path))
@@ -139,6 +159,18 @@ mod tests {
         assert_eq!(
             choose_format(&args, "x", &[OutputFormat::Json]).unwrap(),
             OutputFormat::Json
+        );
+        let args = OutputArgs {
+            format: None,
+            output: Some("journeys.svg".into()),
+        };
+        let err =
+            choose_format(&args, "graph", &[OutputFormat::Table, OutputFormat::Dot]).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert!(
+            err.to_string()
+                .contains("not svg images; draw it with Graphviz: journeymap graph ... -f dot | dot -Tsvg -o journeys.svg"),
+            "{err}"
         );
     }
 }

@@ -84,3 +84,15 @@ fn compare_two_segments_sums_to_zero() {
     let run = jm(&["steps", &data("tiny.csv"), "--compare", "channel"]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn a_missing_compare_column_names_compare() {
+    let run = jm(&["steps", &data("tiny.csv"), "--compare", "chanel=a,b"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("did you mean 'channel'? pass --compare channel"),
+        "{}",
+        run.stderr
+    );
+}

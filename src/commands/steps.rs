@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::inspect::options_line;
-use super::{prepare_at, Context, DefaultLevel, Meta};
+use super::{prepare_with, Context, DefaultLevel, Meta};
 use crate::analysis::step_matrix::{step_matrix, MatrixRow, StepMatrix};
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::error::usage;
@@ -52,13 +52,13 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
             Ok::<_, anyhow::Error>((col.trim().to_string(), a.to_string(), b.to_string()))
         })
         .transpose()?;
-    let prepared = prepare_at(
+    let prepared = prepare_with(
         &args.input,
         &args.journey,
         ctx,
         false,
         DefaultLevel::Touchpoint,
-        compare.as_ref().map(|(c, _, _)| c.as_str()),
+        compare.as_ref().map(|(c, _, _)| (c.as_str(), "--compare")),
     )?;
     let j = &prepared.journeys;
     let n = args.max_steps;

@@ -883,3 +883,52 @@ fn a_bound_above_one_on_a_rate_is_warned_about() {
         run.stderr
     );
 }
+
+#[test]
+fn alpha_without_counts_in_the_baseline_says_why_it_fails() {
+    let dir = scratch("check_alpha_no_counts");
+    let checks = write(
+        &dir,
+        "checks.toml",
+        "[[check]]\nkind = \"funnel\"\nsteps = \"home,purchase\"\nmax_drop = 1\nalpha = 0.05\n",
+    );
+    // A hand-edited baseline: the value without its x of n, and higher than today's 50%.
+    let baseline = write(
+        &dir,
+        "baseline.json",
+        r#"{
+  "format": "journeymap-baseline/1",
+  "journeymap": "0.1.0",
+  "options": {
+    "collapse_repeats": false,
+    "conversion": null,
+    "converted_col": null,
+    "level": "touchpoint",
+    "session_gap": null,
+    "skip_invalid": false,
+    "split_on_conversion": false,
+    "tz": null
+  },
+  "values": {
+    "funnel [home > purchase]: overall": { "value": 0.8 }
+  }
+}
+"#,
+    );
+    let run = jm(&[
+        "check",
+        &data("tiny.csv"),
+        "--checks",
+        &checks,
+        "--baseline",
+        &baseline,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("the baseline has no count and total")
+            || run.stderr.contains("the baseline has no count and total"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+}

@@ -178,6 +178,13 @@ pub(crate) fn versus_baseline(
                 Verdict::Pass,
                 format!("more than {max_drop} pp but not significant at alpha {a}"),
             ),
+            (Some(_), None) => (
+                Verdict::Fail,
+                format!(
+                    "more than the {max_drop} pp allowed, and no significance test: the baseline \
+                     has no count and total for this value (record it again with --write-baseline)"
+                ),
+            ),
             _ => (
                 Verdict::Fail,
                 format!("more than the {max_drop} pp allowed"),

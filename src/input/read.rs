@@ -246,7 +246,9 @@ impl Opened {
                 }
             }
             drop(rx);
-            let read = reader.join().expect("the reading thread does not panic");
+            let read = reader
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("reading the input stopped unexpectedly")));
             result.and(read)
         })
     }
@@ -583,17 +585,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn parquet_slices_read_the_same_rows() {
-        let path = format!("{}/testdata/tiny.parquet", env!("CARGO_MANIFEST_DIR"));
+    /// Opens a file of testdata/ as this format.
+    fn open_testdata(name: &str, format: InputFormat) -> Opened {
+        let path = format!("{}/testdata/{name}", env!("CARGO_MANIFEST_DIR"));
         let file = InputFile {
             location: Location::Path(path.clone().into()),
             label: path,
-            format: InputFormat::Parquet,
+            format,
             gzip: false,
             hive: Vec::new(),
         };
-        let o = open(&file, None).unwrap();
+        open(&file, None).unwrap()
+    }
+
+    #[test]
+    fn parquet_slices_read_the_same_rows() {
+        let o = open_testdata("tiny.parquet", InputFormat::Parquet);
         let wanted = vec!["customer_id".to_string(), "timestamp".to_string()];
         let whole = o.read(&wanted).unwrap();
         // 50 bytes -> 1 row a slice, 150 -> 3 rows, 1 MiB -> everything at once.
@@ -615,15 +622,7 @@ mod tests {
 
     #[test]
     fn reading_ahead_gives_the_same_pieces_and_stops_on_error() {
-        let path = format!("{}/testdata/evil.csv", env!("CARGO_MANIFEST_DIR"));
-        let file = InputFile {
-            location: Location::Path(path.clone().into()),
-            label: path,
-            format: InputFormat::Csv,
-            gzip: false,
-            hive: Vec::new(),
-        };
-        let o = open(&file, None).unwrap();
+        let o = open_testdata("evil.csv", InputFormat::Csv);
         let wanted = vec!["customer_id".to_string(), "touchpoint".to_string()];
         let (mut plain, mut ahead) = (Vec::new(), Vec::new());
         o.read_chunks(&wanted, 5, |df| {
@@ -665,15 +664,7 @@ mod tests {
 
     #[test]
     fn pieces_parse_to_the_same_rows() {
-        let path = format!("{}/testdata/evil.csv", env!("CARGO_MANIFEST_DIR"));
-        let file = InputFile {
-            location: Location::Path(path.clone().into()),
-            label: path,
-            format: InputFormat::Csv,
-            gzip: false,
-            hive: Vec::new(),
-        };
-        let o = open(&file, None).unwrap();
+        let o = open_testdata("evil.csv", InputFormat::Csv);
         let wanted = vec!["customer_id".to_string(), "touchpoint".to_string()];
         let whole = o.read(&wanted).unwrap();
         for chunk in [1, 5, 40, 1 << 20] {

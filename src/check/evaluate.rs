@@ -10,8 +10,6 @@ use super::judge::{bounds, describe, show_value, versus_baseline, CheckResult, M
 use super::spec::{Check, FunnelDef, Measure};
 use crate::analysis::funnel::{funnel, FunnelReport, Step};
 use crate::analysis::measures::{self, EdgeRates, Rate};
-use crate::analysis::paths::{paths, PathOptions};
-use crate::analysis::subset::subset;
 use crate::analysis::ztest::Proportion;
 use crate::journey::Journeys;
 use crate::render::json::round6;
@@ -45,8 +43,6 @@ impl Measured {
 struct Analyses<'a> {
     j: &'a Journeys,
     conversion_defined: bool,
-    /// Path length -> path -> journeys with exactly that path.
-    paths: BTreeMap<usize, BTreeMap<Vec<String>, u64>>,
     edges: Option<EdgeRates>,
     exits: Option<BTreeMap<String, Rate>>,
     funnels: BTreeMap<String, FunnelReport>,
@@ -109,24 +105,16 @@ impl Analyses<'_> {
             Measure::FunnelOverall(f) => (rate(measures::overall_rate(self.funnel(f)?)), None),
             Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
             Measure::PathShare(p) => {
-                let (j, conv) = (self.j, self.conversion_defined);
-                // Only journeys with as many events as the path can take it, so the paths
-                // analysis runs on those alone: every distinct path of every length would
-                // cost time and memory per path (about 4 s and 800 MB at 10M events).
-                let counts = self.paths.entry(p.len()).or_insert_with(|| {
-                    let same_length = subset(j, |i| j.range(i).len() == p.len());
-                    let all = PathOptions {
-                        min_count: 1,
-                        ..Default::default()
-                    };
-                    paths(&same_length, &all, conv)
-                        .paths
-                        .into_iter()
-                        .filter(|r| r.steps.is_some() && !r.cut)
-                        .map(|r| (r.path, r.count))
-                        .collect()
+                let j = self.j;
+                // Journeys whose whole path (at the analysis level) is exactly these values;
+                // a name that never occurs means no journey takes the path.
+                let ids: Option<Vec<u32>> = p.iter().map(|name| j.names().get(name)).collect();
+                let count = ids.map_or(0, |ids| {
+                    (0..j.len())
+                        .filter(|&i| j.journey(i) == ids.as_slice())
+                        .count() as u64
                 });
-                let (count, total) = (counts.get(p).copied().unwrap_or(0), j.len() as u64);
+                let total = j.len() as u64;
                 // share = count / all journeys (metrics.md, Paths), rounded as `paths` rounds it.
                 let r = Rate {
                     value: (total > 0).then(|| round6(count as f64 / total as f64)),
@@ -183,7 +171,6 @@ pub fn evaluate(
     let mut a = Analyses {
         j,
         conversion_defined,
-        paths: BTreeMap::new(),
         edges: None,
         exits: None,
         funnels: BTreeMap::new(),

@@ -29,6 +29,8 @@ pub fn subset(j: &Journeys, keep: impl Fn(usize) -> bool) -> Journeys {
         out.customer.push(j.customer[journey]);
         out.converted.push(j.converted[journey]);
         out.path_len.push(j.path_len[journey]);
+        out.conversion_time.push(j.conversion_time[journey]);
+        out.conversion_row.push(j.conversion_row[journey]);
     }
     out
 }
@@ -47,6 +49,10 @@ mod tests {
         let names: Vec<&str> = s.journey(1).iter().map(|v| s.names().name(*v)).collect();
         assert_eq!(names, ["a", "c", "d"]);
         assert_eq!(s.converted, [false, false]);
+        // Every per-journey array stays as long as the journeys.
+        assert_eq!(s.path_len.len(), 2);
+        assert_eq!(s.conversion_time.len(), 2);
+        assert_eq!(s.conversion_row.len(), 2);
         assert_eq!(s.channel.len(), 5);
         assert!(subset(&j, |_| false).is_empty());
     }

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{prepare, prepare_at, Context, DefaultLevel, Meta};
+use super::{prepare, prepare_with, Context, DefaultLevel, Meta, Segments};
 use crate::analysis::subset::subset;
 use crate::cli::DiffArgs;
 use crate::error::usage;
@@ -43,41 +43,27 @@ pub fn funnel_texts(args: &DiffArgs) -> Result<Option<Vec<String>>> {
 pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)> {
     let inputs = &args.input.inputs;
     if let Some(spec) = &args.split {
-        let (col, values) = spec
-            .split_once('=')
-            .ok_or_else(|| usage("--split needs the form COL=V1,V2"))?;
-        let (v1, v2) = values
-            .split_once(',')
-            .ok_or_else(|| usage("--split needs two values: COL=V1,V2"))?;
-        let col = col.trim();
-        let p = prepare_at(
+        let segments = Segments::parse("--split", spec)?;
+        let p = prepare_with(
             &args.input,
             &args.journey,
             ctx,
             false,
             DefaultLevel::Touchpoint,
-            Some(col),
+            Some((segments.column.as_str(), "--split")),
         )
         .map_err(|e| {
-            // The loader names the flag funnel uses for this column; here it is --split.
+            // Without a close name the loader says "pass --split COLUMN"; --split takes more.
             let text = e.to_string();
-            match text.strip_suffix("pass --breakdown COLUMN") {
+            match text.strip_suffix("pass --split COLUMN") {
                 Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
                 None => e,
             }
         })?;
-        let group: Vec<String> = p
-            .first_event_attribute()
-            .into_iter()
-            .map(|g| p.attribute_label(g))
-            .collect();
-        for v in [v1, v2] {
-            if !group.iter().any(|g| g == v) {
-                ctx.warn(format_args!("--split: no journey starts with {col}={v}"));
-            }
-        }
-        let a = subset(&p.journeys, |i| group[i] == v1);
-        let b = subset(&p.journeys, |i| group[i] == v2);
+        let (in_a, in_b) = segments.members(&p, "--split", ctx);
+        let (col, v1, v2) = (&segments.column, &segments.a, &segments.b);
+        let a = subset(&p.journeys, |i| in_a[i]);
+        let b = subset(&p.journeys, |i| in_b[i]);
         let side = |v: &str, j| Side {
             label: format!("{col}={v}"),
             journeys: j,

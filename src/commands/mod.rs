@@ -136,6 +136,51 @@ impl Prepared {
     }
 }
 
+/// Two segments of the journeys by the value of a column at their first event: `COL=V1,V2`
+/// (`steps --compare`, `diff --split`).
+pub struct Segments {
+    pub column: String,
+    pub a: String,
+    pub b: String,
+}
+
+impl Segments {
+    /// Parses `COL=V1,V2`; `flag` names the option in the usage error.
+    pub fn parse(flag: &str, spec: &str) -> Result<Segments> {
+        let (col, values) = spec
+            .split_once('=')
+            .ok_or_else(|| crate::error::usage(format!("{flag} needs the form COL=V1,V2")))?;
+        let (a, b) = values
+            .split_once(',')
+            .ok_or_else(|| crate::error::usage(format!("{flag} needs two values: COL=V1,V2")))?;
+        Ok(Segments {
+            column: col.trim().to_string(),
+            a: a.to_string(),
+            b: b.to_string(),
+        })
+    }
+
+    /// Per journey: whether it is in segment A and whether in B; warns about an empty one.
+    pub fn members(&self, p: &Prepared, flag: &str, ctx: &Context) -> (Vec<bool>, Vec<bool>) {
+        let labels: Vec<String> = p
+            .first_event_attribute()
+            .into_iter()
+            .map(|g| p.attribute_label(g))
+            .collect();
+        let is = |v: &str| labels.iter().map(|l| l == v).collect::<Vec<bool>>();
+        let (in_a, in_b) = (is(&self.a), is(&self.b));
+        for (v, members) in [(&self.a, &in_a), (&self.b, &in_b)] {
+            if !members.iter().any(|m| *m) {
+                ctx.warn(format_args!(
+                    "{flag}: no journey starts with {}={v}",
+                    self.column
+                ));
+            }
+        }
+        (in_a, in_b)
+    }
+}
+
 /// Which level a command runs on when neither --level nor the config file says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DefaultLevel {

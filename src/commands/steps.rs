@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::inspect::options_line;
-use super::{prepare_with, Context, DefaultLevel, Meta};
+use super::{prepare_with, Context, DefaultLevel, Meta, Segments};
 use crate::analysis::step_matrix::{step_matrix, MatrixRow, StepMatrix};
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::error::usage;
@@ -42,15 +42,7 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
     let compare = args
         .compare
         .as_deref()
-        .map(|c| {
-            let (col, values) = c
-                .split_once('=')
-                .ok_or_else(|| usage("--compare needs the form COL=V1,V2"))?;
-            let (a, b) = values
-                .split_once(',')
-                .ok_or_else(|| usage("--compare needs two values: COL=V1,V2"))?;
-            Ok::<_, anyhow::Error>((col.trim().to_string(), a.to_string(), b.to_string()))
-        })
+        .map(|c| Segments::parse("--compare", c))
         .transpose()?;
     let prepared = prepare_with(
         &args.input,
@@ -58,27 +50,15 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
         ctx,
         false,
         DefaultLevel::Touchpoint,
-        compare.as_ref().map(|(c, _, _)| (c.as_str(), "--compare")),
+        compare.as_ref().map(|s| (s.column.as_str(), "--compare")),
     )?;
     let j = &prepared.journeys;
     let n = args.max_steps;
     let (matrix, compared) = match &compare {
         None => (step_matrix(j, n, args.threshold, &|_| true, None), None),
-        Some((col, a, b)) => {
-            let group = prepared.first_event_attribute();
-            let is = |v: &str| {
-                let labels: Vec<bool> = group
-                    .iter()
-                    .map(|&g| prepared.attribute_label(g) == v)
-                    .collect();
-                labels
-            };
-            let (in_a, in_b) = (is(a), is(b));
-            for (v, members) in [(a, &in_a), (b, &in_b)] {
-                if !members.iter().any(|m| *m) {
-                    ctx.warn(format_args!("--compare: no journey starts with {col}={v}"));
-                }
-            }
+        Some(segments) => {
+            let (col, a, b) = (&segments.column, &segments.a, &segments.b);
+            let (in_a, in_b) = segments.members(&prepared, "--compare", ctx);
             let both = step_matrix(j, n, args.threshold, &|i| in_a[i] || in_b[i], None);
             let layout: Vec<String> = both.rows.iter().map(|r| r.value.clone()).collect();
             let ma = step_matrix(j, n, args.threshold, &|i| in_a[i], Some(&layout));

@@ -8,6 +8,8 @@
 //! `per_step` most frequent values of a position are kept; the others are summed into
 //! `(other)`. Edges join consecutive positions and count journeys.
 
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
 use serde::Serialize;
 
 use crate::analysis::funnel::Step;
@@ -88,6 +90,14 @@ pub struct Edge {
     pub to_rank: usize,
 }
 
+/// The nodes of one position by rank: kept values, `(other)`, `(end)`/`(start)`.
+#[derive(Default)]
+struct Ranks {
+    kept: HashMap<u32, usize, FixedState>,
+    other: usize,
+    edge: usize,
+}
+
 /// What to explore.
 #[derive(Clone, Debug)]
 pub struct ExploreOptions {
@@ -117,41 +127,37 @@ fn value_at(path: &[u32], a: usize, p: usize, direction: Direction) -> Option<u3
 
 pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreReport {
     let names = j.names();
-    let k = names.len();
-    // Label ids per position: 0..k values, k = (end)/(start), k + 1 = (other), k + 2 = anchor.
-    let (edge_id, other_id, anchor_id) = (k, k + 1, k + 2);
-    // No journey reaches past its own length, so that bounds the arrays, not --depth.
-    let longest = (0..j.len()).map(|i| j.range(i).len()).max().unwrap_or(0);
-    let depth = opts.depth.min(longest);
+    // The value id that stands for "no event here": (end) forward, (start) backward.
+    let edge_id = u32::MAX;
     let dir = opts.direction;
-    let mut counts = vec![vec![0u64; k + 1]; depth + 1];
-    let mut convs = vec![vec![0u64; k + 1]; depth + 1];
+    // Per position 1, 2, ...: value id -> (journeys, converting journeys). Only the values
+    // seen are kept, so memory grows with what the journeys hold, not with --depth.
+    let mut tallies: Vec<HashMap<u32, (u64, u64), FixedState>> = Vec::new();
     let mut anchors: Vec<(usize, usize)> = Vec::new();
+    let mut conversions_at_anchor = 0u64;
     for journey in 0..j.len() {
         let path = j.journey(journey);
         let Some(a) = anchor_index(path, anchor, dir) else {
             continue;
         };
         anchors.push((journey, a));
-        let converted = j.converted.get(journey).copied().unwrap_or(false);
-        for p in 1..=depth {
-            let id = value_at(path, a, p, dir).map_or(edge_id, |v| v as usize);
-            counts[p][id] += 1;
-            convs[p][id] += u64::from(converted);
+        let converted = u64::from(j.converted.get(journey).copied().unwrap_or(false));
+        conversions_at_anchor += converted;
+        for p in 1..=opts.depth {
+            let id = value_at(path, a, p, dir).unwrap_or(edge_id);
+            if tallies.len() < p {
+                tallies.push(HashMap::default());
+            }
+            let t = tallies[p - 1].entry(id).or_default();
+            t.0 += 1;
+            t.1 += converted;
             if id == edge_id {
                 break;
             }
         }
     }
     let anchored = anchors.len() as u64;
-    let conversions_at_anchor = anchors
-        .iter()
-        .filter(|(i, _)| j.converted.get(*i).copied().unwrap_or(false))
-        .count() as u64;
 
-    // Per position: the label of every value id, and the order of the labels.
-    let mut label = vec![vec![other_id; k + 1]; depth + 1];
-    let mut order: Vec<Vec<usize>> = vec![vec![anchor_id]];
     let mut positions = vec![Position {
         position: 0,
         journeys: anchored,
@@ -168,96 +174,68 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
         Direction::Forward => p as i64,
         Direction::Backward => -(p as i64),
     };
-    for p in 1..=depth {
-        let c = &counts[p];
-        let total: u64 = c.iter().sum();
-        if total == 0 {
-            break;
-        }
-        let mut vals: Vec<usize> = (0..k).filter(|&v| c[v] > 0).collect();
-        vals.sort_by(|&a, &b| {
-            c[b].cmp(&c[a]).then_with(|| {
-                names
-                    .name(a as u32)
-                    .as_bytes()
-                    .cmp(names.name(b as u32).as_bytes())
-            })
+    // Per position: the rank of each kept value, and of (other) and (end)/(start).
+    let mut ranks: Vec<Ranks> = vec![Ranks::default()];
+    for (i, t) in tallies.iter().enumerate() {
+        let mut vals: Vec<(u32, (u64, u64))> = t
+            .iter()
+            .filter(|(&v, _)| v != edge_id)
+            .map(|(&v, &c)| (v, c))
+            .collect();
+        vals.sort_by(|(a, ca), (b, cb)| {
+            cb.0.cmp(&ca.0)
+                .then_with(|| names.name(*a).as_bytes().cmp(names.name(*b).as_bytes()))
         });
         let folded = vals.split_off(vals.len().min(opts.per_step));
+        let mut r = Ranks::default();
         let mut nodes = Vec::new();
-        let mut ids = Vec::new();
-        for &v in &vals {
-            label[p][v] = v;
-            ids.push(v);
-            nodes.push(node(
-                names.name(v as u32).to_string(),
-                "value",
-                c[v],
-                convs[p][v],
-                anchored,
-                opts,
-            ));
+        for &(v, (n, conv)) in &vals {
+            r.kept.insert(v, nodes.len());
+            let name = names.name(v).to_string();
+            nodes.push(node(name, "value", n, conv, anchored, opts));
         }
         if !folded.is_empty() {
-            let n = folded.iter().map(|&v| c[v]).sum();
-            let conv = folded.iter().map(|&v| convs[p][v]).sum();
+            let n = folded.iter().map(|(_, c)| c.0).sum();
+            let conv = folded.iter().map(|(_, c)| c.1).sum();
             let mut other = node(OTHER.to_string(), "other", n, conv, anchored, opts);
             other.values = Some(folded.len() as u64);
-            ids.push(other_id);
+            r.other = nodes.len();
             nodes.push(other);
         }
-        label[p][edge_id] = edge_id;
-        if c[edge_id] > 0 {
+        if let Some(&(n, conv)) = t.get(&edge_id) {
             let (name, kind) = match dir {
                 Direction::Forward => (END, "end"),
                 Direction::Backward => (START, "start"),
             };
-            ids.push(edge_id);
-            nodes.push(node(
-                name.to_string(),
-                kind,
-                c[edge_id],
-                convs[p][edge_id],
-                anchored,
-                opts,
-            ));
+            r.edge = nodes.len();
+            nodes.push(node(name.to_string(), kind, n, conv, anchored, opts));
         }
-        order.push(ids);
         positions.push(Position {
-            position: signed(p),
-            journeys: total,
+            position: signed(i + 1),
+            journeys: t.values().map(|c| c.0).sum(),
             nodes,
         });
+        ranks.push(r);
     }
 
     // Edges between consecutive positions: dense counts by (position, rank of from, rank of to).
-    let reached = positions.len() - 1;
-    let rank_of: Vec<Vec<usize>> = order
-        .iter()
-        .map(|ids| {
-            let mut r = vec![0; k + 3];
-            for (i, &id) in ids.iter().enumerate() {
-                r[id] = i;
-            }
-            r
-        })
-        .collect();
-    let width = |p: usize| order[p].len();
-    let mut flows: Vec<Vec<u64>> = (1..=reached)
+    let width = |p: usize| positions[p].nodes.len();
+    let mut flows: Vec<Vec<u64>> = (1..positions.len())
         .map(|p| vec![0; width(p - 1) * width(p)])
         .collect();
     for &(journey, a) in &anchors {
         let path = j.journey(journey);
-        let mut prev = anchor_id;
-        // label[p] with flows[p - 1], for p = 1..=reached.
-        for (i, (label, flow)) in label.iter().skip(1).zip(flows.iter_mut()).enumerate() {
+        let mut prev = 0;
+        // ranks[p] with flows[p - 1], for p = 1, 2, ...
+        for (i, (r, flow)) in ranks.iter().skip(1).zip(flows.iter_mut()).enumerate() {
             let p = i + 1;
-            let id = value_at(path, a, p, dir).map_or(edge_id, |v| label[v as usize]);
-            flow[rank_of[p - 1][prev] * width(p) + rank_of[p][id]] += 1;
-            if id == edge_id {
+            let Some(v) = value_at(path, a, p, dir) else {
+                flow[prev * width(p) + r.edge] += 1;
                 break;
-            }
-            prev = id;
+            };
+            let rank = r.kept.get(&v).copied().unwrap_or(r.other);
+            flow[prev * width(p) + rank] += 1;
+            prev = rank;
         }
     }
     let edges: Vec<((usize, usize, usize), u64)> = flows

@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Result};
 use polars::prelude::*;
 
 use super::time::{Parsed, TimeParser};
-use crate::journey::Dictionary;
+use crate::journey::{DeferredIds, Dictionary};
 
 /// Marks a row whose text value is null or empty.
 pub const NO_ID: u32 = u32::MAX;
@@ -71,6 +71,9 @@ impl Text {
 /// How many values [`intern`] looks up together.
 const TOUCH_BLOCK: usize = 32;
 
+/// Dictionaries with fewer names than this are not prefetched from.
+const TOUCH_MIN: usize = 4096;
+
 /// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
 pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
     let mut ids = Vec::with_capacity(n);
@@ -82,8 +85,11 @@ pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
                 // Blocks of views: their table slots are loaded together first.
                 for (arr, validity) in ca.downcast_iter().zip(ca.iter_validities()) {
                     for (b, block) in arr.views().chunks(TOUCH_BLOCK).enumerate() {
-                        for view in block {
-                            dict.touch_view(view.as_u128());
+                        // A small table is in the cache anyway.
+                        if dict.len() >= TOUCH_MIN {
+                            for view in block {
+                                dict.touch_view(view.as_u128());
+                            }
                         }
                         for (j, view) in block.iter().enumerate() {
                             let i = b * TOUCH_BLOCK + j;
@@ -106,6 +112,28 @@ pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
         Text::Constant(_) => text.for_each(n, |_, v| ids.push(v.map_or(NO_ID, |s| dict.intern(s)))),
     }
     ids
+}
+
+/// Adds a text column's values to `ids` (null and empty values as empty), without
+/// interning them yet (see [`DeferredIds`]).
+pub fn defer(text: &Text, n: usize, ids: &mut DeferredIds) {
+    match text {
+        Text::Column(c) => match c.str() {
+            Ok(ca) => {
+                for (arr, validity) in ca.downcast_iter().zip(ca.iter_validities()) {
+                    for (i, view) in arr.views().iter().enumerate() {
+                        if validity.is_some_and(|v| !v.get_bit(i)) {
+                            ids.push(None);
+                        } else if !ids.push_view(view.as_u128()) {
+                            ids.push(Some(arr.value(i)));
+                        }
+                    }
+                }
+            }
+            Err(_) => (0..n).for_each(|_| ids.push(None)),
+        },
+        Text::Constant(_) => text.for_each(n, |_, v| ids.push(v)),
+    }
 }
 
 /// Parsed timestamps of one column, with what was seen about their offsets.

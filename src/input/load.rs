@@ -9,7 +9,7 @@ use super::findings::{counted, Finding};
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::time::TimeParser;
-use crate::journey::Dictionary;
+use crate::journey::{DeferredIds, Dictionary};
 use polars::prelude::DataFrame;
 
 /// The attribute id of a row whose attribute value is empty.
@@ -109,7 +109,10 @@ impl LoadIssues {
 /// All events of all inputs, in row order, with text as dictionary ids.
 #[derive(Debug, Default)]
 pub struct EventTable {
+    /// Filled when loading ends (from [`EventTable::pending_customers`]).
     pub customers: Dictionary,
+    /// Every row's customer id while loading, interned at the end (see [`DeferredIds`]).
+    pub pending_customers: DeferredIds,
     pub touchpoints: Dictionary,
     /// Present when at least one input has a channel.
     pub channels: Option<Dictionary>,
@@ -227,6 +230,14 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
         }
         load_file(opts, o, m, &mut table)?;
     }
+    // Customer ids get their ids now, for the rows kept.
+    let (ids, customers) = std::mem::take(&mut table.pending_customers).finish();
+    table.customers = customers;
+    table.customer = if ids.len() == table.row.len() {
+        ids
+    } else {
+        table.row.iter().map(|&r| ids[r as usize]).collect()
+    };
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
@@ -302,8 +313,22 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
                 u32::MAX
             );
         }
+        let first_piece = table.rows_read == base;
         if let Some(source) = table.sources.last_mut() {
             source.rows += n;
+        }
+        if first_piece {
+            // Room for the whole file at once: growing the columns piece by piece would copy
+            // them and touch fresh memory each time they double (capacity never used costs
+            // no memory).
+            let pieces = match o.file.format {
+                InputFormat::Csv | InputFormat::Tsv if !o.file.gzip => {
+                    (o.bytes as usize).div_ceil(read::CSV_PIECE_BYTES)
+                }
+                _ => 1,
+            };
+            let rows = o.rows_hint().unwrap_or(n as usize * pieces);
+            reserve_rows(table, rows + rows / 16);
         }
         load_frame(opts, o, m, df, table)
     })?;
@@ -319,6 +344,17 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
         }
     }
     Ok(())
+}
+
+/// Makes room for `rows` more rows in the table's columns.
+fn reserve_rows(table: &mut EventTable, rows: usize) {
+    table.time.reserve(rows);
+    table.touchpoint.reserve(rows);
+    table.row.reserve(rows);
+    if table.channels.is_some() {
+        table.channel.reserve(rows);
+    }
+    table.pending_customers.reserve(rows);
 }
 
 /// Adds the rows of one piece of a file (the file's last source entry already counts them).
@@ -409,29 +445,35 @@ fn load_frame(
         Some(ChannelSource::Constant(v)) => Some(Text::Constant(v.clone())),
         None => None,
     };
-    // Two threads: customer ids are the costly part (a random lookup each, in a table of
-    // every customer), so they get a thread of their own; the other columns are done on this
-    // one, and then the next piece is being read by then (`read_chunks_ahead`).
-    // Text columns are freed as soon as they are interned, to keep the peak memory down.
+    // Two threads: customer ids (only partitioned here, see `DeferredIds`) and channels on
+    // one, timestamps and touchpoints on this one; the next piece is being read meanwhile
+    // (`read_chunks_ahead`). Text columns are freed as soon as they are done, to keep the
+    // peak memory down.
     drop(df);
-    let mut customers = std::mem::take(&mut table.customers);
-    let (cust_ids, times, tp_ids, ch_ids) = std::thread::scope(|s| {
+    let mut pending = std::mem::take(&mut table.pending_customers);
+    let mut channels = table.channels.take();
+    let empty_before = pending.empty_count();
+    let (times, tp_ids, ch_ids) = std::thread::scope(|s| {
         let worker = s.spawn(|| {
-            let ids = columns::intern(&customer_text, n, &mut customers);
+            columns::defer(&customer_text, n, &mut pending);
             drop(customer_text);
-            ids
+            match (&channel_text, channels.as_mut()) {
+                (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
+                _ => None,
+            }
         });
         let times = columns::times(&time_col, &time_name, &opts.time);
         let tp_ids = columns::intern(&touchpoint_text, n, &mut table.touchpoints);
         drop(touchpoint_text);
-        let ch_ids = match (&channel_text, table.channels.as_mut()) {
-            (Some(t), Some(dict)) => Some(columns::intern(t, n, dict)),
-            _ => None,
-        };
-        let cust_ids = worker.join().expect("the loader thread does not panic");
-        (cust_ids, times, tp_ids, ch_ids)
+        let ch_ids = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("{label}: the loading thread stopped"));
+        (times, tp_ids, ch_ids)
     });
-    table.customers = customers;
+    let ch_ids = ch_ids?;
+    let no_customer = pending.empty_count() > empty_before;
+    table.pending_customers = pending;
+    table.channels = channels;
     let times = times.map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
     let none_channel = table.channels.as_mut().map(|d| d.intern(NO_CHANNEL));
 
@@ -449,7 +491,6 @@ fn load_frame(
     table.issues.naive_times += times.naive;
 
     let reserve = keep.iter().filter(|k| **k).count();
-    table.customer.reserve(reserve);
     table.time.reserve(reserve);
     table.touchpoint.reserve(reserve);
     table.row.reserve(reserve);
@@ -465,12 +506,11 @@ fn load_frame(
     };
     // The common case: every row kept and valid. Whole columns are appended at once.
     let all_good = keep.iter().all(|k| *k)
-        && !cust_ids.contains(&NO_ID)
+        && !no_customer
         && !tp_ids.contains(&NO_ID)
         && !times.ns.iter().any(|&t| t == NO_TIME || t == BAD_TIME)
         && ch_ids.as_ref().is_none_or(|ids| !ids.contains(&NO_ID));
     if all_good {
-        table.customer.extend_from_slice(&cust_ids);
         table.time.extend_from_slice(&times.ns);
         table.touchpoint.extend_from_slice(&tp_ids);
         table.row.extend((base..base + n as u64).map(|r| r as u32));
@@ -490,9 +530,9 @@ fn load_frame(
             continue;
         }
         let row = base + i as u64;
-        let (c, t, p) = (cust_ids[i], times.ns[i], tp_ids[i]);
+        let (t, p) = (times.ns[i], tp_ids[i]);
         let mut ok = true;
-        if c == NO_ID {
+        if table.pending_customers.is_empty_at(row as usize) {
             issues.missing_customer.add(row);
             ok = false;
         }
@@ -511,7 +551,6 @@ fn load_frame(
             table.rows_invalid += 1;
             continue;
         }
-        table.customer.push(c);
         table.time.push(t);
         table.touchpoint.push(p);
         table.row.push(row as u32);

@@ -253,6 +253,17 @@ impl Opened {
         })
     }
 
+    /// The number of rows, where the file says it without being read (Parquet).
+    pub fn rows_hint(&self) -> Option<usize> {
+        match &self.body {
+            Body::Parquet(p) => ParquetReader::new(std::fs::File::open(p).ok()?)
+                .num_rows()
+                .ok(),
+            Body::Frame(df) => Some(df.height()),
+            _ => None,
+        }
+    }
+
     /// For CSV: the first row that breaks the file (ragged rows, invalid UTF-8), if any.
     /// Reads the whole file again, so it is only called when something already looks wrong.
     pub fn diagnose(&self) -> Option<String> {

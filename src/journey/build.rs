@@ -33,6 +33,9 @@ impl OrderStats {
     }
 }
 
+/// Customers per bucket of the ordering's first pass (see [`build`]); at most 65536.
+const BUCKET: usize = 1024;
+
 /// How many earlier events of a tie group are compared when looking for duplicates.
 const DUPLICATE_SCAN: usize = 64;
 
@@ -97,9 +100,12 @@ fn build_with(
             k as u32
         }
     };
-    // Counting sort by customer (ids in order of first appearance): each event's record is
-    // written straight to its customer's slot, reading the columns in order, so the slow
-    // part is random writes rather than random reads. Row order is kept inside a customer.
+    // Counting sort by customer (ids in order of first appearance), in two passes so that
+    // neither writes at random over the whole array: the first pass writes each event's
+    // record to its bucket (a run of BUCKET consecutive customers), reading the columns in
+    // order, so it writes to a few hundred places that each move forward; the second, per
+    // bucket, puts its records in customer order in a buffer that stays in the cache, and
+    // the bucket's customers are ordered from there. Row order is kept inside a customer.
     let nc = customers.len();
     let mut start = vec![0usize; nc + 1];
     for &c in &customer {
@@ -108,37 +114,40 @@ fn build_with(
     for i in 0..nc {
         start[i + 1] += start[i];
     }
-    // Two threads, each for the customers of about half of the events: each reads all rows
-    // in order and writes the records of its own customers straight to their slots (random
-    // writes rather than random reads), then orders those customers' journeys.
-    let mid = start.partition_point(|&s| s < n / 2).min(nc);
+    let buckets = nc.div_ceil(BUCKET);
+    let bucket_start = |b: usize| start[(b * BUCKET).min(nc)];
+    // Two threads, each for the buckets of about half of the events: each reads all rows in
+    // order and writes the records of its own buckets, then orders those customers' journeys.
+    let mid = (0..buckets)
+        .find(|&b| bucket_start(b) >= n / 2)
+        .unwrap_or(buckets);
     let mut records = vec![Record::default(); n];
-    let (left, right) = records.split_at_mut(start[mid]);
-    let (left_bounds, right_bounds) = (&start[..=mid], &start[mid..]);
-    let scatter = |dest: &mut [Record], bounds: &[usize], first: usize| {
-        let base = bounds[0];
-        let mut next: Vec<usize> = bounds[..bounds.len() - 1]
-            .iter()
-            .map(|b| b - base)
-            .collect();
-        let last = first + next.len();
+    // Each record's customer, counted from its bucket's first customer.
+    let mut within = vec![0u16; n];
+    let (left, right) = records.split_at_mut(bucket_start(mid));
+    let (left_within, right_within) = within.split_at_mut(bucket_start(mid));
+    let scatter = |dest: &mut [Record], dest_within: &mut [u16], b0: usize, b1: usize| {
+        let base = bucket_start(b0);
+        let mut next: Vec<usize> = (b0..b1).map(|b| bucket_start(b) - base).collect();
+        let (c0, c1) = (b0 * BUCKET, (b1 * BUCKET).min(nc));
         for k in 0..n {
             let c = customer[k] as usize;
-            if c < first || c >= last {
+            if c < c0 || c >= c1 {
                 continue;
             }
-            let slot = &mut next[c - first];
+            let slot = &mut next[c / BUCKET - b0];
             dest[*slot] = Record {
                 time: time[k],
                 row: row[k],
                 value: value(k),
             };
+            dest_within[*slot] = (c % BUCKET) as u16;
             *slot += 1;
         }
     };
     std::thread::scope(|s| {
-        s.spawn(|| scatter(right, right_bounds, mid));
-        scatter(left, left_bounds, 0);
+        s.spawn(|| scatter(right, right_within, mid, buckets));
+        scatter(left, left_within, 0, mid);
     });
     drop((customer, time, row));
     let fields = if packed {
@@ -154,26 +163,60 @@ fn build_with(
         }
     };
     let fields = &fields;
+    let start = &start;
+    let order =
+        |staged: &[Record], staged_within: &[u16], b0: usize, b1: usize, capacity: usize| {
+            let base = bucket_start(b0);
+            let events = (start[(b1 * BUCKET).min(nc)] - base).max(capacity);
+            let mut out = Journeys {
+                offsets: Vec::with_capacity((b1 - b0) * BUCKET + 1),
+                touchpoint: Vec::with_capacity(events),
+                channel: Vec::with_capacity(if has_channel { events } else { 0 }),
+                time: Vec::with_capacity(events),
+                row: Vec::with_capacity(events),
+                ..Default::default()
+            };
+            out.offsets.push(0);
+            let mut stats = OrderStats::default();
+            let mut buffer: Vec<Record> = Vec::new();
+            let mut next: Vec<usize> = Vec::with_capacity(BUCKET);
+            for b in b0..b1 {
+                let (c0, c1) = (b * BUCKET, ((b + 1) * BUCKET).min(nc));
+                let (lo, hi) = (start[c0] - base, start[c1] - base);
+                let bounds = &start[c0..=c1];
+                next.clear();
+                next.extend(bounds[..bounds.len() - 1].iter().map(|s| s - start[c0]));
+                buffer.clear();
+                buffer.resize(hi - lo, Record::default());
+                for (r, &w) in staged[lo..hi].iter().zip(&staged_within[lo..hi]) {
+                    let slot = &mut next[w as usize];
+                    buffer[*slot] = *r;
+                    *slot += 1;
+                }
+                order_customers(
+                    &mut buffer,
+                    bounds,
+                    c0 as u32,
+                    opts,
+                    has_channel,
+                    fields,
+                    &mut out,
+                    &mut stats,
+                );
+            }
+            (out, stats)
+        };
     let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
-        let worker = s.spawn(|| {
-            order_customers(
-                right,
-                right_bounds,
-                mid as u32,
-                opts,
-                has_channel,
-                fields,
-                0,
-            )
-        });
+        let worker = s.spawn(|| order(right, right_within, mid, buckets, 0));
         // The head has room for the tail's events, which are appended to it.
-        let head = order_customers(left, left_bounds, 0, opts, has_channel, fields, n);
+        let head = order(left, left_within, 0, mid, n);
         (
             head,
             worker.join().expect("the ordering thread does not panic"),
         )
     });
     drop(records);
+    drop(within);
     out.append(tail);
     stats.merge(tail_stats);
     out.level = opts.level;
@@ -184,7 +227,9 @@ fn build_with(
 }
 
 /// Orders the events of consecutive customers (`first..first + bounds.len() - 1`) whose
-/// records are `records`, split at the `bounds` offsets (relative to the first one).
+/// records are `records`, split at the `bounds` offsets (relative to the first one), adding
+/// their journeys to `out`.
+#[allow(clippy::too_many_arguments)]
 fn order_customers(
     records: &mut [Record],
     bounds: &[usize],
@@ -192,20 +237,10 @@ fn order_customers(
     opts: &JourneyOptions,
     has_channel: bool,
     fields: &Fields,
-    capacity: usize,
-) -> (Journeys, OrderStats) {
-    let n = records.len().max(capacity);
+    out: &mut Journeys,
+    stats: &mut OrderStats,
+) {
     let base = bounds[0];
-    let mut stats = OrderStats::default();
-    let mut out = Journeys {
-        offsets: Vec::with_capacity(bounds.len()),
-        touchpoint: Vec::with_capacity(n),
-        channel: Vec::with_capacity(if has_channel { n } else { 0 }),
-        time: Vec::with_capacity(n),
-        row: Vec::with_capacity(n),
-        ..Default::default()
-    };
-    out.offsets.push(0);
     for i in 0..bounds.len() - 1 {
         let c = first as usize + i;
         let slice = &mut records[bounds[i] - base..bounds[i + 1] - base];
@@ -234,10 +269,10 @@ fn order_customers(
                     .is_some_and(|g| ev.time.saturating_sub(prev.time) > g);
                 let conv_split = opts.split_on_conversion && fields.get(prev.value).2;
                 if gap_split || conv_split {
-                    journey.close(&mut out, c as u32, &mut stats);
+                    journey.close(out, c as u32, stats);
                 }
             }
-            journey.add(ev, fields, &mut stats);
+            journey.add(ev, fields, stats);
             let (touchpoint, channel, conversion) = fields.get(ev.value);
             if conversion {
                 out.conversion_events += 1;
@@ -266,9 +301,8 @@ fn order_customers(
                 journey.last_value = value;
             }
         }
-        journey.close(&mut out, c as u32, &mut stats);
+        journey.close(out, c as u32, stats);
     }
-    (out, stats)
 }
 
 /// One event, as the ordering works on it (16 bytes: the scatter's random writes are the
@@ -579,6 +613,37 @@ mod tests {
         assert_eq!(stats.duplicate_events.count, 1);
         assert_eq!(stats.duplicate_events.first_rows, vec![2]);
         assert_eq!(stats.journeys_with_ties.first_rows, vec![0]);
+    }
+
+    #[test]
+    fn many_customers_match_a_plain_sort() {
+        // Enough customers for several buckets on both ordering threads, rows in a scrambled
+        // order with repeated instants; the journeys must be those of sorting the rows by
+        // (customer id, instant, row).
+        let mut rows = Vec::new();
+        let names: Vec<String> = (0..5000).map(|c| format!("u{c}")).collect();
+        let mut x: u64 = 12345;
+        for _ in 0..40_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let c = ((x >> 33) % 5000) as usize;
+            let t = ((x >> 20) % 50) as i64;
+            let tp = ["a", "b", "c", "d"][((x >> 10) % 4) as usize];
+            rows.push((names[c].as_str(), t, tp, "w"));
+        }
+        let t = table(&rows);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&k| (t.customer[k], t.time[k], k));
+        let (j, _) = run(&rows, JourneyOptions::default());
+        let got: Vec<u32> = (0..j.len()).flat_map(|i| j.journey(i).to_vec()).collect();
+        let want: Vec<u32> = order.iter().map(|&k| t.touchpoint[k]).collect();
+        assert_eq!(got, want);
+        assert_eq!(j.row, order.iter().map(|&k| k as u32).collect::<Vec<_>>());
+        let mut customers: Vec<u32> = order.iter().map(|&k| t.customer[k]).collect();
+        customers.dedup();
+        assert_eq!(j.customer, customers);
+        assert!(t.customers.len() > 2 * BUCKET);
     }
 
     #[test]

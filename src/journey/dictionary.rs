@@ -24,7 +24,7 @@ pub struct Dictionary {
 }
 
 /// Names of up to this many bytes are held whole in their key.
-const SHORT: usize = 12;
+pub(crate) const SHORT: usize = 12;
 
 /// The id of a free slot.
 const FREE: u32 = u32::MAX;
@@ -44,7 +44,7 @@ const FREE_SLOT: Slot = Slot {
 /// The key of a name: its length (4 bytes, little endian), then its first 12 bytes,
 /// zero-padded.
 #[inline]
-fn key_of(name: &[u8]) -> [u64; 2] {
+pub(crate) fn key_of(name: &[u8]) -> [u64; 2] {
     let mut k = [0u8; 16];
     k[..4].copy_from_slice(&(name.len() as u32).to_le_bytes());
     let n = name.len().min(SHORT);
@@ -58,7 +58,7 @@ fn key_of(name: &[u8]) -> [u64; 2] {
 
 /// The hash of a short name's key (a folded multiply, as foldhash does).
 #[inline]
-fn short_hash(key: [u64; 2]) -> u64 {
+pub(crate) fn short_hash(key: [u64; 2]) -> u64 {
     let p = u128::from(key[0] ^ 0x243f_6a88_85a3_08d3) * u128::from(key[1] ^ 0x1319_8a2e_0370_7344);
     (p as u64) ^ ((p >> 64) as u64)
 }
@@ -82,6 +82,7 @@ impl Dictionary {
     /// The id of `name`, adding it if new.
     #[inline]
     pub fn intern(&mut self, name: &str) -> u32 {
+        self.index();
         let bytes = name.as_bytes();
         let key = key_of(bytes);
         let hash = self.hash(key, bytes);
@@ -96,6 +97,7 @@ impl Dictionary {
     /// buffer: use [`Dictionary::intern`] with the text). Bytes past the length are ignored.
     #[inline]
     pub fn intern_view(&mut self, view: u128) -> Option<u32> {
+        self.index();
         let len = (view as u32) as usize;
         if len > SHORT {
             return None;
@@ -128,9 +130,53 @@ impl Dictionary {
 
     /// The id of `name`, if present.
     pub fn get(&self, name: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            // Not indexed (see `push_unindexed`): few lookups are made of such a dictionary.
+            return self.names().position(|n| n == name).map(|id| id as u32);
+        }
         let bytes = name.as_bytes();
         let key = key_of(bytes);
         self.find(key, self.hash(key, bytes), bytes).ok()
+    }
+
+    /// Adds `name` as the next id without looking it up: the caller knows it is new. The
+    /// table is built on the next `intern` (a dictionary of customer ids is only read by id).
+    pub fn push_unindexed(&mut self, name: &str) -> u32 {
+        if !self.slots.is_empty() {
+            self.slots = Vec::new();
+        }
+        self.arena.push_str(name);
+        self.ends.push(self.arena.len());
+        self.ends.len() as u32 - 1
+    }
+
+    /// Makes room for `names` more names of `bytes` bytes in all.
+    pub fn reserve(&mut self, names: usize, bytes: usize) {
+        self.ends.reserve(names);
+        self.arena.reserve(bytes);
+    }
+
+    /// Builds the table if names were added with `push_unindexed`.
+    #[inline]
+    fn index(&mut self) {
+        if self.slots.is_empty() && !self.ends.is_empty() {
+            self.reindex();
+        }
+    }
+
+    #[cold]
+    fn reindex(&mut self) {
+        let mut size = 16;
+        while self.ends.len() * 4 > size * 3 {
+            size *= 2;
+        }
+        self.slots = vec![FREE_SLOT; size];
+        for id in 0..self.ends.len() as u32 {
+            let bytes = self.name(id).as_bytes();
+            let key = key_of(bytes);
+            let slot = self.free_slot(self.hash(key, bytes));
+            self.slots[slot] = Slot { key, id };
+        }
     }
 
     /// The name of `id`.

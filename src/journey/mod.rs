@@ -3,9 +3,11 @@
 
 mod build;
 pub mod clean;
+mod deferred;
 mod dictionary;
 
 pub use build::{build, OrderStats};
+pub use deferred::DeferredIds;
 pub use dictionary::Dictionary;
 
 use serde::Serialize;

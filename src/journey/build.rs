@@ -34,7 +34,7 @@ impl OrderStats {
 }
 
 /// Customers per bucket of the ordering's first pass (see [`build`]); at most 65536.
-const BUCKET: usize = 1024;
+const BUCKET: usize = 2048;
 
 /// How many earlier events of a tie group are compared when looking for duplicates.
 const DUPLICATE_SCAN: usize = 64;
@@ -107,15 +107,16 @@ fn build_with(
     // bucket, puts its records in customer order in a buffer that stays in the cache, and
     // the bucket's customers are ordered from there. Row order is kept inside a customer.
     let nc = customers.len();
-    let mut start = vec![0usize; nc + 1];
-    for &c in &customer {
-        start[c as usize + 1] += 1;
-    }
-    for i in 0..nc {
-        start[i + 1] += start[i];
-    }
     let buckets = nc.div_ceil(BUCKET);
-    let bucket_start = |b: usize| start[(b * BUCKET).min(nc)];
+    // Where each bucket's records start (per-customer counts come later, per bucket).
+    let mut start = vec![0usize; buckets + 1];
+    for &c in &customer {
+        start[c as usize / BUCKET + 1] += 1;
+    }
+    for b in 0..buckets {
+        start[b + 1] += start[b];
+    }
+    let bucket_start = |b: usize| start[b];
     // Two threads, each for the buckets of about half of the events: each reads all rows in
     // order and writes the records of its own buckets, then orders those customers' journeys.
     let mid = (0..buckets)
@@ -163,11 +164,10 @@ fn build_with(
         }
     };
     let fields = &fields;
-    let start = &start;
     let order =
         |staged: &[Record], staged_within: &[u16], b0: usize, b1: usize, capacity: usize| {
             let base = bucket_start(b0);
-            let events = (start[(b1 * BUCKET).min(nc)] - base).max(capacity);
+            let events = (bucket_start(b1) - base).max(capacity);
             let mut out = Journeys {
                 offsets: Vec::with_capacity((b1 - b0) * BUCKET + 1),
                 touchpoint: Vec::with_capacity(events),
@@ -179,23 +179,34 @@ fn build_with(
             out.offsets.push(0);
             let mut stats = OrderStats::default();
             let mut buffer: Vec<Record> = Vec::new();
+            let mut bounds: Vec<usize> = Vec::with_capacity(BUCKET + 1);
             let mut next: Vec<usize> = Vec::with_capacity(BUCKET);
             for b in b0..b1 {
-                let (c0, c1) = (b * BUCKET, ((b + 1) * BUCKET).min(nc));
-                let (lo, hi) = (start[c0] - base, start[c1] - base);
-                let bounds = &start[c0..=c1];
+                let c0 = b * BUCKET;
+                let customers = BUCKET.min(nc - c0);
+                let (lo, hi) = (bucket_start(b) - base, bucket_start(b + 1) - base);
+                let within = &staged_within[lo..hi];
+                // The bucket's customers' records, counted and placed in the buffer.
+                bounds.clear();
+                bounds.resize(customers + 1, 0);
+                for &w in within {
+                    bounds[w as usize + 1] += 1;
+                }
+                for i in 0..customers {
+                    bounds[i + 1] += bounds[i];
+                }
                 next.clear();
-                next.extend(bounds[..bounds.len() - 1].iter().map(|s| s - start[c0]));
+                next.extend_from_slice(&bounds[..customers]);
                 buffer.clear();
                 buffer.resize(hi - lo, Record::default());
-                for (r, &w) in staged[lo..hi].iter().zip(&staged_within[lo..hi]) {
+                for (r, &w) in staged[lo..hi].iter().zip(within) {
                     let slot = &mut next[w as usize];
                     buffer[*slot] = *r;
                     *slot += 1;
                 }
                 order_customers(
                     &mut buffer,
-                    bounds,
+                    &bounds,
                     c0 as u32,
                     opts,
                     has_channel,

@@ -16,7 +16,7 @@ use super::dictionary::{key_of, short_hash, SHORT};
 use super::Dictionary;
 
 /// Number of partitions (a row's partition is a byte; [`EMPTY`] marks empty values).
-const PARTS: usize = 255;
+const PARTS: usize = 64;
 
 /// The partition byte of a row whose value is null or empty.
 const EMPTY: u8 = u8::MAX;
@@ -330,38 +330,50 @@ fn same(a: [u64; 2], b: [u64; 2], long: &str) -> bool {
 
 /// Local ids (in order of first appearance) for one partition's keys, whose rows are `rows`.
 fn intern_part(keys: &[[u64; 2]], rows: &[u32], long: &str) -> Local {
+    /// A table slot: a key and its local id (`FREE` if none), so a probe reads one place.
+    #[derive(Clone, Copy)]
+    struct Slot {
+        key: [u64; 2],
+        id: u32,
+    }
     const FREE: u32 = u32::MAX;
+    const EMPTY_SLOT: Slot = Slot {
+        key: [0; 2],
+        id: FREE,
+    };
     let mut size = 16usize;
-    let mut slots: Vec<u32> = vec![FREE; size];
+    let mut slots: Vec<Slot> = vec![EMPTY_SLOT; size];
     let mut out = Local {
         ids: Vec::with_capacity(keys.len()),
         ..Default::default()
     };
     for (&key, &row) in keys.iter().zip(rows) {
-        let hash = key_hash(key) as usize;
-        let mut i = hash & (size - 1);
+        let mut i = key_hash(key) as usize & (size - 1);
         let id = loop {
             let s = slots[i];
-            if s == FREE {
+            if s.id == FREE {
                 let id = out.keys.len() as u32;
                 out.keys.push(key);
                 out.first_rows.push(row);
-                slots[i] = id;
+                slots[i] = Slot { key, id };
                 if out.keys.len() * 4 > size * 3 {
                     size *= 2;
-                    slots = vec![FREE; size];
-                    for (id, k) in out.keys.iter().enumerate() {
-                        let mut j = key_hash(*k) as usize & (size - 1);
-                        while slots[j] != FREE {
+                    slots = vec![EMPTY_SLOT; size];
+                    for (id, &key) in out.keys.iter().enumerate() {
+                        let mut j = key_hash(key) as usize & (size - 1);
+                        while slots[j].id != FREE {
                             j = (j + 1) & (size - 1);
                         }
-                        slots[j] = id as u32;
+                        slots[j] = Slot {
+                            key,
+                            id: id as u32,
+                        };
                     }
                 }
                 break id;
             }
-            if same(out.keys[s as usize], key, long) {
-                break s;
+            if same(s.key, key, long) {
+                break s.id;
             }
             i = (i + 1) & (size - 1);
         };

@@ -94,11 +94,46 @@ pub fn inspect(
 ) -> InspectReport {
     let used = order_events(table, clean);
     let n = journeys.len();
-    let lengths: Vec<u64> = (0..n).map(|j| journeys.range(j).len() as u64).collect();
-    let (min_t, max_t) = journeys
-        .time
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    // The passes over every event, on two threads: touchpoints on one; instants, channels
+    // and journey lengths on the other.
+    let ((touchpoint_counts, touchpoints), (min_t, max_t, future, channels, lengths)) =
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let counts = counts(journeys.touchpoints.len(), &journeys.touchpoint);
+                let named = name_counts(&journeys.touchpoints, &counts);
+                (counts, named)
+            });
+            let mut future = Finding::default();
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            for (i, &t) in journeys.time.iter().enumerate() {
+                lo = lo.min(t);
+                hi = hi.max(t);
+                if t > now_ns {
+                    future.add_with(journeys.row[i] as u64, &rfc3339(t));
+                }
+            }
+            let channels = journeys
+                .channels
+                .as_ref()
+                .map(|d| name_counts(d, &counts(d.len(), &journeys.channel)));
+            // Lengths in ascending order (a counting sort: most journeys are short).
+            let mut by_length: Vec<u64> = Vec::new();
+            for j in 0..n {
+                let len = journeys.range(j).len();
+                if len >= by_length.len() {
+                    by_length.resize(len + 1, 0);
+                }
+                by_length[len] += 1;
+            }
+            let mut lengths = Vec::with_capacity(n);
+            for (len, &k) in by_length.iter().enumerate() {
+                lengths.extend(std::iter::repeat_n(len as u64, k as usize));
+            }
+            let done = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (done, (lo, hi, future, channels, lengths))
+        });
     let time_range = (!journeys.time.is_empty()).then(|| TimeRange {
         first: rfc3339(min_t),
         last: rfc3339(max_t),
@@ -108,11 +143,6 @@ pub fn inspect(
     for &c in &journeys.customer {
         customers_seen[c as usize] = true;
     }
-    let touchpoints = name_counts(&journeys.touchpoints, &journeys.touchpoint);
-    let channels = journeys
-        .channels
-        .as_ref()
-        .map(|d| name_counts(d, &journeys.channel));
     let conversions = conversion.is_defined().then(|| {
         let converting = journeys.conversions() as u64;
         Conversions {
@@ -144,7 +174,7 @@ pub fn inspect(
         conversions,
         findings: Vec::new(),
     };
-    report.findings = findings(table, journeys, order, now_ns);
+    report.findings = findings(table, journeys, order, &future, &touchpoint_counts);
     report
 }
 
@@ -165,12 +195,18 @@ pub fn rfc3339(ns: i64) -> String {
         .unwrap_or_else(|| ns.to_string())
 }
 
-fn name_counts(dict: &Dictionary, ids: &[u32]) -> Vec<NameCount> {
-    let mut counts = vec![0u64; dict.len()];
+/// Events per id.
+fn counts(ids_len: usize, ids: &[u32]) -> Vec<u64> {
+    let mut counts = vec![0u64; ids_len];
     for &id in ids {
         counts[id as usize] += 1;
     }
-    let total = ids.len().max(1) as f64;
+    counts
+}
+
+/// Every name with events, most events first (ties by name), from [`counts`].
+fn name_counts(dict: &Dictionary, counts: &[u64]) -> Vec<NameCount> {
+    let total = counts.iter().sum::<u64>().max(1) as f64;
     let mut out: Vec<NameCount> = counts
         .iter()
         .enumerate()
@@ -209,7 +245,8 @@ fn findings(
     table: &EventTable,
     journeys: &Journeys,
     order: &OrderStats,
-    now_ns: i64,
+    future: &Finding,
+    touchpoint_counts: &[u64],
 ) -> Vec<QualityFinding> {
     let issues = &table.issues;
     let mut out = vec![
@@ -265,23 +302,17 @@ fn findings(
         &order.rows_out_of_order,
     ));
     out.push(mixed_offsets(table));
-    let mut future = Finding::default();
-    for (i, &t) in journeys.time.iter().enumerate() {
-        if t > now_ns {
-            future.add_with(journeys.row[i] as u64, &rfc3339(t));
-        }
-    }
     out.push(finding(
         table,
         "future_timestamps",
         "events later than the time of the run",
-        &future,
+        future,
     ));
     out.push(finding(
         table,
         "touchpoints_seen_once",
         "touchpoints that occur in one event only (typos?)",
-        &seen_once(journeys),
+        &seen_once(journeys, touchpoint_counts),
     ));
     out
 }
@@ -324,10 +355,10 @@ fn mixed_offsets(table: &EventTable) -> QualityFinding {
     )
 }
 
-fn seen_once(journeys: &Journeys) -> Finding {
-    let mut counts = vec![0u32; journeys.touchpoints.len()];
-    for &t in &journeys.touchpoint {
-        counts[t as usize] = counts[t as usize].saturating_add(1);
+/// Events whose touchpoint has one event in all (`counts` per touchpoint).
+fn seen_once(journeys: &Journeys, counts: &[u64]) -> Finding {
+    if !counts.contains(&1) {
+        return Finding::default();
     }
     let mut once: Vec<(u32, &str)> = Vec::new();
     // (the Finding keeps the smallest rows, whatever the order they come in)

@@ -277,6 +277,19 @@ fn prefetch(slot: &Slot) {
     std::hint::black_box(slot.id);
 }
 
+/// Asks the processor to start loading `value` into the cache, without waiting for it.
+#[inline]
+pub(crate) fn prefetch_of<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults; `value` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// Name `id` in an arena whose names end at `ends`.
 #[inline]
 fn name_of<'a>(arena: &'a str, ends: &[usize], id: u32) -> &'a str {

@@ -116,20 +116,17 @@ fn build_with(
     for b in 0..buckets {
         start[b + 1] += start[b];
     }
-    let bucket_start = |b: usize| start[b];
     // Two threads, each for the buckets of about half of the events: each reads all rows in
     // order and writes the records of its own buckets, then orders those customers' journeys.
-    let mid = (0..buckets)
-        .find(|&b| bucket_start(b) >= n / 2)
-        .unwrap_or(buckets);
+    let mid = start[..buckets].partition_point(|&s| s < n / 2);
     let mut records = vec![Record::default(); n];
     // Each record's customer, counted from its bucket's first customer.
     let mut within = vec![0u16; n];
-    let (left, right) = records.split_at_mut(bucket_start(mid));
-    let (left_within, right_within) = within.split_at_mut(bucket_start(mid));
+    let (left, right) = records.split_at_mut(start[mid]);
+    let (left_within, right_within) = within.split_at_mut(start[mid]);
     let scatter = |dest: &mut [Record], dest_within: &mut [u16], b0: usize, b1: usize| {
-        let base = bucket_start(b0);
-        let mut next: Vec<usize> = (b0..b1).map(|b| bucket_start(b) - base).collect();
+        let base = start[b0];
+        let mut next: Vec<usize> = (b0..b1).map(|b| start[b] - base).collect();
         let (c0, c1) = (b0 * BUCKET, (b1 * BUCKET).min(nc));
         for k in 0..n {
             let c = customer[k] as usize;
@@ -166,8 +163,8 @@ fn build_with(
     let fields = &fields;
     let order =
         |staged: &[Record], staged_within: &[u16], b0: usize, b1: usize, capacity: usize| {
-            let base = bucket_start(b0);
-            let events = (bucket_start(b1) - base).max(capacity);
+            let base = start[b0];
+            let events = (start[b1] - base).max(capacity);
             let mut out = Journeys {
                 offsets: Vec::with_capacity((b1 - b0) * BUCKET + 1),
                 touchpoint: Vec::with_capacity(events),
@@ -184,7 +181,7 @@ fn build_with(
             for b in b0..b1 {
                 let c0 = b * BUCKET;
                 let customers = BUCKET.min(nc - c0);
-                let (lo, hi) = (bucket_start(b) - base, bucket_start(b + 1) - base);
+                let (lo, hi) = (start[b] - base, start[b + 1] - base);
                 let within = &staged_within[lo..hi];
                 // The bucket's customers' records, counted and placed in the buffer.
                 bounds.clear();

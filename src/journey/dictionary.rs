@@ -124,7 +124,7 @@ impl Dictionary {
         if len <= SHORT && !self.slots.is_empty() {
             let view = view & (u128::MAX >> (8 * (SHORT - len)));
             let hash = short_hash([view as u64, (view >> 64) as u64]);
-            prefetch(&self.slots[hash as usize & (self.slots.len() - 1)]);
+            prefetch_of(&self.slots[hash as usize & (self.slots.len() - 1)]);
         }
     }
 
@@ -170,13 +170,7 @@ impl Dictionary {
         while self.ends.len() * 4 > size * 3 {
             size *= 2;
         }
-        self.slots = vec![FREE_SLOT; size];
-        for id in 0..self.ends.len() as u32 {
-            let bytes = self.name(id).as_bytes();
-            let key = key_of(bytes);
-            let slot = self.free_slot(self.hash(key, bytes));
-            self.slots[slot] = Slot { key, id };
-        }
+        self.refill(size, self.ends.len());
     }
 
     /// The name of `id`.
@@ -243,9 +237,13 @@ impl Dictionary {
 
     /// Doubles the table (16 slots at first) and puts every name back.
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
+        self.refill((self.slots.len() * 2).max(16), self.ends.len() - 1);
+    }
+
+    /// A table of `size` slots holding names `0..count`.
+    fn refill(&mut self, size: usize, count: usize) {
         self.slots = vec![FREE_SLOT; size];
-        for id in 0..self.ends.len() as u32 - 1 {
+        for id in 0..count as u32 {
             let bytes = self.name(id).as_bytes();
             let key = key_of(bytes);
             let slot = self.free_slot(self.hash(key, bytes));
@@ -262,19 +260,6 @@ impl Dictionary {
         }
         i
     }
-}
-
-/// Asks the processor to start loading `slot` into the cache, without waiting for it.
-#[inline]
-fn prefetch(slot: &Slot) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint that never faults; `slot` is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    std::hint::black_box(slot.id);
 }
 
 /// Asks the processor to start loading `value` into the cache, without waiting for it.

@@ -185,15 +185,27 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
             };
             let naive = tz.is_none();
             let phys = col.datetime().map_err(cast_err)?.physical().clone();
-            for v in phys.iter() {
-                out.ns.push(match v {
-                    None => NO_TIME,
-                    Some(x) => {
-                        let ns = x.checked_mul(factor);
-                        let ns = if naive { ns.and_then(|t| parser.naive_to_utc(t)) } else { ns };
-                        ns.unwrap_or(BAD_TIME)
-                    }
-                });
+            for arr in phys.downcast_iter() {
+                if !naive && arr.validity().is_none_or(|v| v.unset_bits() == 0) {
+                    // The common case, without a branch per value.
+                    let scale = |x: &i64| x.checked_mul(factor).unwrap_or(BAD_TIME);
+                    out.ns.extend(arr.values().iter().map(scale));
+                    continue;
+                }
+                for v in arr.iter() {
+                    out.ns.push(match v {
+                        None => NO_TIME,
+                        Some(&x) => {
+                            let ns = x.checked_mul(factor);
+                            let ns = if naive {
+                                ns.and_then(|t| parser.naive_to_utc(t))
+                            } else {
+                                ns
+                            };
+                            ns.unwrap_or(BAD_TIME)
+                        }
+                    });
+                }
             }
             if naive {
                 out.naive = n as u64;

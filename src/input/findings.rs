@@ -25,7 +25,18 @@ impl Finding {
     /// Counts one case at `row`, keeping the smallest row positions (in order).
     #[inline]
     pub fn add(&mut self, row: u64) {
+        // Most cases come after the first rows kept: only counted.
+        if !self.would_keep(row) {
+            self.count += 1;
+            return;
+        }
         self.insert(row, None);
+    }
+
+    /// Whether a case at `row` would be among the first rows kept (else it is only counted).
+    #[inline]
+    pub fn would_keep(&self, row: u64) -> bool {
+        self.first_rows.len() < FIRST_ROWS || row < self.first_rows[FIRST_ROWS - 1]
     }
 
     /// Counts one case at `row` with the offending value.

@@ -199,13 +199,16 @@ impl Opened {
                 // Row slices of about the same size as a CSV piece (by a rough 50 bytes a row).
                 let open =
                     || std::fs::File::open(p).with_context(|| format!("{label}: cannot open"));
-                let rows = ParquetReader::new(open()?)
-                    .num_rows()
-                    .map_err(|e| anyhow!("{label}: not a readable Parquet file: {e}"))?;
-                let slice = (chunk_bytes / 50).max(1);
+                // Slices end where row groups end, so no row group is decoded twice.
+                let groups: Vec<usize> = ParquetReader::new(open()?)
+                    .get_metadata()
+                    .map_err(|e| anyhow!("{label}: not a readable Parquet file: {e}"))?
+                    .row_groups
+                    .iter()
+                    .map(|g| g.num_rows())
+                    .collect();
                 let mut offset = 0;
-                loop {
-                    let len = slice.min(rows - offset);
+                for len in parquet_slices(&groups, (chunk_bytes / 50).max(1)) {
                     let df = ParquetReader::new(open()?)
                         .with_columns(Some(wanted.to_vec()))
                         .with_slice(Some((offset, len)))
@@ -213,10 +216,16 @@ impl Opened {
                         .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))?;
                     each(df)?;
                     offset += len;
-                    if offset >= rows {
-                        return Ok(());
-                    }
                 }
+                if offset == 0 {
+                    // No rows: one empty frame, as for an empty CSV body.
+                    let df = ParquetReader::new(open()?)
+                        .with_columns(Some(wanted.to_vec()))
+                        .finish()
+                        .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))?;
+                    each(df)?;
+                }
+                Ok(())
             }
             _ => each(self.read(wanted)?),
         }
@@ -293,6 +302,39 @@ impl Opened {
 
 /// About how much CSV text is parsed at a time.
 pub const CSV_PIECE_BYTES: usize = 64 << 20;
+
+/// The lengths of the row slices a Parquet file is read in, for row groups of `groups` rows
+/// and slices of about `target` rows: whole row groups, gathered until a slice has at least
+/// `target` rows (a slice that ends inside a row group would have it decoded twice); a row
+/// group of more than twice `target` rows is cut into slices of `target` rows.
+fn parquet_slices(groups: &[usize], target: usize) -> Vec<usize> {
+    let mut slices = Vec::new();
+    let mut open = 0;
+    for &g in groups {
+        if g > 2 * target {
+            if open > 0 {
+                slices.push(open);
+                open = 0;
+            }
+            let mut left = g;
+            while left > 0 {
+                let len = left.min(target);
+                slices.push(len);
+                left -= len;
+            }
+            continue;
+        }
+        open += g;
+        if open >= target {
+            slices.push(open);
+            open = 0;
+        }
+    }
+    if open > 0 {
+        slices.push(open);
+    }
+    slices
+}
 
 /// Splits CSV text into pieces at record boundaries (a newline outside double quotes), each
 /// handed to `each` with the header line in front, so that each piece parses on its own.
@@ -607,6 +649,19 @@ mod tests {
             hive: Vec::new(),
         };
         open(&file, None).unwrap()
+    }
+
+    #[test]
+    fn parquet_slices_end_with_row_groups() {
+        // Small groups are gathered until a slice has the target's rows.
+        assert_eq!(parquet_slices(&[4, 4, 4, 4, 4], 10), vec![12, 8]);
+        assert_eq!(parquet_slices(&[10, 10, 3], 10), vec![10, 10, 3]);
+        // A group of up to twice the target stays whole; a larger one is cut.
+        assert_eq!(parquet_slices(&[20, 2], 10), vec![20, 2]);
+        assert_eq!(parquet_slices(&[3, 25, 3], 10), vec![3, 10, 10, 5, 3]);
+        assert_eq!(parquet_slices(&[16], 1), vec![1; 16]);
+        assert!(parquet_slices(&[], 10).is_empty());
+        assert!(parquet_slices(&[0, 0], 10).is_empty());
     }
 
     #[test]

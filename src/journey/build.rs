@@ -104,73 +104,109 @@ fn build_with(
     // neither writes at random over the whole array: the first pass writes each event's
     // record to its bucket (a run of BUCKET consecutive customers), reading the columns in
     // order, so it writes to a few hundred places that each move forward; the second, per
-    // bucket, puts its records in customer order in a buffer that stays in the cache, and
-    // the bucket's customers are ordered from there. Row order is kept inside a customer.
+    // bucket, puts its records in customer order. Row order is kept inside a customer.
     let nc = customers.len();
     let buckets = nc.div_ceil(BUCKET);
-    // Where each bucket's records start (per-customer counts come later, per bucket).
+    // Two threads, each for half of the rows: each counts its rows' events per bucket, then
+    // writes their records to its own part of every bucket (the first half's rows before
+    // the second's, so row order holds inside a bucket).
+    let half = n / 2;
+    let count = |rows: &[u32]| {
+        let mut counts = vec![0usize; buckets];
+        for &c in rows {
+            counts[c as usize / BUCKET] += 1;
+        }
+        counts
+    };
+    let (first_counts, second_counts) = std::thread::scope(|s| {
+        let worker = s.spawn(|| count(&customer[half..]));
+        let first = count(&customer[..half]);
+        (
+            first,
+            worker.join().expect("the counting thread does not panic"),
+        )
+    });
+    // Where each bucket's records start.
     let mut start = vec![0usize; buckets + 1];
-    for &c in &customer {
-        start[c as usize / BUCKET + 1] += 1;
-    }
     for b in 0..buckets {
-        start[b + 1] += start[b];
+        start[b + 1] = start[b] + first_counts[b] + second_counts[b];
     }
-    // Two threads, each for the buckets of about half of the events: each reads all rows in
-    // order and writes the records of its own buckets, then orders those customers' journeys.
-    let mid = start[..buckets].partition_point(|&s| s < n / 2);
     let mut records = vec![Record::default(); n];
     // Each record's customer, counted from its bucket's first customer.
     let mut within = vec![0u16; n];
+    {
+        // Every bucket's region, cut into the two halves' parts.
+        type Part<'a> = (&'a mut [Record], &'a mut [u16]);
+        let mut first_parts: Vec<Part> = Vec::with_capacity(buckets);
+        let mut second_parts: Vec<Part> = Vec::with_capacity(buckets);
+        let (mut rest, mut rest_within) = (&mut records[..], &mut within[..]);
+        for b in 0..buckets {
+            let (one, r) = rest.split_at_mut(first_counts[b]);
+            let (two, r) = r.split_at_mut(second_counts[b]);
+            let (one_within, rw) = rest_within.split_at_mut(first_counts[b]);
+            let (two_within, rw) = rw.split_at_mut(second_counts[b]);
+            (rest, rest_within) = (r, rw);
+            first_parts.push((one, one_within));
+            second_parts.push((two, two_within));
+        }
+        let scatter = |rows: std::ops::Range<usize>, parts: &mut [Part]| {
+            let mut next = vec![0usize; buckets];
+            for k in rows {
+                let c = customer[k] as usize;
+                let b = c / BUCKET;
+                let slot = next[b];
+                next[b] = slot + 1;
+                let (dest, dest_within) = &mut parts[b];
+                dest[slot] = Record {
+                    time: time[k],
+                    row: row[k],
+                    value: value(k),
+                };
+                dest_within[slot] = (c % BUCKET) as u16;
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| scatter(half..n, &mut second_parts));
+            scatter(0..half, &mut first_parts);
+        });
+    }
+    // Then two threads again, each for the buckets of about half of the events: per bucket,
+    // the records are put in customer order in a buffer that stays in the cache, and the
+    // bucket's customers are ordered from there.
+    let mid = start[..buckets].partition_point(|&s| s < n / 2);
     let (left, right) = records.split_at_mut(start[mid]);
     let (left_within, right_within) = within.split_at_mut(start[mid]);
-    let scatter = |dest: &mut [Record], dest_within: &mut [u16], b0: usize, b1: usize| {
-        let base = start[b0];
-        let mut next: Vec<usize> = (b0..b1).map(|b| start[b] - base).collect();
-        let (c0, c1) = (b0 * BUCKET, (b1 * BUCKET).min(nc));
-        for k in 0..n {
-            let c = customer[k] as usize;
-            if c < c0 || c >= c1 {
-                continue;
-            }
-            let slot = &mut next[c / BUCKET - b0];
-            dest[*slot] = Record {
-                time: time[k],
-                row: row[k],
-                value: value(k),
-            };
-            dest_within[*slot] = (c % BUCKET) as u16;
-            *slot += 1;
-        }
-    };
-    std::thread::scope(|s| {
-        s.spawn(|| scatter(right, right_within, mid, buckets));
-        scatter(left, left_within, 0, mid);
-    });
-    drop((customer, time, row));
-    let fields = if packed {
-        drop((touchpoint, channel, converted));
-        Fields::Packed { ch_bits }
+    drop(customer);
+    // The journeys' event columns are written over the input's, which are no longer read:
+    // memory that is already mapped (fresh pages cost a fault each), and as many rows as
+    // there are events. Without packing, the fields are read from their columns while
+    // ordering, so the journeys get columns of their own.
+    let (fields, out_touchpoint, out_channel) = if packed {
+        drop(converted);
+        let channel = if has_channel { channel } else { Vec::new() };
+        (Fields::Packed { ch_bits }, touchpoint, channel)
     } else {
         let conversion = (0..n).map(is_conversion).collect();
         drop(converted);
-        Fields::Columns {
+        let fresh_channel = if has_channel { vec![0; n] } else { Vec::new() };
+        let fields = Fields::Columns {
             touchpoint,
             channel,
             conversion,
-        }
+        };
+        (fields, vec![0; n], fresh_channel)
+    };
+    let mut columns = EventColumns {
+        touchpoint: out_touchpoint,
+        channel: out_channel,
+        time,
+        row,
     };
     let fields = &fields;
     let order =
-        |staged: &[Record], staged_within: &[u16], b0: usize, b1: usize, capacity: usize| {
-            let base = start[b0];
-            let events = (start[b1] - base).max(capacity);
+        |staged: &[Record], staged_within: &[u16], b0: usize, b1: usize, mut events: EventSlots| {
             let mut out = Journeys {
                 offsets: Vec::with_capacity((b1 - b0) * BUCKET + 1),
-                touchpoint: Vec::with_capacity(events),
-                channel: Vec::with_capacity(if has_channel { events } else { 0 }),
-                time: Vec::with_capacity(events),
-                row: Vec::with_capacity(events),
                 ..Default::default()
             };
             out.offsets.push(0);
@@ -178,6 +214,7 @@ fn build_with(
             let mut buffer: Vec<Record> = Vec::new();
             let mut bounds: Vec<usize> = Vec::with_capacity(BUCKET + 1);
             let mut next: Vec<usize> = Vec::with_capacity(BUCKET);
+            let base = start[b0];
             for b in b0..b1 {
                 let c0 = b * BUCKET;
                 let customers = BUCKET.min(nc - c0);
@@ -206,26 +243,42 @@ fn build_with(
                     &bounds,
                     c0 as u32,
                     opts,
-                    has_channel,
                     fields,
                     &mut out,
+                    &mut events,
                     &mut stats,
                 );
             }
-            (out, stats)
+            (out, events.len, stats)
         };
-    let ((mut out, mut stats), (tail, tail_stats)) = std::thread::scope(|s| {
-        let worker = s.spawn(|| order(right, right_within, mid, buckets, 0));
-        // The head has room for the tail's events, which are appended to it.
-        let head = order(left, left_within, 0, mid, n);
-        (
-            head,
-            worker.join().expect("the ordering thread does not panic"),
-        )
-    });
+    let split = start[mid];
+    let ((mut out, head_len, mut stats), (tail, tail_len, tail_stats)) = {
+        let (head_events, tail_events) = columns.split_at_mut(split);
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| order(right, right_within, mid, buckets, tail_events));
+            let head = order(left, left_within, 0, mid, head_events);
+            (
+                head,
+                worker.join().expect("the ordering thread does not panic"),
+            )
+        })
+    };
     drop(records);
     drop(within);
-    out.append(tail);
+    // Collapsing leaves the head's part short of its rows: the tail's events move up.
+    columns.close_gap(head_len, split, tail_len);
+    out.offsets
+        .extend(tail.offsets.iter().skip(1).map(|o| o + head_len));
+    out.customer.extend(tail.customer);
+    out.converted.extend(tail.converted);
+    out.path_len.extend(tail.path_len);
+    out.conversion_time.extend(tail.conversion_time);
+    out.conversion_row.extend(tail.conversion_row);
+    out.conversion_events += tail.conversion_events;
+    out.touchpoint = columns.touchpoint;
+    out.channel = columns.channel;
+    out.time = columns.time;
+    out.row = columns.row;
     stats.merge(tail_stats);
     out.level = opts.level;
     out.touchpoints = touchpoints;
@@ -234,23 +287,104 @@ fn build_with(
     Ok((out, stats))
 }
 
+/// The journeys' event columns (the channel column is empty without channels).
+struct EventColumns {
+    touchpoint: Vec<u32>,
+    channel: Vec<u32>,
+    time: Vec<i64>,
+    row: Vec<u32>,
+}
+
+impl EventColumns {
+    /// The rows before `at` and from `at` on, for two threads to write.
+    fn split_at_mut(&mut self, at: usize) -> (EventSlots<'_>, EventSlots<'_>) {
+        let (tp0, tp1) = self.touchpoint.split_at_mut(at);
+        let ch_at = at.min(self.channel.len());
+        let (ch0, ch1) = self.channel.split_at_mut(ch_at);
+        let (t0, t1) = self.time.split_at_mut(at);
+        let (r0, r1) = self.row.split_at_mut(at);
+        (
+            EventSlots::new(tp0, ch0, t0, r0),
+            EventSlots::new(tp1, ch1, t1, r1),
+        )
+    }
+
+    /// Keeps the first `head` rows and the `tail` rows from `from` on, moved up behind them.
+    fn close_gap(&mut self, head: usize, from: usize, tail: usize) {
+        fn close<T: Copy>(v: &mut Vec<T>, head: usize, from: usize, tail: usize) {
+            if v.is_empty() {
+                return;
+            }
+            if head < from {
+                v.copy_within(from..from + tail, head);
+            }
+            v.truncate(head + tail);
+        }
+        close(&mut self.touchpoint, head, from, tail);
+        close(&mut self.channel, head, from, tail);
+        close(&mut self.time, head, from, tail);
+        close(&mut self.row, head, from, tail);
+    }
+}
+
+/// Rows of the event columns that one ordering thread fills from the start.
+struct EventSlots<'a> {
+    touchpoint: &'a mut [u32],
+    /// Empty without channels.
+    channel: &'a mut [u32],
+    time: &'a mut [i64],
+    row: &'a mut [u32],
+    /// Rows filled.
+    len: usize,
+}
+
+impl<'a> EventSlots<'a> {
+    fn new(
+        touchpoint: &'a mut [u32],
+        channel: &'a mut [u32],
+        time: &'a mut [i64],
+        row: &'a mut [u32],
+    ) -> EventSlots<'a> {
+        EventSlots {
+            touchpoint,
+            channel,
+            time,
+            row,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, touchpoint: u32, channel: u32, ev: &Record) {
+        let k = self.len;
+        self.touchpoint[k] = touchpoint;
+        if let Some(c) = self.channel.get_mut(k) {
+            *c = channel;
+        }
+        self.time[k] = ev.time;
+        self.row[k] = ev.row;
+        self.len = k + 1;
+    }
+}
+
 /// Orders the events of consecutive customers (`first..first + bounds.len() - 1`) whose
 /// records are `records`, split at the `bounds` offsets (relative to the first one), adding
-/// their journeys to `out`.
+/// their journeys to `out` (offsets counted in `events`) and their events to `events`.
 #[allow(clippy::too_many_arguments)]
 fn order_customers(
     records: &mut [Record],
     bounds: &[usize],
     first: u32,
     opts: &JourneyOptions,
-    has_channel: bool,
     fields: &Fields,
     out: &mut Journeys,
+    events: &mut EventSlots,
     stats: &mut OrderStats,
 ) {
     let base = bounds[0];
+    let events_conversion = matches!(opts.conversion, Conversion::Events(_));
     for i in 0..bounds.len() - 1 {
-        let c = first as usize + i;
+        let c = first + i as u32;
         let slice = &mut records[bounds[i] - base..bounds[i + 1] - base];
         if slice.is_empty() {
             continue;
@@ -268,20 +402,40 @@ fn order_customers(
             slice.sort_by_key(|r| r.time);
         }
 
+        let slice = &*slice;
         let mut journey = JourneyState::default();
+        // Where the current group of events at one instant starts.
+        let mut tie_start = 0;
+        let mut prev_conversion = false;
         for (i, ev) in slice.iter().enumerate() {
             if i > 0 {
                 let prev = &slice[i - 1];
                 let gap_split = opts
                     .session_gap
                     .is_some_and(|g| ev.time.saturating_sub(prev.time) > g);
-                let conv_split = opts.split_on_conversion && fields.get(prev.value).2;
+                let conv_split = opts.split_on_conversion && prev_conversion;
                 if gap_split || conv_split {
-                    journey.close(out, c as u32, stats);
+                    journey.close(out, events.len, c, stats);
+                    tie_start = i;
+                } else if prev.time == ev.time {
+                    stats.tied_events += 1;
+                    if !journey.has_tie {
+                        journey.has_tie = true;
+                        journey.first_tie_row = slice[tie_start].row;
+                    }
+                    let scan = i.saturating_sub(DUPLICATE_SCAN).max(tie_start);
+                    if slice[scan..i]
+                        .iter()
+                        .any(|q| fields.same_event(q.value, ev.value))
+                    {
+                        stats.duplicate_events.add(ev.row as u64);
+                    }
+                } else {
+                    tie_start = i;
                 }
             }
-            journey.add(ev, fields, stats);
             let (touchpoint, channel, conversion) = fields.get(ev.value);
+            prev_conversion = conversion;
             if conversion {
                 out.conversion_events += 1;
             }
@@ -294,22 +448,16 @@ fn order_customers(
                 journey.converted = true;
                 // Touches are the runs that started before the first conversion event; a
                 // conversion event merged into a run keeps that run as a touch.
-                journey.path_len =
-                    matches!(opts.conversion, Conversion::Events(_)).then_some(journey.kept);
+                journey.path_len = events_conversion.then_some(journey.kept);
                 journey.conversion_at = Some((ev.time, ev.row));
             }
             if !merge {
-                out.touchpoint.push(touchpoint);
-                if has_channel {
-                    out.channel.push(channel);
-                }
-                out.time.push(ev.time);
-                out.row.push(ev.row);
+                events.push(touchpoint, channel, ev);
                 journey.kept += 1;
                 journey.last_value = value;
             }
         }
-        journey.close(out, c as u32, stats);
+        journey.close(out, events.len, c, stats);
     }
 }
 
@@ -388,42 +536,18 @@ struct JourneyState {
     path_len: Option<u32>,
     /// Instant and row of the first conversion event.
     conversion_at: Option<(i64, u32)>,
-    /// Events of the current tie group (same instant).
-    tie_group: Vec<Record>,
+    /// Whether two events share an instant, and the row of the first of them.
     has_tie: bool,
-    first_tie_row: u64,
+    first_tie_row: u32,
 }
 
 impl JourneyState {
-    fn add(&mut self, ev: &Record, fields: &Fields, stats: &mut OrderStats) {
-        match self.tie_group.last() {
-            Some(p) if p.time == ev.time => {
-                stats.tied_events += 1;
-                if !self.has_tie {
-                    self.has_tie = true;
-                    self.first_tie_row = p.row as u64;
-                }
-                let scan = self.tie_group.len().saturating_sub(DUPLICATE_SCAN);
-                if self.tie_group[scan..]
-                    .iter()
-                    .any(|q| fields.same_event(q.value, ev.value))
-                {
-                    stats.duplicate_events.add(ev.row as u64);
-                }
-                self.tie_group.push(*ev);
-            }
-            _ => {
-                self.tie_group.clear();
-                self.tie_group.push(*ev);
-            }
-        }
-    }
-
-    fn close(&mut self, out: &mut Journeys, customer: u32, stats: &mut OrderStats) {
+    /// Ends the journey (if it kept events) at event `end`, and starts the next.
+    fn close(&mut self, out: &mut Journeys, end: usize, customer: u32, stats: &mut OrderStats) {
         if self.kept == 0 {
             return;
         }
-        out.offsets.push(out.time.len());
+        out.offsets.push(end);
         out.customer.push(customer);
         out.converted.push(self.converted);
         out.path_len.push(self.path_len.unwrap_or(self.kept));
@@ -431,14 +555,9 @@ impl JourneyState {
         out.conversion_time.push(time);
         out.conversion_row.push(row);
         if self.has_tie {
-            stats.journeys_with_ties.add(self.first_tie_row);
+            stats.journeys_with_ties.add(self.first_tie_row as u64);
         }
-        let mut tie_group = std::mem::take(&mut self.tie_group);
-        tie_group.clear();
-        *self = JourneyState {
-            tie_group,
-            ..Default::default()
-        };
+        *self = JourneyState::default();
     }
 }
 
@@ -652,6 +771,67 @@ mod tests {
         customers.dedup();
         assert_eq!(j.customer, customers);
         assert!(t.customers.len() > 2 * BUCKET);
+    }
+
+    #[test]
+    fn collapsing_and_sessions_on_both_threads_match_a_plain_walk() {
+        // Collapsing leaves the first thread's part of the event columns short; the second
+        // thread's events must move up behind it. Few touchpoints and instants, so that
+        // repeats, ties and session splits are common.
+        let names: Vec<String> = (0..6000).map(|c| format!("u{c}")).collect();
+        let mut rows = Vec::new();
+        let mut x: u64 = 99;
+        for _ in 0..60_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let c = ((x >> 33) % 6000) as usize;
+            let t = ((x >> 20) % 40) as i64 * 10;
+            let tp = ["a", "b", "c"][((x >> 10) % 3) as usize];
+            rows.push((names[c].as_str(), t, tp, "w"));
+        }
+        let opts = JourneyOptions {
+            collapse_repeats: true,
+            session_gap: Some(100 * 1_000_000_000),
+            ..Default::default()
+        };
+        let t = table(&rows);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&k| (t.customer[k], t.time[k], k));
+        // Per journey: its customer, and its events as (touchpoint, instant, row).
+        type Plain = (u32, Vec<(u32, i64, u32)>);
+        let mut want: Vec<Plain> = Vec::new();
+        let mut last: Option<usize> = None;
+        for &k in &order {
+            let new_journey = match last {
+                None => true,
+                Some(p) => {
+                    t.customer[p] != t.customer[k] || t.time[k] - t.time[p] > 100 * 1_000_000_000
+                }
+            };
+            if new_journey {
+                want.push((t.customer[k], Vec::new()));
+            }
+            let events = &mut want.last_mut().unwrap().1;
+            if events.last().is_none_or(|e| e.0 != t.touchpoint[k]) {
+                events.push((t.touchpoint[k], t.time[k], k as u32));
+            }
+            last = Some(k);
+        }
+        let (j, _) = run(&rows, opts);
+        let got: Vec<Plain> = (0..j.len())
+            .map(|i| {
+                let r = j.range(i);
+                (
+                    j.customer[i],
+                    r.map(|e| (j.touchpoint[e], j.time[e], j.row[e])).collect(),
+                )
+            })
+            .collect();
+        assert!(want.len() > 6000, "sessions split journeys");
+        assert!(j.events() < rows.len(), "collapsing dropped events");
+        assert_eq!(j.channel.len(), j.events());
+        assert_eq!(got, want);
     }
 
     #[test]

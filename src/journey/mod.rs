@@ -125,23 +125,6 @@ impl Journeys {
         &self.values()[self.range(j)]
     }
 
-    /// Appends the journeys of `other` (same dictionaries) after these.
-    pub(crate) fn append(&mut self, other: Journeys) {
-        let shift = self.time.len();
-        self.offsets
-            .extend(other.offsets.iter().skip(1).map(|o| o + shift));
-        self.customer.extend(other.customer);
-        self.converted.extend(other.converted);
-        self.path_len.extend(other.path_len);
-        self.conversion_time.extend(other.conversion_time);
-        self.conversion_row.extend(other.conversion_row);
-        self.touchpoint.extend(other.touchpoint);
-        self.channel.extend(other.channel);
-        self.time.extend(other.time);
-        self.row.extend(other.row);
-        self.conversion_events += other.conversion_events;
-    }
-
     /// Number of converting journeys.
     pub fn conversions(&self) -> usize {
         self.converted.iter().filter(|c| **c).count()

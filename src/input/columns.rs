@@ -74,6 +74,9 @@ const TOUCH_BLOCK: usize = 32;
 /// Dictionaries with fewer names than this are not prefetched from.
 const TOUCH_MIN: usize = 4096;
 
+/// Slots of [`intern`]'s cache of views for columns with few distinct values.
+const VIEW_CACHE: usize = 256;
+
 /// Dictionary ids for a text column; [`NO_ID`] where the value is null or empty.
 pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
     let mut ids = Vec::with_capacity(n);
@@ -84,6 +87,35 @@ pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
                 // view itself, so most lookups never build a &str or hash its bytes.
                 // Blocks of views: their table slots are loaded together first.
                 for (arr, validity) in ca.downcast_iter().zip(ca.iter_validities()) {
+                    if dict.len() < TOUCH_MIN {
+                        // Few distinct values (touchpoints, channels): a small direct-mapped
+                        // cache from whole views to ids answers most rows with one
+                        // comparison. Within one array equal views are equal values: a
+                        // short value is held in its view, and a long one's view names the
+                        // same bytes of the same buffer (dictionary-encoded Parquet columns
+                        // decode to such views); so the cache lives for one array.
+                        let mut cache = [(0u128, 0u32); VIEW_CACHE];
+                        for (i, view) in arr.views().iter().enumerate() {
+                            // A view of length 0 is never looked up: it marks a free slot.
+                            if view.length == 0 || validity.is_some_and(|v| !v.get_bit(i)) {
+                                ids.push(NO_ID);
+                                continue;
+                            }
+                            let v = view.as_u128();
+                            let mixed =
+                                (v as u64 ^ (v >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                            let slot = &mut cache[(mixed >> 56) as usize % VIEW_CACHE];
+                            if slot.0 != v {
+                                let id = match dict.intern_view(v) {
+                                    Some(id) => id,
+                                    None => dict.intern(arr.value(i)),
+                                };
+                                *slot = (v, id);
+                            }
+                            ids.push(slot.1);
+                        }
+                        continue;
+                    }
                     for (b, block) in arr.views().chunks(TOUCH_BLOCK).enumerate() {
                         // A small table is in the cache anyway.
                         if dict.len() >= TOUCH_MIN {
@@ -288,6 +320,45 @@ mod tests {
         let mut d = Dictionary::new();
         let ids = intern(&Text::Column(col), 5, &mut d);
         assert_eq!(ids, vec![0, NO_ID, NO_ID, 1, 0]);
+    }
+
+    #[test]
+    fn interning_through_the_view_cache_matches_interning_each_value() {
+        // More distinct values than the cache has slots (so slots are shared and replaced),
+        // short and long ones (long views point into buffers), nulls and empties, in several
+        // arrays; then enough values that the cache is left for the table.
+        let mut values: Vec<Option<String>> = Vec::new();
+        let mut x: u64 = 7;
+        for _ in 0..20_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = (x >> 33) % 700;
+            values.push(match k {
+                0 => None,
+                1 => Some(String::new()),
+                k if k % 3 == 0 => Some(format!("a long touchpoint name {k}")),
+                k => Some(format!("t{k}")),
+            });
+        }
+        values.extend((0..6000).map(|k| Some(format!("many-{k}"))));
+        let mut col = Column::new("x".into(), values[..9000].to_vec());
+        col.append(&Column::new("x".into(), values[9000..].to_vec()))
+            .unwrap();
+        assert!(col.str().unwrap().chunks().len() > 1);
+        let mut d = Dictionary::new();
+        let ids = intern(&Text::Column(col), values.len(), &mut d);
+        let mut want = Dictionary::new();
+        for (v, id) in values.iter().zip(&ids) {
+            match v.as_deref().filter(|s| !s.is_empty()) {
+                None => assert_eq!(*id, NO_ID),
+                Some(s) => assert_eq!(*id, want.intern(s), "{s}"),
+            }
+        }
+        assert_eq!(
+            d.names().collect::<Vec<_>>(),
+            want.names().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -71,7 +71,8 @@ impl Text {
 /// How many values [`intern`] looks up together.
 const TOUCH_BLOCK: usize = 32;
 
-/// Dictionaries with fewer names than this are not prefetched from.
+/// Arrays met while a dictionary has fewer names than this go through the cache of views;
+/// from this size on, table slots are prefetched instead.
 const TOUCH_MIN: usize = 4096;
 
 /// Slots of [`intern`]'s cache of views for columns with few distinct values.
@@ -116,12 +117,10 @@ pub fn intern(text: &Text, n: usize, dict: &mut Dictionary) -> Vec<u32> {
                         }
                         continue;
                     }
+                    // A large table: the slots of a block of views are loaded together first.
                     for (b, block) in arr.views().chunks(TOUCH_BLOCK).enumerate() {
-                        // A small table is in the cache anyway.
-                        if dict.len() >= TOUCH_MIN {
-                            for view in block {
-                                dict.touch_view(view.as_u128());
-                            }
+                        for view in block {
+                            dict.touch_view(view.as_u128());
                         }
                         for (j, view) in block.iter().enumerate() {
                             let i = b * TOUCH_BLOCK + j;
@@ -326,7 +325,8 @@ mod tests {
     fn interning_through_the_view_cache_matches_interning_each_value() {
         // More distinct values than the cache has slots (so slots are shared and replaced),
         // short and long ones (long views point into buffers), nulls and empties, in several
-        // arrays; then enough values that the cache is left for the table.
+        // arrays; the second array brings the dictionary past TOUCH_MIN names, so the third
+        // goes through the table instead of the cache.
         let mut values: Vec<Option<String>> = Vec::new();
         let mut x: u64 = 7;
         for _ in 0..20_000 {
@@ -342,10 +342,17 @@ mod tests {
             });
         }
         values.extend((0..6000).map(|k| Some(format!("many-{k}"))));
+        // Again names seen before, and new ones.
+        let again: Vec<Option<String>> = values[..5000].to_vec();
+        values.extend(again);
+        values.extend((0..3000).map(|k| Some(format!("later name {k}"))));
+        values.push(None);
         let mut col = Column::new("x".into(), values[..9000].to_vec());
-        col.append(&Column::new("x".into(), values[9000..].to_vec()))
+        col.append(&Column::new("x".into(), values[9000..26_000].to_vec()))
             .unwrap();
-        assert!(col.str().unwrap().chunks().len() > 1);
+        col.append(&Column::new("x".into(), values[26_000..].to_vec()))
+            .unwrap();
+        assert_eq!(col.str().unwrap().chunks().len(), 3);
         let mut d = Dictionary::new();
         let ids = intern(&Text::Column(col), values.len(), &mut d);
         let mut want = Dictionary::new();

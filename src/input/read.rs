@@ -165,9 +165,10 @@ impl Opened {
         }
     }
 
-    /// Reads the named stored columns in pieces of about `chunk_bytes` of CSV text each (one
-    /// piece for Parquet and JSON Lines), calling `each` in row order. Reading CSV in pieces
-    /// keeps memory to a piece's worth of text columns instead of the whole file's.
+    /// Reads the named stored columns in pieces of about `chunk_bytes` of CSV text each (for
+    /// Parquet, slices of row groups, see [`parquet_slices`]; one piece for JSON Lines),
+    /// calling `each` in row order. Reading in pieces keeps memory to a piece's worth of
+    /// columns instead of the whole file's.
     pub fn read_chunks(
         &self,
         wanted: &[String],
@@ -198,7 +199,8 @@ impl Opened {
             Body::Parquet(p) => {
                 let open =
                     || std::fs::File::open(p).with_context(|| format!("{label}: cannot open"));
-                // Slices end where row groups end, so no row group is decoded twice.
+                // Slices end where row groups end, so no row group is decoded twice (unless
+                // one is so large that it is cut, see `parquet_slices`).
                 let groups: Vec<usize> = ParquetReader::new(open()?)
                     .get_metadata()
                     .map_err(|e| anyhow!("{label}: not a readable Parquet file: {e}"))?

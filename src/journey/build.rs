@@ -179,8 +179,8 @@ fn build_with(
     drop(customer);
     // The journeys' event columns are written over the input's, which are no longer read:
     // memory that is already mapped (fresh pages cost a fault each), and as many rows as
-    // there are events. Without packing, the fields are read from their columns while
-    // ordering, so the journeys get columns of their own.
+    // there are events. Without packing, touchpoints and channels are read from their
+    // columns while ordering, so those two columns of the journeys are fresh.
     let (fields, out_touchpoint, out_channel) = if packed {
         drop(converted);
         let channel = if has_channel { channel } else { Vec::new() };

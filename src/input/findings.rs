@@ -35,7 +35,7 @@ impl Finding {
 
     /// Whether a case at `row` would be among the first rows kept (else it is only counted).
     #[inline]
-    pub fn would_keep(&self, row: u64) -> bool {
+    fn would_keep(&self, row: u64) -> bool {
         self.first_rows.len() < FIRST_ROWS || row < self.first_rows[FIRST_ROWS - 1]
     }
 
@@ -55,9 +55,7 @@ impl Finding {
 
     fn insert(&mut self, row: u64, value: Option<&str>) {
         self.count += 1;
-        if self.first_rows.len() == FIRST_ROWS
-            && self.first_rows.last().is_some_and(|&last| row >= last)
-        {
+        if !self.would_keep(row) {
             return;
         }
         let at = self.first_rows.partition_point(|&r| r <= row);

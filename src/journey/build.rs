@@ -742,23 +742,37 @@ mod tests {
         assert_eq!(stats.journeys_with_ties.first_rows, vec![0]);
     }
 
+    /// `len` rows of pseudo-random customers of `names`, at one of `instants` seconds
+    /// `step` apart, with one of `touchpoints`, channel "w"; the same for the same `seed`.
+    fn scrambled_rows<'a>(
+        names: &'a [String],
+        len: usize,
+        seed: u64,
+        instants: u64,
+        step: i64,
+        touchpoints: &[&'static str],
+    ) -> Vec<(&'a str, i64, &'static str, &'static str)> {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let c = ((x >> 33) % names.len() as u64) as usize;
+                let t = ((x >> 20) % instants) as i64 * step;
+                let tp = touchpoints[((x >> 10) % touchpoints.len() as u64) as usize];
+                (names[c].as_str(), t, tp, "w")
+            })
+            .collect()
+    }
+
     #[test]
     fn many_customers_match_a_plain_sort() {
         // Enough customers for several buckets on both ordering threads, rows in a scrambled
         // order with repeated instants; the journeys must be those of sorting the rows by
         // (customer id, instant, row).
-        let mut rows = Vec::new();
         let names: Vec<String> = (0..5000).map(|c| format!("u{c}")).collect();
-        let mut x: u64 = 12345;
-        for _ in 0..40_000 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let c = ((x >> 33) % 5000) as usize;
-            let t = ((x >> 20) % 50) as i64;
-            let tp = ["a", "b", "c", "d"][((x >> 10) % 4) as usize];
-            rows.push((names[c].as_str(), t, tp, "w"));
-        }
+        let rows = scrambled_rows(&names, 40_000, 12345, 50, 1, &["a", "b", "c", "d"]);
         let t = table(&rows);
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by_key(|&k| (t.customer[k], t.time[k], k));
@@ -779,17 +793,7 @@ mod tests {
         // thread's events must move up behind it. Few touchpoints and instants, so that
         // repeats, ties and session splits are common.
         let names: Vec<String> = (0..6000).map(|c| format!("u{c}")).collect();
-        let mut rows = Vec::new();
-        let mut x: u64 = 99;
-        for _ in 0..60_000 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let c = ((x >> 33) % 6000) as usize;
-            let t = ((x >> 20) % 40) as i64 * 10;
-            let tp = ["a", "b", "c"][((x >> 10) % 3) as usize];
-            rows.push((names[c].as_str(), t, tp, "w"));
-        }
+        let rows = scrambled_rows(&names, 60_000, 99, 40, 10, &["a", "b", "c"]);
         let opts = JourneyOptions {
             collapse_repeats: true,
             session_gap: Some(100 * 1_000_000_000),

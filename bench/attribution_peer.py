@@ -10,7 +10,7 @@ before the conversion event (conversion events are not touches), repeated channe
 A converting journey with no touch is left out.
 
 - exact: then solves the absorbing chain with numpy (np.linalg.solve), as the DuckDB peer in
-  ../shared/bench/ does; this is the independent check of journeymap's digits.
+  bench/duckdb_peer.py does; this is the independent check of journeymap's digits.
 - channelattribution: then runs ChannelAttribution's markov_model (order 1), which estimates
   the removal effects by simulation, so its answer agrees only to its convergence tolerance.
 

@@ -6,7 +6,7 @@ usage: python3 bench/run.py [--events N] [--runs R] [--tasks inspect,...] [--pee
 Builds journeymap in release mode, generates N events (default 10M) as CSV and Parquet into
 bench-data/ (kept between runs), then times whole processes, alternating the two tools, R runs
 each (default 3), and prints medians of wall time and peak memory (max RSS) with the ratio
-journeymap / DuckDB from the same run. The DuckDB side is ../shared/bench/duckdb_peer.py run
+journeymap / DuckDB from the same run. The DuckDB side is bench/duckdb_peer.py run
 with the peer venv (see README: Benchmarks). Answers are compared where both print them.
 """
 import argparse
@@ -19,7 +19,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JM = os.path.join(ROOT, "target", "release", "journeymap")
-PEER = os.path.join(ROOT, "..", "shared", "bench", "duckdb_peer.py")
+PEER = os.path.join(ROOT, "bench", "duckdb_peer.py")
 
 # task name -> (journeymap arguments before the file, duckdb_peer task and arguments)
 TASKS = {
@@ -39,7 +39,7 @@ TASKS = {
 
 # More peers for a task, timed in the same runs: label -> arguments of bench/attribution_peer.py.
 # "exact" follows docs/metrics.md (conversion events are not touches) with a numpy solve and is
-# what "same answer" compares against; the shared DuckDB peer keeps the conversion event's
+# what "same answer" compares against; the DuckDB peer (bench/duckdb_peer.py) keeps the conversion event's
 # channel as the last touch, so its numbers differ by definition.
 ATTRIBUTION_PEER = os.path.join(ROOT, "bench", "attribution_peer.py")
 EXTRA_PEERS = {

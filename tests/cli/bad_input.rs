@@ -1,0 +1,273 @@
+//! Every file in testdata/bad/ and every bad command line: the exact error and exit code.
+
+use crate::common;
+use common::*;
+
+fn fails(args: &[&str], code: i32, message: &str) {
+    let run = jm(args);
+    assert_eq!(run.code, code, "{args:?}: stderr {}", run.stderr);
+    assert!(run.stdout.is_empty(), "{args:?}: nothing on stdout");
+    assert!(
+        run.stderr.starts_with("journeymap: error: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(message),
+        "{args:?}: want {message:?} in {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn empty_file() {
+    fails(
+        &["inspect", &data("bad/empty.csv")],
+        1,
+        "bad/empty.csv: the file is empty (no header row)",
+    );
+}
+
+#[test]
+fn header_only() {
+    fails(
+        &["inspect", &data("bad/header_only.csv")],
+        1,
+        "bad/header_only.csv: the input has a header but no rows",
+    );
+}
+
+#[test]
+fn missing_column_lists_columns() {
+    fails(
+        &["inspect", &data("bad/missing_column.csv")],
+        1,
+        "bad/missing_column.csv: no timestamp column (found: user_id, when, event); pass --time COLUMN",
+    );
+    fails(
+        &["inspect", &data("bad/missing_column.csv"), "--time", "whn"],
+        1,
+        "no column 'whn' (found: user_id, when, event); did you mean 'when'? pass --time when",
+    );
+}
+
+#[test]
+fn invalid_utf8_names_row_and_column() {
+    fails(
+        &["inspect", &data("bad/invalid_utf8.csv")],
+        1,
+        "bad/invalid_utf8.csv: row 1 (line 3), column 'touchpoint': invalid UTF-8",
+    );
+}
+
+#[test]
+fn ragged_rows() {
+    fails(
+        &["inspect", &data("bad/ragged.csv")],
+        1,
+        "row 1 (line 3) has 4 fields but the header has 3",
+    );
+    fails(
+        &["inspect", &data("bad/ragged_short.csv")],
+        1,
+        "row 1 (line 3) has 2 fields but the header has 3",
+    );
+}
+
+#[test]
+fn parquet_named_csv() {
+    let dir = scratch("parquet_named_csv");
+    let fake = dir.join("events.csv");
+    std::fs::copy(data("tiny.parquet"), &fake).unwrap();
+    fails(
+        &["inspect", fake.to_str().unwrap()],
+        1,
+        "events.csv: this is a Parquet file (it starts with PAR1), not csv; rename it to .parquet or pass --input-format parquet",
+    );
+    let run = jm(&[
+        "inspect",
+        "-f",
+        "json",
+        "--input-format",
+        "parquet",
+        fake.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(run.json()["events"], 16);
+}
+
+#[test]
+fn missing_file_and_empty_directory() {
+    fails(
+        &["inspect", "nope/events.csv"],
+        1,
+        "nope/events.csv: no such file or directory",
+    );
+    fails(
+        &["inspect", &data("bad/empty_dir")],
+        1,
+        "directory has no data files",
+    );
+    fails(
+        &["inspect", &data("nothing-*.parquet")],
+        1,
+        "no files match",
+    );
+}
+
+#[test]
+fn unknown_tz_is_a_usage_error_with_a_suggestion() {
+    fails(
+        &["inspect", &data("tiny.csv"), "--tz", "Europe/Berln"],
+        2,
+        "unknown time zone 'Europe/Berln' for --tz; did you mean 'Europe/Berlin'?",
+    );
+}
+
+#[test]
+fn rename_regex_that_does_not_compile() {
+    fails(
+        &["inspect", &data("tiny.csv"), "--rename", "([a-z=x"],
+        2,
+        "--rename '([a-z=x': the pattern '([a-z' does not compile",
+    );
+}
+
+#[test]
+fn conversion_that_never_occurs_is_a_warning() {
+    let run = jm(&["inspect", &data("tiny.csv"), "--conversion", "purchse"]).ok();
+    assert!(
+        run.stderr.contains("journeymap: warning: conversion 'purchse' never occurs in the input; did you mean 'purchase'?"),
+        "{}",
+        run.stderr
+    );
+    let quiet = jm(&[
+        "inspect",
+        &data("tiny.csv"),
+        "--conversion",
+        "purchse",
+        "-q",
+    ])
+    .ok();
+    assert!(quiet.stderr.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    fails(
+        &["inspect", &data("tiny.csv"), "-f", "dot"],
+        2,
+        "inspect cannot write dot",
+    );
+    fails(
+        &["inspect", &data("tiny.csv"), "--session-gap", "soon"],
+        2,
+        "--session-gap",
+    );
+    fails(
+        &["inspect", &data("tiny.csv"), "--where", "channel"],
+        2,
+        "COLUMN=VALUE",
+    );
+    let run = jm(&["inspect", "--no-such-flag"]);
+    assert_eq!(run.code, 2);
+    let run = jm(&["frobnicate"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn bad_conversion_marker() {
+    let dir = scratch("bad_marker");
+    let f = dir.join("m.csv");
+    std::fs::write(
+        &f,
+        "customer_id,timestamp,touchpoint,converted\nu,2026-01-01,a,1\nu,2026-01-02,b,maybe\n",
+    )
+    .unwrap();
+    fails(
+        &[
+            "inspect",
+            f.to_str().unwrap(),
+            "--converted-col",
+            "converted",
+        ],
+        1,
+        "m.csv line 3: column 'converted' has 'maybe', which is not a conversion marker",
+    );
+}
+
+#[test]
+fn where_on_a_missing_column() {
+    fails(
+        &["inspect", &data("tiny.csv"), "--where", "country=DE"],
+        1,
+        "no column 'country'",
+    );
+}
+
+#[test]
+fn inputs_are_never_touched() {
+    let before = std::fs::read(data("bad/ragged.csv")).unwrap();
+    let _ = jm(&["inspect", &data("bad/ragged.csv")]);
+    assert_eq!(std::fs::read(data("bad/ragged.csv")).unwrap(), before);
+}
+
+#[test]
+fn output_over_an_input_is_refused() {
+    let dir = scratch("over_input");
+    let f = dir.join("events.csv");
+    std::fs::copy(data("tiny.csv"), &f).unwrap();
+    let before = std::fs::read(&f).unwrap();
+    fails(
+        &["paths", f.to_str().unwrap(), "-o", f.to_str().unwrap()],
+        2,
+        "is one of the inputs; journeymap never overwrites its input",
+    );
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+}
+
+#[test]
+fn messy_headers_and_compact_dates() {
+    let dir = scratch("messy");
+    let f = dir.join("spaces.csv");
+    std::fs::write(
+        &f,
+        "customer_id, timestamp, touchpoint\nu, 20260301, a\nu, 20260302, b\n",
+    )
+    .unwrap();
+    let r = jm(&["inspect", "-f", "json", f.to_str().unwrap()])
+        .ok()
+        .json();
+    assert_eq!(r["time_range"]["first"], "2026-03-01T00:00:00Z");
+    assert_eq!(r["time_range"]["span_seconds"], 86_400);
+    let semi = dir.join("semi.csv");
+    std::fs::write(&semi, "user;ts;event\nu;2026-03-01;a\n").unwrap();
+    fails(
+        &["paths", semi.to_str().unwrap()],
+        1,
+        "the file looks separated by ';': pass --delimiter ';'",
+    );
+    let run = jm(&["paths", &data("tiny.csv"), "--exclude", "hom"]).ok();
+    assert!(
+        run.stderr
+            .contains("--exclude 'hom' never occurs in the input; did you mean 'home'?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn instants_centuries_apart_do_not_overflow() {
+    let dir = scratch("far");
+    let f = dir.join("far.csv");
+    std::fs::write(
+        &f,
+        "customer_id,timestamp,touchpoint\nu,1700-01-01,a\nu,2250-01-01,b\n",
+    )
+    .unwrap();
+    for cmd in ["inspect", "paths", "graph", "dropoff", "transitions"] {
+        let run = jm(&[cmd, f.to_str().unwrap(), "-f", "json", "-q"]);
+        assert_eq!(run.code, 0, "{cmd}: {}", run.stderr);
+    }
+}

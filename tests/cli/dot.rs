@@ -1,0 +1,152 @@
+//! Every graph-shaped output renders in Graphviz without warnings, and labels stay labels.
+
+use crate::common;
+use common::*;
+
+fn render(dot_text: &str) -> Option<String> {
+    render_dot(dot_text)
+}
+
+/// Whether some node's label has this first line.
+fn has_label(g: &DotGraph, first_line: &str) -> bool {
+    g.labels()
+        .iter()
+        .any(|l| l.lines().next() == Some(first_line))
+}
+
+#[test]
+fn every_graph_shaped_command_renders() {
+    let shop = format!("{}/examples/shop.csv", env!("CARGO_MANIFEST_DIR"));
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["graph", &shop],
+        vec![
+            "graph",
+            &shop,
+            "--conversion",
+            "purchase",
+            "--session-gap",
+            "30m",
+            "--edge-label",
+            "median-time",
+        ],
+        vec![
+            "graph",
+            &shop,
+            "--max-nodes",
+            "8",
+            "--rankdir",
+            "TB",
+            "--edge-label",
+            "p_out",
+        ],
+        vec!["transitions", &shop, "--edge-label", "share"],
+        vec!["transitions", &shop, "--collapse-repeats", "--no-self"],
+        vec![
+            "explore",
+            &shop,
+            "--from",
+            "product_view",
+            "--session-gap",
+            "30m",
+        ],
+        vec![
+            "explore",
+            &shop,
+            "--to",
+            "purchase",
+            "--depth",
+            "3",
+            "--rankdir",
+            "TB",
+        ],
+        vec![
+            "explore",
+            &shop,
+            "--from",
+            "home",
+            "--conversion",
+            "purchase",
+        ],
+    ];
+    for args in cases {
+        let mut a = args.clone();
+        a.extend(["-f", "dot"]);
+        let text = jm(&a).ok().stdout;
+        assert!(text.starts_with("// journeymap "), "{text}");
+        render(&text);
+    }
+}
+
+#[test]
+fn explore_draws_one_rank_per_position_with_hostile_labels() {
+    let evil = data("evil.csv");
+    let first = jm(&["inspect", &evil, "-f", "json"]).ok().json();
+    let name = first["touchpoints"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for dir in ["--from", "--to"] {
+        let text = jm(&["explore", &evil, dir, &name, "-f", "dot"]).ok().stdout;
+        render(&text);
+        assert!(has_label(&parse_dot(&text), &name), "{text}");
+        assert!(text.contains("{ rank=same; p0_0; }"), "{text}");
+        assert!(!text.contains("\n  evil"), "{text}");
+    }
+    let text = jm(&["explore", &evil, "--from", &name, "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(text.lines().nth(1).unwrap().starts_with("flowchart LR"));
+    assert!(!text.contains("[label=\"x"), "{text}");
+}
+
+#[test]
+fn hostile_labels_stay_labels() {
+    let evil = data("evil.csv");
+    let text = jm(&["graph", &evil, "-f", "dot"]).ok().stdout;
+    // The touchpoints come out as labels, not as DOT: no node named "evil" exists.
+    let g = parse_dot(&text);
+    assert!(has_label(&g, r#""]; evil [label="x"#), "{g:?}");
+    assert!(has_label(&g, "back\\slash"), "{g:?}");
+    assert!(
+        g.labels().iter().any(|l| l.starts_with("line\nbreak\n")),
+        "{g:?}"
+    );
+    assert!(has_label(&g, "café # ünïcode & <b>|pipe|</b>"), "{g:?}");
+    assert!(!g.nodes.contains_key("evil"), "{g:?}");
+    assert!(!text.contains("\n  evil"), "{text}");
+    if let Some(svg) = render(&text) {
+        assert!(svg.contains("&quot;]; evil [label=&quot;x"), "{svg}");
+        assert!(svg.contains("back\\slash"));
+        assert!(svg.contains("café # ünïcode &amp; &lt;b&gt;|pipe|&lt;/b&gt;"));
+    }
+    let text = jm(&["transitions", &evil, "-f", "dot"]).ok().stdout;
+    let g = parse_dot(&text);
+    assert!(has_label(&g, "e-mail <promo>"), "{g:?}");
+    if let Some(svg) = render(&text) {
+        // (Graphviz writes the hyphen as &#45;)
+        assert!(svg.contains("mail &lt;promo&gt;"), "{svg}");
+    }
+}
+
+#[test]
+fn mermaid_is_escaped_and_avoids_reserved_ids() {
+    let text = jm(&["graph", &data("evil.csv"), "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(text.lines().nth(1).unwrap().starts_with("flowchart LR"));
+    for line in text.lines().filter(|l| l.contains("[\"")) {
+        let label = &line[line.find("[\"").unwrap() + 2..line.rfind("\"]").unwrap()];
+        assert!(
+            !label.contains('"') && !label.contains('<') || label.contains("<br/>"),
+            "{line}"
+        );
+        assert!(!label.replace("<br/>", "").contains('<'), "{line}");
+    }
+    assert!(text.contains("#quot;]; evil [label=#quot;x"));
+    // `end` is a Mermaid keyword: the (end) node has another id.
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("end")),
+        "{text}"
+    );
+    assert!(text.contains("n_end([\"(end)<br/>2 journeys\"])"));
+}

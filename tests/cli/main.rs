@@ -1,0 +1,20 @@
+//! The integration tests: they run the built binary over `testdata/` and `examples/`.
+//! One test binary (each module was its own binary before) so that polars is linked once.
+
+mod common;
+
+mod analyses;
+mod attribution;
+mod attribution_monte_carlo;
+mod bad_input;
+mod check;
+mod diff;
+mod dot;
+mod explore;
+mod funnel;
+mod generate;
+mod inspect;
+mod journeys;
+mod readme;
+mod snapshots;
+mod steps;

@@ -16,6 +16,7 @@ pub mod input;
 pub mod journey;
 pub mod render;
 pub mod settings;
+pub mod text;
 
 use anyhow::Result;
 

@@ -342,7 +342,7 @@ fn mixed_offsets(table: &EventTable) -> QualityFinding {
                 format!(
                     "{} ({})",
                     g.0,
-                    crate::input::findings::counted(g.1, "row", "rows")
+                    crate::text::counted(g.1, "row", "rows")
                 )
             })
             .collect();

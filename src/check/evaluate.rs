@@ -242,7 +242,7 @@ pub fn evaluate(
     if skipped_drops > 0 {
         a.warnings.push(format!(
             "{} skipped: compare with --baseline FILE (written by --write-baseline FILE)",
-            crate::input::findings::counted(skipped_drops, "drop check", "drop checks")
+            crate::text::counted(skipped_drops, "drop check", "drop checks")
         ));
     }
     Ok(Evaluation {

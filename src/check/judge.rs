@@ -222,7 +222,7 @@ pub(crate) fn describe(measure: &Measure, m: &Measured, note: Option<&str>) -> S
             crate::render::count(r.of.count),
             crate::render::count(r.of.total)
         ),
-        (None, Some(n), _) => crate::input::findings::counted(n, "journey", "journeys"),
+        (None, Some(n), _) => crate::text::counted(n, "journey", "journeys"),
         _ => match note {
             Some(n) => format!("no value ({n})"),
             None => "no value (nothing reached the step before)".to_string(),

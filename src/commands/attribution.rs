@@ -82,7 +82,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
     if report.conversions_without_touches > 0 {
         ctx.warn(format_args!(
             "{} no touch before the conversion{} and {} left out",
-            crate::input::findings::counted(
+            crate::text::counted(
                 report.conversions_without_touches,
                 "converting journey has",
                 "converting journeys have"
@@ -322,7 +322,7 @@ fn document(r: &AttributionReport, meta: &Meta, value_col: Option<&str>) -> Doc 
             "left out",
             format!(
                 "{} without a touch",
-                crate::input::findings::counted(
+                crate::text::counted(
                     r.conversions_without_touches,
                     "converting journey",
                     "converting journeys"

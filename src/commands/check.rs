@@ -196,7 +196,7 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
             .collect();
         return Err(Error::GateFailed(format!(
             "{failed} of {} failed: {}",
-            crate::input::findings::counted(results.len() as u64, "check", "checks"),
+            crate::text::counted(results.len() as u64, "check", "checks"),
             names.join("; ")
         ))
         .into());

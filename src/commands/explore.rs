@@ -9,7 +9,7 @@ use crate::analysis::explore::{explore, Direction, ExploreOptions, ExploreReport
 use crate::analysis::funnel::Step;
 use crate::cli::{ExploreArgs, OutputFormat};
 use crate::error::usage;
-use crate::input::findings::counted;
+use crate::text::counted;
 use crate::input::mapping::did_you_mean;
 use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
 

@@ -165,7 +165,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         };
         let doc = || {
             let mut doc = Doc::default();
-            let dropped = crate::input::findings::counted(list.len() as u64, "journey", "journeys");
+            let dropped = crate::text::counted(list.len() as u64, "journey", "journeys");
             doc.heading(format!("journeymap funnel: {dropped} dropped at step {n}"));
             doc.table(table());
             doc

@@ -316,7 +316,7 @@ pub fn prepare_with(
     if empty_channels > 0 && settings.journey.level == journey::Level::Channel && !lenient {
         ctx.warn(format_args!(
             "{} an empty channel; counted under '{}'",
-            crate::input::findings::counted(empty_channels, "event has", "events have"),
+            crate::text::counted(empty_channels, "event has", "events have"),
             input::NO_CHANNEL
         ));
     }

@@ -2,11 +2,6 @@
 
 use serde::Serialize;
 
-/// `1 row`, `2 rows`: a count with its noun in the right number.
-pub fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// How many first rows a finding keeps.
 pub const FIRST_ROWS: usize = 5;
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::columns::{self, Text, BAD_TIME, NO_ID, NO_TIME};
 use super::files::{resolve_inputs, InputFormat};
-use super::findings::{counted, Finding};
+use super::findings::Finding;
+use crate::text::counted;
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::time::TimeParser;

@@ -23,6 +23,16 @@ pub enum Level {
     Channel,
 }
 
+impl Level {
+    /// The level's name, as flags and outputs spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Touchpoint => "touchpoint",
+            Level::Channel => "channel",
+        }
+    }
+}
+
 /// How a journey converts (metrics.md, Conversion).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -43,7 +43,7 @@ pub fn write(results: &[CheckResult], out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "::notice title=journeymap check::{}: {pass} passed, {fail} failed, {skipped} skipped",
-        crate::input::findings::counted(results.len() as u64, "check", "checks")
+        crate::text::counted(results.len() as u64, "check", "checks")
     )?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::analysis::graph::{EdgeRow, GraphReport, NodeRow};
 use crate::duration::humanize_secs;
-use crate::input::findings::counted;
+use crate::text::counted;
 
 /// Which number an edge label shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

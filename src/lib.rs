@@ -14,6 +14,7 @@ pub mod error;
 pub mod generate;
 pub mod input;
 pub mod journey;
+pub mod meta;
 pub mod render;
 pub mod settings;
 pub mod text;

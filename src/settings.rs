@@ -12,16 +12,90 @@ use crate::input::{LoadOptions, SourceSpec};
 use crate::journey::clean::{parse_rename, CleanRules};
 use crate::journey::{Conversion, JourneyOptions, Level};
 
+/// What a command asks for: its flags, the config file (read once per run), and how it wants
+/// the inputs loaded.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub input: &'a InputArgs,
+    pub journey: &'a JourneyArgs,
+    pub config: &'a ConfigFile,
+    /// Report invalid rows instead of failing, and describe each column's type (`inspect`).
+    pub lenient: bool,
+    /// The level when neither --level nor the config file chooses one.
+    pub default_level: DefaultLevel,
+    /// An extra column kept per row, with the flag that named it (for its errors).
+    pub keep_column: Option<(&'a str, &'static str)>,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(input: &'a InputArgs, journey: &'a JourneyArgs, config: &'a ConfigFile) -> Self {
+        Request {
+            input,
+            journey,
+            config,
+            lenient: false,
+            default_level: DefaultLevel::Touchpoint,
+            keep_column: None,
+        }
+    }
+
+    /// Invalid rows are reported, not fatal (`inspect`).
+    pub fn lenient(self) -> Self {
+        Request {
+            lenient: true,
+            ..self
+        }
+    }
+
+    /// Channels by default, when the inputs have a channel column.
+    pub fn channels_if_any(self) -> Self {
+        Request {
+            default_level: DefaultLevel::ChannelIfAny,
+            ..self
+        }
+    }
+
+    /// Keeps `column` per row (`--breakdown`, `--value-col`, ...); `flag` names it in errors.
+    pub fn keep_column(self, column: Option<&'a str>, flag: &'static str) -> Self {
+        Request {
+            keep_column: column.map(|c| (c, flag)),
+            ..self
+        }
+    }
+}
+
+/// Which level a command runs on when neither --level nor the config file says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultLevel {
+    Touchpoint,
+    /// Channels when the inputs have a channel column, else touchpoints (with a note).
+    ChannelIfAny,
+}
+
 /// Everything a command needs to load inputs and build journeys.
 #[derive(Debug)]
 pub struct Settings {
     pub load: LoadOptions,
     pub clean: CleanRules,
+    /// The journey options; `journey.level` is the level chosen by --level or the config file,
+    /// else touchpoints (see `level_choice` for a command's own default).
     pub journey: JourneyOptions,
-    /// Whether --level (or the config file) chose the level, rather than the default.
-    pub level_explicit: bool,
+    /// Whether --level (or the config file) chose the level, else the command's default.
+    pub level_choice: Option<Level>,
+    pub default_level: DefaultLevel,
     /// The options in force, as every output reports them.
     pub echo: OptionsInForce,
+}
+
+impl Settings {
+    /// The level the journeys are built at, given whether the inputs have a channel column.
+    pub fn level(&self, has_channels: bool) -> Level {
+        match (self.level_choice, self.default_level) {
+            (Some(level), _) => level,
+            (None, DefaultLevel::ChannelIfAny) if has_channels => Level::Channel,
+            (None, _) => Level::Touchpoint,
+        }
+    }
 }
 
 /// The options in force, for the `meta` block of every output.
@@ -51,6 +125,39 @@ pub struct OptionsInForce {
     pub filter: Vec<String>,
 }
 
+impl OptionsInForce {
+    /// Whether a conversion is defined (`--conversion` or `--converted-col`).
+    pub fn conversion_defined(&self) -> bool {
+        self.conversion.is_some() || self.converted_col.is_some()
+    }
+
+    /// The options in force, in one line for people.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("level={}", self.level.name())];
+        parts.push(format!(
+            "session-gap={}",
+            self.session_gap.as_deref().unwrap_or("none")
+        ));
+        parts.push(format!(
+            "collapse-repeats={}",
+            if self.collapse_repeats { "on" } else { "off" }
+        ));
+        if let Some(c) = &self.conversion {
+            parts.push(format!("conversion={}", c.join(",")));
+        }
+        if let Some(c) = &self.converted_col {
+            parts.push(format!("converted-col={c}"));
+        }
+        if self.split_on_conversion {
+            parts.push("split-on-conversion".to_string());
+        }
+        if let Some(tz) = &self.tz {
+            parts.push(format!("tz={tz}"));
+        }
+        parts.join(", ")
+    }
+}
+
 /// Parses a `--delimiter` value: one character, or `tab` / `\t`.
 pub fn parse_delimiter(text: &str) -> Result<u8> {
     match text {
@@ -73,7 +180,8 @@ fn list(flag: &[String], file: &[String]) -> Vec<String> {
 }
 
 /// Merges the flags with the config file. Errors here are usage errors.
-pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Result<Settings> {
+pub fn resolve(req: &Request) -> Result<Settings> {
+    let (input, journey, cfg) = (req.input, req.journey, req.config);
     let tz_name = pick(&input.tz, &cfg.time.tz);
     let tz = tz_name.as_deref().map(parse_tz).transpose()?;
     let time_format = pick(&input.time_format, &cfg.time.format);
@@ -272,11 +380,11 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             converted_col,
             filters,
             skip_invalid,
-            lenient: false,
+            lenient: req.lenient,
             progress: true,
-            sniff_types: false,
-            attribute: None,
-            attribute_flag: None,
+            sniff_types: req.lenient,
+            attribute: req.keep_column.map(|(c, _)| c.to_string()),
+            attribute_flag: req.keep_column.map(|(_, flag)| flag),
         },
         clean: CleanRules {
             rename,
@@ -291,7 +399,8 @@ pub fn resolve(input: &InputArgs, journey: &JourneyArgs, cfg: &ConfigFile) -> Re
             conversion,
             split_on_conversion,
         },
-        level_explicit: journey.level.or(cfg.journey.level).is_some(),
+        level_choice: journey.level.or(cfg.journey.level),
+        default_level: req.default_level,
         echo,
     })
 }
@@ -307,7 +416,8 @@ mod tests {
             session_gap: Some("30m".into()),
             ..Default::default()
         };
-        let s = resolve(&InputArgs::default(), &j, &cfg).unwrap();
+        let i = InputArgs::default();
+        let s = resolve(&Request::new(&i, &j, &cfg)).unwrap();
         assert_eq!(s.journey.session_gap, Some(1800 * 1_000_000_000));
         assert_eq!(s.journey.level, Level::Channel);
         assert_eq!(s.journey.conversion, Conversion::Events(vec!["buy".into()]));
@@ -319,14 +429,15 @@ mod tests {
             "[journey]\ncollapse_repeats = true\nsplit_on_conversion = true\n[conversion]\nevents = [\"buy\"]",
         )
         .unwrap();
-        let on = resolve(&InputArgs::default(), &JourneyArgs::default(), &cfg).unwrap();
+        let (i, none) = (InputArgs::default(), JourneyArgs::default());
+        let on = resolve(&Request::new(&i, &none, &cfg)).unwrap();
         assert!(on.journey.collapse_repeats && on.journey.split_on_conversion);
         let j = JourneyArgs {
             no_collapse_repeats: true,
             no_split_on_conversion: true,
             ..Default::default()
         };
-        let off = resolve(&InputArgs::default(), &j, &cfg).unwrap();
+        let off = resolve(&Request::new(&i, &j, &cfg)).unwrap();
         assert!(!off.journey.collapse_repeats && !off.journey.split_on_conversion);
         assert!(!off.echo.collapse_repeats);
     }
@@ -334,8 +445,9 @@ mod tests {
     #[test]
     fn bad_values_are_errors() {
         let cfg = ConfigFile::default();
+        let no_input = InputArgs::default();
         let bad = |j: JourneyArgs| {
-            resolve(&InputArgs::default(), &j, &cfg)
+            resolve(&Request::new(&no_input, &j, &cfg))
                 .unwrap_err()
                 .to_string()
         };
@@ -363,7 +475,7 @@ mod tests {
             tz: Some("Mars/Base".into()),
             ..Default::default()
         };
-        assert!(resolve(&i, &JourneyArgs::default(), &cfg)
+        assert!(resolve(&Request::new(&i, &JourneyArgs::default(), &cfg))
             .unwrap_err()
             .to_string()
             .contains("unknown time zone"));

@@ -21,60 +21,18 @@ pub enum FunnelOrder {
     Any,
 }
 
-/// One step: the value ids (at the analysis level) that count as this step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    pub name: String,
-    /// `matches[id]` is true when value `id` counts as this step.
-    pub matches: Vec<bool>,
-}
-
-impl Step {
-    /// A step from its text: alternatives separated by `|`, each a value name or `re:REGEX`
-    /// (matched anywhere in the name). Returns the step and the alternatives that match nothing.
-    pub fn parse(
-        text: &str,
-        names: &crate::journey::Dictionary,
-    ) -> anyhow::Result<(Step, Vec<String>)> {
-        let mut matches = vec![false; names.len()];
-        let mut unmatched = Vec::new();
-        for alt in text.split('|').map(str::trim).filter(|a| !a.is_empty()) {
-            let before = matches.iter().filter(|m| **m).count();
-            match alt.strip_prefix("re:") {
-                Some(pattern) => {
-                    let re = regex::Regex::new(pattern).map_err(|e| {
-                        anyhow::anyhow!("the pattern '{pattern}' does not compile: {e}")
-                    })?;
-                    for (id, name) in names.names().enumerate() {
-                        if re.is_match(name) {
-                            matches[id] = true;
-                        }
-                    }
-                }
-                None => {
-                    if let Some(id) = names.get(alt) {
-                        matches[id as usize] = true;
-                    }
-                }
-            }
-            if matches.iter().filter(|m| **m).count() == before {
-                unmatched.push(alt.to_string());
-            }
+impl FunnelOrder {
+    /// The order's name, as `--order` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FunnelOrder::Ordered => "ordered",
+            FunnelOrder::Strict => "strict",
+            FunnelOrder::Any => "any",
         }
-        Ok((
-            Step {
-                name: text.trim().to_string(),
-                matches,
-            },
-            unmatched,
-        ))
-    }
-
-    #[inline]
-    fn hit(&self, v: u32) -> bool {
-        self.matches.get(v as usize).copied().unwrap_or(false)
     }
 }
+
+pub use super::steps::Step;
 
 /// Per-step numbers.
 #[derive(Clone, Debug, Serialize, PartialEq)]

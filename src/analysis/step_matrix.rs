@@ -111,6 +111,52 @@ pub fn step_matrix(
     }
 }
 
+/// Two segments' step matrices on one layout (the rows of both together), and their
+/// difference: each cell is share(A) - share(B), so each position sums to 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixDifference {
+    pub difference: StepMatrix,
+    pub journeys_a: u64,
+    pub journeys_b: u64,
+}
+
+/// The step matrix of segment A minus that of segment B (`steps --compare`).
+pub fn difference(
+    j: &Journeys,
+    positions: usize,
+    threshold: f64,
+    in_a: &dyn Fn(usize) -> bool,
+    in_b: &dyn Fn(usize) -> bool,
+) -> MatrixDifference {
+    let both = step_matrix(j, positions, threshold, &|i| in_a(i) || in_b(i), None);
+    let layout: Vec<String> = both.rows.iter().map(|r| r.value.clone()).collect();
+    let ma = step_matrix(j, positions, threshold, in_a, Some(&layout));
+    let mb = step_matrix(j, positions, threshold, in_b, Some(&layout));
+    let rows = ma
+        .rows
+        .iter()
+        .zip(&mb.rows)
+        .map(|(ra, rb)| MatrixRow {
+            value: ra.value.clone(),
+            shares: ra
+                .shares
+                .iter()
+                .zip(&rb.shares)
+                .map(|(x, y)| round6(x - y))
+                .collect(),
+        })
+        .collect();
+    MatrixDifference {
+        difference: StepMatrix {
+            journeys: ma.journeys + mb.journeys,
+            positions,
+            rows,
+        },
+        journeys_a: ma.journeys,
+        journeys_b: mb.journeys,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,27 +2,26 @@
 
 use anyhow::{bail, Result};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
 
-use super::inspect::options_line;
-use super::{prepare_with, Context, DefaultLevel, Meta, Prepared};
-use crate::analysis::attribution::{
-    attribute, AttributionModel, AttributionOptions, AttributionReport, ChannelCredit,
-};
-use crate::analysis::attribution_markov::TransitionRow;
+use super::{config, prepare, Context, Prepared};
+use crate::analysis::attribution::{attribute, AttributionModel, AttributionOptions};
 use crate::cli::{AttributionArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
-use crate::journey::{Conversion, Level};
-use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
+use crate::journey::Conversion;
+use crate::render::report::attribution::{AttributionOutput, MarkovTransitionsOutput};
+use crate::render::{self, emit};
+use crate::settings::Request;
+use crate::text::counted;
 
+/// The command's own options, as `meta.command_options` reports them.
 #[derive(Serialize)]
-struct TransitionsOutput<'a> {
-    meta: &'a Meta,
-    level: Level,
+struct Options<'a> {
+    model: &'static str,
     order: usize,
-    states: usize,
-    transitions: &'a [TransitionRow],
+    half_life: &'a str,
+    lookback: &'a Option<String>,
+    value_col: &'a Option<String>,
 }
 
 pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
@@ -53,14 +52,11 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
             "--transitions prints the Markov model's table; use it with --model markov or all",
         ));
     }
-    let prepared = prepare_with(
-        &args.input,
-        &args.journey,
-        ctx,
-        false,
-        DefaultLevel::ChannelIfAny,
-        args.value_col.as_deref().map(|c| (c, "--value-col")),
-    )?;
+    let config = config(&args.input)?;
+    let request = Request::new(&args.input, &args.journey, &config)
+        .channels_if_any()
+        .keep_column(args.value_col.as_deref(), "--value-col");
+    let prepared = prepare(&request, ctx)?;
     if !prepared.conversion_defined() {
         return Err(usage(
             "attribution needs conversions: pass --conversion NAME (e.g. --conversion purchase) or --converted-col COLUMN",
@@ -82,7 +78,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
     if report.conversions_without_touches > 0 {
         ctx.warn(format_args!(
             "{} no touch before the conversion{} and {} left out",
-            crate::text::counted(
+            counted(
                 report.conversions_without_touches,
                 "converting journey has",
                 "converting journeys have"
@@ -98,72 +94,33 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
             }
         ));
     }
-    let mut meta = prepared.meta("attribution");
-    meta.command_options = json!({
-        "model": args.model.key(),
-        "order": args.order,
-        "half_life": args.half_life,
-        "lookback": args.lookback,
-        "value_col": args.value_col,
+    let meta = prepared.meta("attribution").with_options(Options {
+        model: args.model.key(),
+        order: args.order,
+        half_life: &args.half_life,
+        lookback: &args.lookback,
+        value_col: &args.value_col,
     });
     let level = prepared.journeys.level;
-    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
-    let color = ctx.color_stdout(sink.is_terminal());
     if args.transitions {
-        let states = report.markov.as_ref().map_or(0, |m| m.states);
-        let json = TransitionsOutput {
+        let output = MarkovTransitionsOutput {
             meta: &meta,
             level,
             order: args.order,
-            states,
+            states: report.markov.as_ref().map_or(0, |m| m.states),
             transitions: &report.transitions,
         };
-        let table = |pretty: bool| {
-            let mut t = render::Table::new(&["from", "to", "count>", "probability>"]);
-            for r in &report.transitions {
-                t.row(vec![
-                    r.from.clone(),
-                    r.to.clone(),
-                    if pretty {
-                        count(r.count)
-                    } else {
-                        r.count.to_string()
-                    },
-                    rate6(Some(r.probability)),
-                ]);
-            }
-            t
-        };
-        let doc = || {
-            let mut doc = Doc::default();
-            doc.heading("journeymap attribution: Markov transitions");
-            doc.fields(vec![
-                ("order", args.order.to_string()),
-                (
-                    "states",
-                    format!(
-                        "{} plus (start), (conversion), (null)",
-                        count(states as u64)
-                    ),
-                ),
-                ("options", options_line(&meta)),
-            ]);
-            doc.table(table(true));
-            doc
-        };
-        render::write_report(format, &mut sink, color, &json, || Some(table(false)), doc)?;
-        return sink.finish();
+        return emit(&output, format, &args.output, &meta.inputs, ctx.color);
     }
-    let json = json_output(&report, &meta, level, args.value_col.as_deref());
-    render::write_report(
-        format,
-        &mut sink,
-        color,
-        &json,
-        || Some(csv_table(&report)),
-        || document(&report, &meta, args.value_col.as_deref()),
-    )?;
-    sink.finish()
+    let output = AttributionOutput::new(
+        &meta,
+        level,
+        &report,
+        args.value_col.as_deref(),
+        &args.half_life,
+        args.lookback.as_deref(),
+    );
+    emit(&output, format, &args.output, &meta.inputs, ctx.color)
 }
 
 /// Each journey's conversion value: the value column at its first conversion event (0 where
@@ -210,211 +167,4 @@ fn read_conversion_values(p: &Prepared, col: &str) -> Result<Vec<f64>> {
         }
     }
     Ok(out)
-}
-
-/// `{name, first: {conversions, share[, value]}, ..., markov: {..., removal_effect}}` per row.
-fn json_output(r: &AttributionReport, meta: &Meta, level: Level, value_col: Option<&str>) -> Value {
-    let mut out = Map::new();
-    out.insert("meta".into(), json!(meta));
-    out.insert("level".into(), json!(level));
-    out.insert(
-        "models".into(),
-        json!(r.models.iter().map(|m| m.key()).collect::<Vec<_>>()),
-    );
-    out.insert("conversions".into(), json!(r.conversions));
-    out.insert(
-        "conversions_without_touches".into(),
-        json!(r.conversions_without_touches),
-    );
-    out.insert(
-        "journeys_with_touches".into(),
-        json!(r.journeys_with_touches),
-    );
-    if let (Some(col), Some(total)) = (value_col, r.total_value) {
-        out.insert("value_column".into(), json!(col));
-        out.insert("total_value".into(), json!(total));
-    }
-    if let Some(m) = &r.markov {
-        out.insert("markov".into(), json!(m));
-    }
-    let rows: Vec<Value> = r
-        .channels
-        .iter()
-        .map(|c| {
-            let mut row = Map::new();
-            row.insert("name".into(), json!(c.name));
-            for (i, m) in r.models.iter().enumerate() {
-                let mut cell = Map::new();
-                cell.insert("conversions".into(), json!(c.conversions[i]));
-                cell.insert("share".into(), json!(c.shares[i]));
-                if let Some(v) = c.value.get(i) {
-                    cell.insert("value".into(), json!(v));
-                }
-                if *m == AttributionModel::Markov {
-                    cell.insert("removal_effect".into(), json!(c.removal_effect));
-                }
-                row.insert(m.key().into(), Value::Object(cell));
-            }
-            Value::Object(row)
-        })
-        .collect();
-    out.insert("channels".into(), Value::Array(rows));
-    Value::Object(out)
-}
-
-fn csv_table(r: &AttributionReport) -> Table {
-    let with_value = r.total_value.is_some();
-    let mut cols = vec!["name".to_string()];
-    for m in &r.models {
-        cols.push(format!("{}_conversions", m.key()));
-        cols.push(format!("{}_share", m.key()));
-        if with_value {
-            cols.push(format!("{}_value", m.key()));
-        }
-    }
-    if r.markov.is_some() {
-        cols.push("markov_removal_effect".into());
-    }
-    let mut t = Table::new(&cols.iter().map(String::as_str).collect::<Vec<_>>());
-    for c in &r.channels {
-        let mut row = vec![c.name.clone()];
-        for i in 0..r.models.len() {
-            row.push(rate6(Some(c.conversions[i])));
-            row.push(rate6(Some(c.shares[i])));
-            if with_value {
-                row.push(rate6(c.value.get(i).copied()));
-            }
-        }
-        if r.markov.is_some() {
-            row.push(rate6(c.removal_effect));
-        }
-        t.row(row);
-    }
-    t
-}
-
-/// A number with thousands separators and two decimals: `1,234.50`.
-fn amount(x: f64) -> String {
-    let rounded = (x * 100.0).round() / 100.0;
-    let whole = rounded.trunc().abs() as u64;
-    let cents = ((rounded.abs() - whole as f64) * 100.0).round() as u64;
-    let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}{}.{cents:02}", count(whole))
-}
-
-fn model_title(m: AttributionModel) -> &'static str {
-    match m {
-        AttributionModel::TimeDecay => "time-decay",
-        m => m.key(),
-    }
-}
-
-fn document(r: &AttributionReport, meta: &Meta, value_col: Option<&str>) -> Doc {
-    let mut doc = Doc::default();
-    doc.heading("journeymap attribution");
-    let opts = &meta.command_options;
-    let mut fields = vec![
-        ("conversions", count(r.conversions)),
-        ("journeys with touches", count(r.journeys_with_touches)),
-    ];
-    if r.conversions_without_touches > 0 {
-        fields.push((
-            "left out",
-            format!(
-                "{} without a touch",
-                crate::text::counted(
-                    r.conversions_without_touches,
-                    "converting journey",
-                    "converting journeys"
-                )
-            ),
-        ));
-    }
-    if r.models.contains(&AttributionModel::TimeDecay) {
-        fields.push((
-            "half-life",
-            opts["half_life"].as_str().unwrap_or("7d").to_string(),
-        ));
-    }
-    if let Some(l) = opts["lookback"].as_str() {
-        fields.push(("lookback", l.to_string()));
-    }
-    if let Some(m) = &r.markov {
-        fields.push((
-            "markov",
-            format!(
-                "order {}, {} states, P(conversion) {:.6}",
-                m.order,
-                count(m.states as u64),
-                m.p_conversion
-            ),
-        ));
-    }
-    if let (Some(col), Some(total)) = (value_col, r.total_value) {
-        fields.push(("value", format!("{} ({col})", amount(total))));
-    }
-    fields.push(("options", options_line(meta)));
-    for n in &meta.notes {
-        fields.push(("note", n.clone()));
-    }
-    doc.fields(fields);
-    let level = match meta.options.level {
-        Level::Channel => "channel",
-        Level::Touchpoint => "touchpoint",
-    };
-    doc.heading("Attributed conversions (share)");
-    doc.table(model_table(r, level, false));
-    if r.total_value.is_some() {
-        doc.heading(format!(
-            "Attributed value ({})",
-            value_col.unwrap_or("value")
-        ));
-        doc.table(model_table(r, level, true));
-    }
-    doc
-}
-
-/// One row per channel, one column per model (conversions with their share, or `value`), a
-/// total row; the removal effect last.
-fn model_table(r: &AttributionReport, level: &str, value: bool) -> Table {
-    let mut header = vec![level.to_string()];
-    header.extend(r.models.iter().map(|m| model_title(*m).to_string()));
-    if r.markov.is_some() {
-        header.push("removal effect".into());
-    }
-    let mut t = Table {
-        numeric: (0..header.len()).map(|i| i > 0).collect(),
-        header,
-        rows: Vec::new(),
-    };
-    let get = |c: &ChannelCredit, i: usize| {
-        if value {
-            c.value.get(i).copied().unwrap_or(0.0)
-        } else {
-            c.conversions[i]
-        }
-    };
-    for c in &r.channels {
-        let mut row = vec![c.name.clone()];
-        for i in 0..r.models.len() {
-            row.push(if value {
-                amount(get(c, i))
-            } else {
-                format!("{} ({})", amount(get(c, i)), percent(Some(c.shares[i])))
-            });
-        }
-        if r.markov.is_some() {
-            row.push(c.removal_effect.map_or("-".into(), |e| format!("{e:.4}")));
-        }
-        t.row(row);
-    }
-    let mut total = vec!["(total)".to_string()];
-    for i in 0..r.models.len() {
-        total.push(amount(r.channels.iter().map(|c| get(c, i)).sum()));
-    }
-    if r.markov.is_some() {
-        total.push(String::new());
-    }
-    t.row(total);
-    t
 }

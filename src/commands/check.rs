@@ -8,34 +8,25 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::inspect::options_line;
-use super::{prepare, Context, Meta};
+use super::{config, prepare, Context};
 use crate::check::baseline::Baseline;
 use crate::check::evaluate::{evaluate, missing_in_baseline};
-use crate::check::judge::{pp, show_value};
 use crate::check::spec::{compile, Check, ChecksFile};
-use crate::check::{CheckResult, Verdict};
+use crate::check::Verdict;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::ConfigFile;
 use crate::error::{usage, Error};
-use crate::render::{self, Doc, Sink};
+use crate::render::report::check::{CheckOutput, Summary};
+use crate::render::{self, Present, Sink};
+use crate::settings::Request;
+use crate::text::counted;
 
+/// The command's own options, as `meta.command_options` reports them.
 #[derive(Serialize)]
-struct Output<'a> {
-    meta: &'a Meta,
-    passed: bool,
-    summary: Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
+struct Options {
+    checks: Option<String>,
     baseline: Option<String>,
-    checks: &'a [CheckResult],
-}
-
-#[derive(Serialize)]
-struct Summary {
-    checks: usize,
-    passed: usize,
-    failed: usize,
-    skipped: usize,
+    write_baseline: Option<String>,
 }
 
 pub fn run(args: &CheckArgs, ctx: &Context) -> Result<()> {
@@ -65,8 +56,7 @@ fn choose_format(args: &CheckArgs) -> CheckFormat {
 }
 
 /// The checks: from --checks FILE, else journeymap.toml's [[check]] tables.
-fn load_checks(args: &CheckArgs) -> Result<Vec<Check>> {
-    let cfg = ConfigFile::find(args.input.config.as_deref()).map_err(|e| usage(e.to_string()))?;
+fn load_checks(args: &CheckArgs, cfg: &ConfigFile) -> Result<Vec<Check>> {
     let cfg_name = cfg
         .path
         .as_ref()
@@ -102,11 +92,12 @@ fn load_checks(args: &CheckArgs) -> Result<Vec<Check>> {
 
 fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     let format = choose_format(args);
-    let checks = load_checks(args)?;
+    let config = config(&args.input)?;
+    let checks = load_checks(args, &config)?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let prepared = prepare(&args.input, &args.journey, ctx, false)?;
+    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
-        let differ = b.differing_options(&prepared.settings.echo);
+        let differ = b.differing_options(&prepared.options());
         if !differ.is_empty() {
             return Err(usage(format!(
                 "{} was computed with other options: {}; run with the baseline's options, or record a new baseline with --write-baseline",
@@ -136,48 +127,37 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     for w in &eval.warnings {
         ctx.warn(w);
     }
-    let mut meta = prepared.meta("check");
-    meta.command_options = serde_json::json!({
-        "checks": args.checks.as_ref().map(|p| p.display().to_string()),
-        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
-        "write_baseline": args.write_baseline.as_ref().map(|p| p.display().to_string()),
+    let shown = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let meta = prepared.meta("check").with_options(Options {
+        checks: shown(&args.checks),
+        baseline: shown(&args.baseline),
+        write_baseline: shown(&args.write_baseline),
     });
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::new(&prepared.settings.echo, eval.values.clone()).to_text()?;
+        let text = Baseline::new(&prepared.options(), eval.values.clone()).to_text()?;
         let mut sink = Sink::open(Some(path), &meta.inputs)?;
         sink.writer().write_all(text.as_bytes())?;
         sink.finish()?;
         ctx.info(format_args!("baseline written to {}", path.display()));
     }
     let results = &eval.results;
-    let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
-    let summary = Summary {
-        checks: results.len(),
-        passed: count(Verdict::Pass),
-        failed: count(Verdict::Fail),
-        skipped: count(Verdict::Skipped),
-    };
+    let summary = Summary::of(results);
     let failed = summary.failed;
+    let output = CheckOutput {
+        meta: &meta,
+        passed: failed == 0,
+        summary,
+        baseline: shown(&args.baseline),
+        checks: results,
+    };
     let mut sink = Sink::open(args.output.as_deref(), &meta.inputs)?;
-    let color = ctx.color_stdout(sink.is_terminal());
+    let color = ctx.color.enabled(sink.is_terminal());
     let written = (|| -> Result<()> {
         match format {
             CheckFormat::Junit => render::junit::write(results, sink.writer())?,
             CheckFormat::Github => render::github::write(results, sink.writer())?,
-            CheckFormat::Json => render::json::write(
-                &Output {
-                    meta: &meta,
-                    passed: failed == 0,
-                    summary,
-                    baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
-                    checks: results,
-                },
-                sink.writer(),
-            )?,
-            CheckFormat::Table => {
-                let doc = document(results, &summary, &meta, args.baseline.as_deref());
-                render::table::write(&doc, color, sink.writer())?
-            }
+            CheckFormat::Json => render::json::write(&output, sink.writer())?,
+            CheckFormat::Table => render::table::write(&output.document(), color, sink.writer())?,
         }
         sink.finish()
     })();
@@ -196,57 +176,10 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
             .collect();
         return Err(Error::GateFailed(format!(
             "{failed} of {} failed: {}",
-            crate::text::counted(results.len() as u64, "check", "checks"),
+            counted(results.len() as u64, "check", "checks"),
             names.join("; ")
         ))
         .into());
     }
     Ok(())
-}
-
-fn document(results: &[CheckResult], s: &Summary, meta: &Meta, baseline: Option<&Path>) -> Doc {
-    let mut doc = Doc::default();
-    doc.heading("journeymap check");
-    doc.fields(vec![
-        ("journeys", render::count(meta.journeys)),
-        (
-            "checks",
-            format!(
-                "{}: {} passed, {} failed, {} skipped",
-                s.checks, s.passed, s.failed, s.skipped
-            ),
-        ),
-        (
-            "baseline",
-            baseline
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "none".to_string()),
-        ),
-        ("options", options_line(meta)),
-    ]);
-    let mut t = render::Table::new(&["check", "value>", "limit", "verdict"]);
-    for r in results {
-        let show = |v: f64| show_value(r.kind != "journeys", v);
-        let mut value = r.value.map(show).unwrap_or_else(|| "-".to_string());
-        if let (Some(b), Some(d)) = (r.baseline, r.drop_pp) {
-            let sign = if d > 0.0 { "-" } else { "+" };
-            value = format!("{value} (baseline {}, {sign}{} pp)", show(b), pp(d.abs()));
-        }
-        let verdict = match r.verdict {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "FAIL",
-            Verdict::Skipped => "skipped",
-        };
-        t.row(vec![
-            r.name.clone(),
-            value,
-            r.limit.clone(),
-            verdict.to_string(),
-        ]);
-    }
-    doc.table(t);
-    for r in results.iter().filter(|r| r.verdict != Verdict::Pass) {
-        doc.note(format!("{}: {}", r.verdict.name(), r.message));
-    }
-    doc
 }

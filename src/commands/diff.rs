@@ -5,43 +5,29 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::diff_sides::{funnel_texts, sides, Side};
-use super::inspect::options_line;
-use super::{Context, Meta};
+use super::diff_sides::{sides, Side};
+use super::{config, Context};
 use crate::analysis::diff::{rank, rows_for, DiffRow};
-use crate::analysis::funnel::{funnel, Step};
+use crate::analysis::funnel::{funnel, FunnelOrder};
 use crate::analysis::measures::{self, Rate};
+use crate::analysis::steps::StepList;
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
 use crate::journey::Journeys;
-use crate::render::{self, count, percent, rate6, Doc, Sink};
+use crate::render::report::diff::{DiffOutput, Section, SideInfo};
+use crate::render::{self, emit};
 
+/// The command's own options, as `meta.command_options` reports them.
 #[derive(Serialize)]
-struct SideInfo {
-    label: String,
-    journeys: u64,
-    events: u64,
-}
-
-#[derive(Serialize)]
-struct Section {
-    rows: Vec<DiffRow>,
-    /// Rows left out by --min-change and --top.
-    hidden: u64,
-}
-
-#[derive(Serialize)]
-struct Output<'a> {
-    meta: &'a Meta,
-    a: SideInfo,
-    b: SideInfo,
+struct Options<'a> {
+    split: &'a Option<String>,
+    before: &'a Option<String>,
+    funnel: Option<&'a [String]>,
+    order: FunnelOrder,
+    window: &'a Option<String>,
     min_change: f64,
-    paths: Section,
-    edges: Section,
-    exits: Section,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    funnel: Option<Section>,
+    top: usize,
 }
 
 pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
@@ -57,11 +43,17 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         .as_deref()
         .map(|w| parse_duration(w).map_err(|e| usage(format!("--window: {e}"))))
         .transpose()?;
-    let funnel_steps = funnel_texts(args)?;
-    let (mut meta, a, b, conv) = sides(args, ctx)?;
-    meta.command_options = serde_json::json!({
-        "split": args.split, "before": args.before, "funnel": funnel_steps,
-        "order": args.order, "window": args.window, "min_change": args.min_change, "top": args.top,
+    let config = config(&args.input)?;
+    let funnel_steps = funnel_list(args, &config)?;
+    let (meta, a, b, conv) = sides(args, &config, ctx)?;
+    let meta = meta.with_options(Options {
+        split: &args.split,
+        before: &args.before,
+        funnel: funnel_steps.as_ref().map(|l| l.steps.as_slice()),
+        order: args.order,
+        window: &args.window,
+        min_change: args.min_change,
+        top: args.top,
     });
     let top = if format == Dot { 0 } else { args.top };
     let section = |mut rows: Vec<DiffRow>| {
@@ -98,14 +90,14 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     );
     let funnel_rows = funnel_steps
         .as_ref()
-        .map(|texts| funnel_rows(texts, args, window, &a.journeys, &b.journeys, ctx))
+        .map(|list| funnel_rows(list, args, window, &a.journeys, &b.journeys, ctx))
         .transpose()?;
     let info = |s: &Side| SideInfo {
         label: s.label.clone(),
         journeys: s.journeys.len() as u64,
         events: s.journeys.events() as u64,
     };
-    let out = Output {
+    let out = DiffOutput {
         meta: &meta,
         a: info(&a),
         b: info(&b),
@@ -115,8 +107,6 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         exits: section(exits),
         funnel: funnel_rows.map(section),
     };
-    let mut sink = Sink::open(args.output.output.as_deref(), &meta.inputs)?;
-    let color = ctx.color_stdout(sink.is_terminal());
     if format == Dot {
         let edges = out.edges.rows.len();
         if edges > 100 && args.min_change == 0.0 {
@@ -124,62 +114,22 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
                 "the drawing has {edges} edges; --min-change 0.05 keeps only moves of 5 percentage points or more"
             ));
         }
-        let title = format!("{} vs {}", out.a.label, out.b.label);
-        render::diff_dot::write(&out.edges.rows, &title, sink.writer())?;
-        return sink.finish();
     }
-    let sections = sections(&out);
-    let csv = || {
-        let mut t = render::Table::new(&[
-            "section",
-            "item",
-            "measure",
-            "a_value",
-            "a_count",
-            "a_total",
-            "b_value",
-            "b_count",
-            "b_total",
-            "change",
-            "relative_change",
-            "p_value",
-        ]);
-        for (name, s) in &sections {
-            for r in &s.rows {
-                t.row(vec![
-                    name.to_string(),
-                    r.item.clone(),
-                    r.measure.to_string(),
-                    rate6(r.a.value),
-                    r.a.count.to_string(),
-                    r.a.total.to_string(),
-                    rate6(r.b.value),
-                    r.b.count.to_string(),
-                    r.b.total.to_string(),
-                    rate6(r.change),
-                    rate6(r.relative_change),
-                    rate6(r.p_value),
-                ]);
-            }
-        }
-        Some(t)
-    };
-    render::write_report(format, &mut sink, color, &out, csv, || {
-        document(&out, &sections)
-    })?;
-    sink.finish()
+    emit(&out, format, &args.output, &meta.inputs, ctx.color)
 }
 
-fn sections<'a>(out: &'a Output) -> Vec<(&'static str, &'a Section)> {
-    let mut v = vec![
-        ("paths", &out.paths),
-        ("edges", &out.edges),
-        ("exits", &out.exits),
-    ];
-    if let Some(f) = &out.funnel {
-        v.push(("funnel", f));
+/// `--funnel`: a funnel named under [funnels], or `a,b,c`; at least two steps.
+fn funnel_list(args: &DiffArgs, config: &crate::config::ConfigFile) -> Result<Option<StepList>> {
+    let Some(text) = &args.funnel else {
+        return Ok(None);
+    };
+    let list = StepList::parse(text, &config.funnels).map_err(|e| usage(e.to_string()))?;
+    if list.steps.len() < 2 {
+        return Err(usage(
+            "--funnel needs at least two steps, like --funnel product_view,add_to_cart,purchase (or a funnel named under [funnels])",
+        ));
     }
-    v
+    Ok(Some(list))
 }
 
 fn path_shares(j: &Journeys, conv: bool) -> (u64, BTreeMap<Vec<String>, Rate>) {
@@ -193,7 +143,7 @@ fn path_shares(j: &Journeys, conv: bool) -> (u64, BTreeMap<Vec<String>, Rate>) {
 /// Per step from 2 on, the rate from the previous step; then the overall rate (last step
 /// from the first).
 fn funnel_rows(
-    texts: &[String],
+    list: &StepList,
     args: &DiffArgs,
     window: Option<i64>,
     a: &Journeys,
@@ -201,13 +151,7 @@ fn funnel_rows(
     ctx: &Context,
 ) -> Result<Vec<DiffRow>> {
     let run = |j: &Journeys| -> Result<(crate::analysis::funnel::FunnelReport, Vec<String>)> {
-        let mut steps = Vec::new();
-        let mut unmatched = Vec::new();
-        for t in texts {
-            let (s, u) = Step::parse(t, j.names()).map_err(|e| usage(e.to_string()))?;
-            steps.push(s);
-            unmatched.extend(u);
-        }
+        let (steps, unmatched) = list.resolve(j.names()).map_err(|e| usage(e.to_string()))?;
         Ok((funnel(j, &steps, args.order, window, &[]), unmatched))
     };
     let ((fa, ua), (fb, ub)) = (run(a)?, run(b)?);
@@ -216,92 +160,5 @@ fn funnel_rows(
             "--funnel step '{alt}' matches nothing in either input"
         ));
     }
-    Ok(crate::analysis::diff::funnel_rows(texts, &fa, &fb))
-}
-
-fn document(out: &Output, sections: &[(&'static str, &Section)]) -> Doc {
-    let mut doc = Doc::default();
-    doc.heading("journeymap diff");
-    let side = |s: &SideInfo| {
-        format!(
-            "{} ({} journeys, {} events)",
-            s.label,
-            count(s.journeys),
-            count(s.events)
-        )
-    };
-    doc.fields(vec![
-        ("A", side(&out.a)),
-        ("B", side(&out.b)),
-        (
-            "change",
-            "B - A in percentage points; p = two-proportion z-test".to_string(),
-        ),
-        ("options", options_line(out.meta)),
-    ]);
-    for (name, s) in sections {
-        let title = match *name {
-            "paths" => "Paths (share of journeys)",
-            "edges" => "Edges (p_out)",
-            "exits" => "Exits (exit rate)",
-            _ => "Funnel (step rates)",
-        };
-        doc.heading(title);
-        let mut t = render::Table::new(&["item", "A>", "B>", "change>", "relative>", "p>"]);
-        for r in &s.rows {
-            t.row(vec![
-                r.item.clone(),
-                side_cell(r.a),
-                side_cell(r.b),
-                r.change
-                    .map(|c| format!("{} pp", signed(c * 100.0)))
-                    .unwrap_or_else(|| "-".into()),
-                r.relative_change
-                    .map(|c| format!("{}%", signed(c * 100.0)))
-                    .unwrap_or_else(|| "-".into()),
-                r.p_value.map(p_text).unwrap_or_else(|| "-".into()),
-            ]);
-        }
-        if t.rows.is_empty() {
-            doc.note("no rows (see --min-change)");
-        } else {
-            doc.table(t);
-        }
-        if s.hidden > 0 {
-            doc.note(format!(
-                "... and {} more, hidden by --top or --min-change (--top 0 shows every row that --min-change keeps)",
-                count(s.hidden)
-            ));
-        }
-    }
-    doc
-}
-
-fn side_cell(v: crate::analysis::diff::SideValue) -> String {
-    match v.value {
-        Some(x) => format!(
-            "{} ({}/{})",
-            percent(Some(x)),
-            count(v.count),
-            count(v.total)
-        ),
-        None => "-".to_string(),
-    }
-}
-
-/// `+1.5`, `-0.3`, and `0.0` without a sign for no change.
-fn signed(x: f64) -> String {
-    let text = format!("{x:+.1}");
-    match text.as_str() {
-        "+0.0" | "-0.0" => "0.0".to_string(),
-        _ => text,
-    }
-}
-
-fn p_text(p: f64) -> String {
-    if p < 0.0001 {
-        "<0.0001".to_string()
-    } else {
-        format!("{p:.4}")
-    }
+    Ok(crate::analysis::diff::funnel_rows(&list.steps, &fa, &fb))
 }

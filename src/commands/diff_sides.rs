@@ -3,11 +3,14 @@
 
 use anyhow::Result;
 
-use super::{prepare, prepare_with, Context, DefaultLevel, Meta, Segments};
+use super::{prepare, Context, Segments};
 use crate::analysis::subset::subset;
 use crate::cli::DiffArgs;
+use crate::config::ConfigFile;
 use crate::error::usage;
 use crate::journey::Journeys;
+use crate::meta::Meta;
+use crate::settings::Request;
 
 /// One side of the comparison.
 pub struct Side {
@@ -15,44 +18,18 @@ pub struct Side {
     pub journeys: Journeys,
 }
 
-/// The funnel's step texts: a funnel named under [funnels], or `a,b,c`.
-pub fn funnel_texts(args: &DiffArgs) -> Result<Option<Vec<String>>> {
-    let Some(text) = &args.funnel else {
-        return Ok(None);
-    };
-    let cfg = crate::config::ConfigFile::find(args.input.config.as_deref())
-        .map_err(|e| usage(e.to_string()))?;
-    let steps: Vec<String> = match cfg.funnels.get(text.trim()).filter(|_| !text.contains(',')) {
-        Some(named) => named.clone(),
-        None => text.split(',').map(str::to_string).collect(),
-    };
-    let steps: Vec<String> = steps
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if steps.len() < 2 {
-        return Err(usage(
-            "--funnel needs at least two steps, like --funnel product_view,add_to_cart,purchase (or a funnel named under [funnels])",
-        ));
-    }
-    Ok(Some(steps))
-}
-
 /// Loads the two sides: two inputs, or one input split by --split or --before.
-pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)> {
+pub fn sides(
+    args: &DiffArgs,
+    config: &ConfigFile,
+    ctx: &Context,
+) -> Result<(Meta, Side, Side, bool)> {
     let inputs = &args.input.inputs;
+    let request = Request::new(&args.input, &args.journey, config);
     if let Some(spec) = &args.split {
         let segments = Segments::parse("--split", spec)?;
-        let p = prepare_with(
-            &args.input,
-            &args.journey,
-            ctx,
-            false,
-            DefaultLevel::Touchpoint,
-            Some((segments.column.as_str(), "--split")),
-        )
-        .map_err(|e| {
+        let request = request.keep_column(Some(segments.column.as_str()), "--split");
+        let p = prepare(&request, ctx).map_err(|e| {
             // Without a close name the loader says "pass --split COLUMN"; --split takes more.
             let text = e.to_string();
             match text.strip_suffix("pass --split COLUMN") {
@@ -72,7 +49,7 @@ pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)>
         return Ok((meta, side(v1, a), side(v2, b), p.conversion_defined()));
     }
     if let Some(date) = &args.before {
-        let p = prepare(&args.input, &args.journey, ctx, false)?;
+        let p = prepare(&request, ctx)?;
         let cut = crate::input::time::parse_bound(&p.settings.load.time, date, false, "--before")
             .map_err(|e| usage(e.to_string()))?;
         let j = &p.journeys;
@@ -108,9 +85,11 @@ pub fn sides(args: &DiffArgs, ctx: &Context) -> Result<(Meta, Side, Side, bool)>
         )));
     }
     let load = |file: &String| {
-        let mut input = args.input.clone();
-        input.inputs = vec![file.clone()];
-        prepare(&input, &args.journey, ctx, false)
+        let input = crate::cli::InputArgs {
+            inputs: vec![file.clone()],
+            ..args.input.clone()
+        };
+        prepare(&Request::new(&input, &args.journey, config), ctx)
     };
     let (pa, pb) = (load(&inputs[0])?, load(&inputs[1])?);
     let mut meta = pa.meta("diff");

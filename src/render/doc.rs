@@ -38,6 +38,15 @@ impl Table {
         }
     }
 
+    /// A table whose first column is text and every other column numeric.
+    pub fn numeric_after_first(header: Vec<String>) -> Table {
+        Table {
+            numeric: (0..header.len()).map(|i| i > 0).collect(),
+            header,
+            rows: Vec::new(),
+        }
+    }
+
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }

@@ -11,10 +11,13 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod mermaid;
+pub mod present;
+pub mod report;
 pub mod sink;
 pub mod table;
 
 pub use doc::{Block, Doc, Table};
+pub use present::{emit, Present};
 pub use sink::Sink;
 
 use anyhow::Result;
@@ -73,30 +76,6 @@ pub fn choose_format(
         )));
     }
     Ok(format)
-}
-
-/// Writes a result in a table-shaped format: its JSON value, its CSV table (`None` where the
-/// command has no CSV), or its document as a terminal table or Markdown. DOT and Mermaid are
-/// written by the graph commands themselves.
-pub fn write_report<J: serde::Serialize>(
-    format: OutputFormat,
-    sink: &mut Sink,
-    color: bool,
-    json: &J,
-    csv: impl FnOnce() -> Option<Table>,
-    doc: impl FnOnce() -> Doc,
-) -> Result<()> {
-    let out = sink.writer();
-    match format {
-        OutputFormat::Json => json::write(json, out),
-        OutputFormat::Csv => match csv() {
-            Some(t) => csv::write(&t, out),
-            None => Err(usage("this command has no CSV output")),
-        },
-        OutputFormat::Md => markdown::write(&doc(), out),
-        OutputFormat::Table => table::write(&doc(), color, out),
-        OutputFormat::Dot | OutputFormat::Mermaid => Err(usage("this result is not a graph")),
-    }
 }
 
 /// Formats a rate or share with 6 decimals, or `null`-like `-` for a missing one.

@@ -17,8 +17,9 @@ fn load_with(
     lenient: bool,
 ) -> anyhow::Result<(EventTable, Journeys)> {
     let cfg = ConfigFile::find(input.config.as_deref())?;
-    let mut s = settings::resolve(&input, &j, &cfg)?;
-    s.load.lenient = lenient;
+    let request = settings::Request::new(&input, &j, &cfg);
+    let request = if lenient { request.lenient() } else { request };
+    let mut s = settings::resolve(&request)?;
     s.load.progress = false;
     let mut table = input::load(&s.load)?;
     clean::apply(&mut table, &s.clean);

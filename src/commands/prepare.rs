@@ -1,0 +1,224 @@
+//! The first half of every command: read journeymap.toml once, resolve the settings, load the
+//! inputs, clean them and build the journeys, saying on stderr what the reader should know.
+
+use anyhow::{bail, Result};
+
+use super::Context;
+use crate::cli::InputArgs;
+use crate::config::ConfigFile;
+use crate::error::Error;
+use crate::input::{self, mapping, EventTable};
+use crate::journey::clean::{self, CleanSummary};
+use crate::journey::{self, Conversion, JourneyOptions, Journeys, Level, OrderStats};
+use crate::meta::Meta;
+use crate::settings::{self, OptionsInForce, Request, Settings};
+use crate::text::counted;
+
+/// Reads `--config FILE`, or ./journeymap.toml where there is one; its errors are usage errors.
+pub fn config(input: &InputArgs) -> Result<ConfigFile> {
+    ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()).into())
+}
+
+/// Loaded, cleaned and ordered input, ready for an analysis.
+pub struct Prepared {
+    pub table: EventTable,
+    pub journeys: Journeys,
+    pub order: OrderStats,
+    pub clean: CleanSummary,
+    pub settings: Settings,
+    /// The level the journeys are at: --level, the config file, or the command's default.
+    pub level: Level,
+    /// Things every output says (e.g. that there was no channel column to work on).
+    pub notes: Vec<String>,
+}
+
+impl Prepared {
+    /// The options in force, at the level the journeys were built at.
+    pub fn options(&self) -> OptionsInForce {
+        OptionsInForce {
+            level: self.level,
+            ..self.settings.echo.clone()
+        }
+    }
+
+    pub fn meta(&self, command: &'static str) -> Meta {
+        Meta {
+            journeymap: env!("CARGO_PKG_VERSION"),
+            command,
+            inputs: self.table.sources.iter().map(|s| s.file.clone()).collect(),
+            options: self.options(),
+            events: self.journeys.events() as u64,
+            journeys: self.journeys.len() as u64,
+            command_options: serde_json::Value::Null,
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Whether a conversion is defined.
+    pub fn conversion_defined(&self) -> bool {
+        self.settings.journey.conversion.is_defined()
+    }
+
+    /// Per journey: the id of the kept column's value at its first event
+    /// ([`input::NO_ATTRIBUTE`] without one).
+    pub fn first_event_attribute(&self) -> Vec<u32> {
+        let j = &self.journeys;
+        let ids = self
+            .table
+            .attribute
+            .as_ref()
+            .map_or(&[][..], |(_, ids)| ids.as_slice());
+        (0..j.len())
+            .map(|journey| {
+                let row = j.row[j.range(journey).start] as usize;
+                ids.get(row).copied().unwrap_or(input::NO_ATTRIBUTE)
+            })
+            .collect()
+    }
+
+    /// The name of a kept column's value id; `(none)` for an empty value.
+    pub fn attribute_label(&self, id: u32) -> String {
+        match &self.table.attribute {
+            Some((d, _)) if id != input::NO_ATTRIBUTE => d.name(id).to_string(),
+            _ => "(none)".to_string(),
+        }
+    }
+}
+
+/// Resolves the settings, loads the inputs, applies the cleaning rules and builds journeys.
+pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
+    let settings = settings::resolve(req).map_err(|e| Error::Usage(e.to_string()))?;
+    say_where_settings_came_from(req, ctx);
+    let mut table = load(&settings, ctx)?;
+    let clean = clean::apply(&mut table, &settings.clean);
+    warn_about_names(&table, &settings, &clean, &range_flags(req), ctx);
+    let mut notes = Vec::new();
+    let level = settings.level(table.channels.is_some());
+    if req.default_level == settings::DefaultLevel::ChannelIfAny
+        && settings.level_choice.is_none()
+        && level == Level::Touchpoint
+    {
+        let note = "the inputs have no channel column: working on touchpoints instead of channels"
+            .to_string();
+        ctx.warn(&note);
+        notes.push(note);
+    }
+    let empty_channels = table.issues.missing_channel.count;
+    if empty_channels > 0 && level == Level::Channel && !req.lenient {
+        ctx.warn(format_args!(
+            "{} an empty channel; counted under '{}'",
+            counted(empty_channels, "event has", "events have"),
+            input::NO_CHANNEL
+        ));
+    }
+    let options = JourneyOptions {
+        level,
+        ..settings.journey.clone()
+    };
+    let started = std::time::Instant::now();
+    let (journeys, order) = journey::build(&mut table, &options)?;
+    ctx.info(format_args!(
+        "built {} journeys in {:.2?}",
+        journeys.len(),
+        started.elapsed()
+    ));
+    if journeys.is_empty() && !req.lenient {
+        bail!(
+            "no events left after cleaning (--exclude dropped {}, {} dropped {})",
+            clean.excluded_events,
+            range_flags(req),
+            clean.out_of_range_events
+        );
+    }
+    Ok(Prepared {
+        table,
+        journeys,
+        order,
+        clean,
+        settings,
+        level,
+        notes,
+    })
+}
+
+/// `--from/--to`, or `--since/--until` where the command spells the time range that way.
+fn range_flags(req: &Request) -> String {
+    let (from, to) = req.journey.range_flags.names();
+    format!("{from}/{to}")
+}
+
+fn say_where_settings_came_from(req: &Request, ctx: &Context) {
+    if let Some(p) = &req.config.path {
+        ctx.info(format_args!("settings from {}", p.display()));
+        if !req.input.inputs.is_empty() && !req.config.source.is_empty() {
+            ctx.warn(format_args!(
+                "inputs are given on the command line, so the [[source]] tables of {} are not used",
+                p.display()
+            ));
+        }
+    }
+}
+
+/// Loads the inputs, saying with --verbose what was read and how its columns were mapped.
+fn load(settings: &Settings, ctx: &Context) -> Result<EventTable> {
+    let started = std::time::Instant::now();
+    let mut table = input::load(&settings.load)?;
+    ctx.info(format_args!(
+        "loaded {} rows in {:.2?}",
+        table.rows_read,
+        started.elapsed()
+    ));
+    for s in &table.sources {
+        ctx.info(format_args!(
+            "{} ({}, {} rows): {}",
+            s.file,
+            s.format,
+            s.rows,
+            s.mapping.describe()
+        ));
+    }
+    for w in std::mem::take(&mut table.warnings) {
+        ctx.warn(w);
+    }
+    Ok(table)
+}
+
+/// Warns about conversion and --exclude names that never occur; says what cleaning dropped.
+fn warn_about_names(
+    table: &EventTable,
+    settings: &Settings,
+    clean: &CleanSummary,
+    range_flags: &str,
+    ctx: &Context,
+) {
+    if let Conversion::Events(names) = &settings.journey.conversion {
+        for name in names {
+            if table.touchpoints.get(name).is_none() {
+                let hint = mapping::did_you_mean(name, table.touchpoints.names());
+                ctx.warn(format_args!(
+                    "conversion '{name}' never occurs in the input{hint}"
+                ));
+            }
+        }
+    }
+    for name in &settings.clean.exclude {
+        if table.touchpoints.get(name).is_none() {
+            let hint = mapping::did_you_mean(name, table.touchpoints.names());
+            ctx.warn(format_args!(
+                "--exclude '{name}' never occurs in the input{hint}"
+            ));
+        }
+    }
+    if clean.excluded_events > 0 {
+        ctx.info(format_args!(
+            "--exclude dropped {} events",
+            clean.excluded_events
+        ));
+    }
+    if clean.out_of_range_events > 0 {
+        ctx.info(format_args!(
+            "{range_flags} dropped {} events",
+            clean.out_of_range_events
+        ));
+    }
+}

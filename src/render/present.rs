@@ -1,0 +1,62 @@
+//! The one trait every command's output implements: its JSON is the type itself (serde), and
+//! it knows its own CSV table, its document for people (terminal table and Markdown) and, where
+//! it is graph-shaped, its drawing. The formats in this module's siblings turn those into bytes.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::doc::{Doc, Table};
+use super::{csv, json, markdown, table, Sink};
+use crate::cli::{ColorChoice, OutputArgs, OutputFormat};
+use crate::error::usage;
+
+/// A command's output, presentable in every format the command writes.
+pub trait Present: Serialize {
+    /// The rows as one CSV table; `None` where the command has no CSV output.
+    fn csv(&self) -> Option<Table> {
+        None
+    }
+
+    /// The report for people: headings, fields, tables and notes.
+    fn document(&self) -> Doc;
+
+    /// The drawing (DOT or Mermaid), for graph-shaped outputs.
+    fn draw(&self, _format: OutputFormat, _out: &mut dyn Write) -> Result<()> {
+        Err(usage("this result is not a graph"))
+    }
+}
+
+/// Writes the output in `format`; `color` adds bold headings to terminal tables.
+pub fn write(
+    output: &impl Present,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        OutputFormat::Json => json::write(output, out),
+        OutputFormat::Csv => match output.csv() {
+            Some(t) => csv::write(&t, out),
+            None => Err(usage("this command has no CSV output")),
+        },
+        OutputFormat::Md => markdown::write(&output.document(), out),
+        OutputFormat::Table => table::write(&output.document(), color, out),
+        OutputFormat::Dot | OutputFormat::Mermaid => output.draw(format, out),
+    }
+}
+
+/// Writes the output to `-o` (atomically) or stdout. `inputs` are never overwritten.
+pub fn emit(
+    output: &impl Present,
+    format: OutputFormat,
+    args: &OutputArgs,
+    inputs: &[String],
+    color: ColorChoice,
+) -> Result<()> {
+    let mut sink = Sink::open(args.output.as_deref(), inputs)?;
+    let color = color.enabled(sink.is_terminal());
+    write(output, format, color, sink.writer())?;
+    sink.finish()
+}

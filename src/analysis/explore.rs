@@ -12,7 +12,8 @@ use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 use serde::Serialize;
 
-use crate::analysis::funnel::Step;
+use crate::analysis::graph::NodeKind;
+use crate::analysis::steps::Step;
 use crate::journey::Journeys;
 use crate::render::json::round6;
 
@@ -62,7 +63,7 @@ pub struct Position {
 pub struct Node {
     pub value: String,
     /// `anchor`, `value`, `other`, `end` or `start`.
-    pub kind: &'static str,
+    pub kind: NodeKind,
     pub journeys: u64,
     /// journeys / anchored journeys.
     pub share: f64,
@@ -163,7 +164,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
         journeys: anchored,
         nodes: vec![node(
             anchor.name.clone(),
-            "anchor",
+            NodeKind::Anchor,
             anchored,
             conversions_at_anchor,
             anchored,
@@ -192,20 +193,20 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
         for &(v, (n, conv)) in &vals {
             r.kept.insert(v, nodes.len());
             let name = names.name(v).to_string();
-            nodes.push(node(name, "value", n, conv, anchored, opts));
+            nodes.push(node(name, NodeKind::Value, n, conv, anchored, opts));
         }
         if !folded.is_empty() {
             let n = folded.iter().map(|(_, c)| c.0).sum();
             let conv = folded.iter().map(|(_, c)| c.1).sum();
-            let mut other = node(OTHER.to_string(), "other", n, conv, anchored, opts);
+            let mut other = node(OTHER.to_string(), NodeKind::Other, n, conv, anchored, opts);
             other.values = Some(folded.len() as u64);
             r.other = nodes.len();
             nodes.push(other);
         }
         if let Some(&(n, conv)) = t.get(&edge_id) {
             let (name, kind) = match dir {
-                Direction::Forward => (END, "end"),
-                Direction::Backward => (START, "start"),
+                Direction::Forward => (END, NodeKind::End),
+                Direction::Backward => (START, NodeKind::Start),
             };
             r.edge = nodes.len();
             nodes.push(node(name.to_string(), kind, n, conv, anchored, opts));
@@ -288,7 +289,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
 
 fn node(
     value: String,
-    kind: &'static str,
+    kind: NodeKind,
     journeys: u64,
     conversions: u64,
     anchored: u64,

@@ -14,6 +14,41 @@ pub const START: &str = "(start)";
 pub const END: &str = "(end)";
 pub const OTHER: &str = "(other)";
 
+/// What a node of a graph or an exploration stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    // In the order of their names, so that sorting by kind orders as the names do.
+    /// The anchor of an exploration (position 0).
+    Anchor,
+    /// `(end)`: where journeys end.
+    End,
+    /// `(other)`: values folded together by a readability control.
+    Other,
+    /// `(start)`: where journeys start.
+    Start,
+    /// A touchpoint, or a channel with `--level channel`.
+    Value,
+}
+
+impl NodeKind {
+    /// The kind's name in CSV and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Anchor => "anchor",
+            NodeKind::End => "end",
+            NodeKind::Other => "other",
+            NodeKind::Start => "start",
+            NodeKind::Value => "value",
+        }
+    }
+
+    /// `(start)` and `(end)`: the synthetic ends of every journey.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, NodeKind::Start | NodeKind::End)
+    }
+}
+
 /// Which nodes and edges to show.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GraphOptions {
@@ -67,8 +102,7 @@ pub struct NodeRow {
     /// Stable id for DOT and Mermaid: `n_start`, `n_end`, and `n1`, `n2`, ... in node order.
     pub id: String,
     pub name: String,
-    /// `start`, `end`, `other` or `value` (a touchpoint or channel).
-    pub kind: &'static str,
+    pub kind: NodeKind,
     /// Events at this node ((start) and (end): journeys).
     pub events: u64,
     /// Journeys that reach it at least once.
@@ -270,7 +304,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
     let mut nodes = vec![NodeRow {
         id: "n_start".into(),
         name: START.into(),
-        kind: "start",
+        kind: NodeKind::Start,
         events: n_journeys,
         journeys: n_journeys,
         exits: None,
@@ -288,9 +322,9 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
             id: node_id[v as usize].clone(),
             name: label(v).to_string(),
             kind: if label(v) == OTHER && folded > 0 {
-                "other"
+                NodeKind::Other
             } else {
-                "value"
+                NodeKind::Value
             },
             events: events[vi],
             journeys: reach[vi],
@@ -301,7 +335,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
     nodes.push(NodeRow {
         id: "n_end".into(),
         name: END.into(),
-        kind: "end",
+        kind: NodeKind::End,
         events: n_journeys,
         journeys: n_journeys,
         exits: None,

@@ -142,6 +142,9 @@ fn max_nodes_folds_the_rare_values() {
     assert_eq!(r.hidden.folded_values, 3);
     assert_eq!(edge(&r, "b", "(other)").count, 2);
     assert_eq!(edge(&r, "a", "(other)").count, 1);
-    assert_eq!(node(&r, "(other)").kind, "other");
+    assert_eq!(
+        node(&r, "(other)").kind,
+        crate::analysis::graph::NodeKind::Other
+    );
     assert_eq!(node(&r, "(other)").events, 3);
 }

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use super::dropoff::DropoffReport;
 use super::funnel::FunnelReport;
-use super::graph::GraphReport;
+use super::graph::{GraphReport, NodeKind};
 use super::paths::PathsReport;
 use super::ztest::Proportion;
+use crate::journey::Journeys;
 
 /// A share or rate as an analysis reports it (`None` where it is undefined), with x of n.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,12 +57,22 @@ pub fn path_shares(r: &PathsReport) -> (u64, BTreeMap<Vec<String>, Rate>) {
     (total, map)
 }
 
+/// The share of all journeys whose whole path is exactly these names, with the counts it
+/// comes from: what `paths` reports for that path (metrics.md, Paths).
+pub fn path_share(j: &Journeys, path: &[String]) -> Rate {
+    let (count, total) = super::paths::journeys_with_path(j, path);
+    Rate {
+        value: super::paths::share(count, total),
+        of: Proportion::new(count, total),
+    }
+}
+
 /// One end of an edge: a value's name, or the synthetic `(start)` / `(end)`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Node {
     pub name: String,
-    /// `start`, `end` or `value` (see [`super::graph::NodeRow::kind`]).
-    pub kind: &'static str,
+    /// Start, End or Value.
+    pub kind: NodeKind,
 }
 
 /// The edges' p_out, and every node's total out-count (the p_out denominator), so an edge
@@ -85,9 +96,9 @@ impl EdgeRates {
 /// A node named as users write it: `(start)` and `(end)` are the synthetic nodes.
 pub fn node(name: &str) -> Node {
     let kind = match name {
-        super::graph::START => "start",
-        super::graph::END => "end",
-        _ => "value",
+        super::graph::START => NodeKind::Start,
+        super::graph::END => NodeKind::End,
+        _ => NodeKind::Value,
     };
     Node {
         name: name.to_string(),
@@ -97,13 +108,13 @@ pub fn node(name: &str) -> Node {
 
 /// p_out per edge of an unpruned graph (metrics.md, Transition graph).
 pub fn edge_rates(g: &GraphReport) -> EdgeRates {
-    let kinds: BTreeMap<&str, (&str, &'static str)> = g
+    let kinds: BTreeMap<&str, (&str, NodeKind)> = g
         .nodes
         .iter()
         .map(|n| (n.id.as_str(), (n.name.as_str(), n.kind)))
         .collect();
     let node_of = |id: &str| {
-        let (name, kind) = kinds.get(id).copied().unwrap_or((id, "value"));
+        let (name, kind) = kinds.get(id).copied().unwrap_or((id, NodeKind::Value));
         Node {
             name: name.to_string(),
             kind,

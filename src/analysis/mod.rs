@@ -1,11 +1,6 @@
 //! One file per analysis; each returns a plain result type and never prints.
 
 pub mod attribution;
-pub mod attribution_heuristics;
-pub mod attribution_markov;
-pub mod attribution_solve;
-#[cfg(test)]
-mod attribution_tests;
 pub mod diff;
 pub mod dropoff;
 pub mod explore;

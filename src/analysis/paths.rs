@@ -151,7 +151,7 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
         })
     });
     // Shares are of all journeys, the left-out ones included (metrics.md, Paths).
-    let total = (counted + left_out).max(1) as f64;
+    let all_journeys = counted + left_out;
     let shown: Vec<usize> = order
         .iter()
         .copied()
@@ -170,7 +170,7 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
                 grp.count,
                 grp.conversions,
                 &mut grp.durations,
-                total,
+                all_journeys,
                 conversion_defined,
             )
         })
@@ -196,7 +196,7 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
             count,
             conv,
             &mut durations,
-            total,
+            all_journeys,
             conversion_defined,
         ));
     }
@@ -218,7 +218,7 @@ fn row(
     count: u64,
     conversions: u64,
     durations: &mut [i64],
-    total: f64,
+    all_journeys: u64,
     conversion_defined: bool,
 ) -> PathRow {
     durations.sort_unstable();
@@ -227,12 +227,32 @@ fn row(
         steps,
         cut,
         count,
-        share: round6(count as f64 / total),
+        share: share(count, all_journeys).unwrap_or(0.0),
         conversions: conversion_defined.then_some(conversions),
         conversion_rate: conversion_defined
             .then(|| (count > 0).then(|| round6(conversions as f64 / count as f64))),
         median_duration_s: nearest_rank(durations, 0.5).map(|ns| ns as f64 / 1e9),
     }
+}
+
+/// A path's share: its journeys over all journeys, the ones left out by --starting-at and
+/// --ending-at included (metrics.md, Paths); `None` without journeys.
+pub fn share(count: u64, all_journeys: u64) -> Option<f64> {
+    (all_journeys > 0).then(|| round6(count as f64 / all_journeys as f64))
+}
+
+/// How many journeys take exactly this path (their whole journey, at the analysis level),
+/// and how many journeys there are: what `paths` counts for that path's row.
+pub fn journeys_with_path(j: &Journeys, path: &[String]) -> (u64, u64) {
+    let names = j.names();
+    // A name that never occurs means no journey takes the path.
+    let ids: Option<Vec<u32>> = path.iter().map(|name| names.get(name)).collect();
+    let count = ids.map_or(0, |ids| {
+        (0..j.len())
+            .filter(|&i| j.journey(i) == ids.as_slice())
+            .count() as u64
+    });
+    (count, j.len() as u64)
 }
 
 /// Each id's position when the names are sorted as byte strings.

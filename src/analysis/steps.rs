@@ -83,11 +83,11 @@ impl StepList {
         items: Vec<String>,
         funnels: &BTreeMap<String, Vec<String>>,
     ) -> Result<StepList> {
-        let items = trimmed(items.iter().map(String::as_str));
+        let items = names(items.iter().map(String::as_str));
         let list = match items.as_slice() {
             [one] if funnels.contains_key(one) => StepList {
                 name: Some(one.clone()),
-                steps: trimmed(funnels[one].iter().map(String::as_str)),
+                steps: names(funnels[one].iter().map(String::as_str)),
             },
             _ => StepList {
                 name: None,
@@ -119,7 +119,8 @@ impl StepList {
     }
 }
 
-fn trimmed<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// Names as written in a list: trimmed, empty ones dropped.
+pub fn names<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
     items
         .map(str::trim)
         .filter(|s| !s.is_empty())

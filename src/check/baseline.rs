@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::measure::Measured;
 use crate::settings::OptionsInForce;
 
 /// The `format` every baseline carries; a future layout gets a new number.
@@ -21,6 +22,17 @@ pub struct Recorded {
     pub count: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+}
+
+impl Recorded {
+    /// What a baseline records of a measured value.
+    pub fn of(m: &Measured) -> Recorded {
+        Recorded {
+            value: m.value(),
+            count: m.rate.map(|r| r.of.count),
+            total: m.rate.map(|r| r.of.total),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,37 +7,13 @@ use anyhow::Result;
 
 use super::baseline::{Baseline, Recorded};
 use super::judge::{bounds, describe, show_value, versus_baseline, CheckResult, Move, Verdict};
-use super::spec::{Check, FunnelDef, Measure};
-use crate::analysis::funnel::{funnel, FunnelReport, Step};
+use super::measure::Measured;
+use super::measure::{Check, FunnelDef, Measure};
+use crate::analysis::funnel::{funnel, FunnelReport};
+use crate::analysis::graph::NodeKind;
 use crate::analysis::measures::{self, EdgeRates, Rate};
-use crate::analysis::ztest::Proportion;
+use crate::analysis::steps::StepList;
 use crate::journey::Journeys;
-use crate::render::json::round6;
-
-/// A measured value: a rate with its counts, or the number of journeys.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Measured {
-    pub(crate) rate: Option<Rate>,
-    pub(crate) count: Option<u64>,
-}
-
-impl Measured {
-    pub(crate) fn value(&self) -> Option<f64> {
-        match (self.rate, self.count) {
-            (Some(r), _) => r.value,
-            (None, Some(n)) => Some(n as f64),
-            _ => None,
-        }
-    }
-
-    fn recorded(&self) -> Recorded {
-        Recorded {
-            value: self.value(),
-            count: self.rate.map(|r| r.of.count),
-            total: self.rate.map(|r| r.of.total),
-        }
-    }
-}
 
 /// The analyses the checks need, each computed at most once.
 struct Analyses<'a> {
@@ -54,17 +30,18 @@ impl Analyses<'_> {
         let key = Measure::FunnelOverall(f.clone()).key();
         if !self.funnels.contains_key(&key) {
             let names = self.j.names();
-            let mut steps = Vec::new();
-            for text in &f.steps {
-                let (step, unmatched) =
-                    Step::parse(text, names).map_err(|e| crate::error::usage(e.to_string()))?;
-                for alt in unmatched {
-                    let hint = crate::input::mapping::did_you_mean(&alt, names.names());
-                    self.warnings.push(format!(
-                        "check step '{alt}' matches nothing in the input{hint}"
-                    ));
-                }
-                steps.push(step);
+            let list = StepList {
+                name: f.label.clone(),
+                steps: f.steps.clone(),
+            };
+            let (steps, unmatched) = list
+                .resolve(names)
+                .map_err(|e| crate::error::usage(e.to_string()))?;
+            for alt in unmatched {
+                let hint = crate::input::mapping::did_you_mean(&alt, names.names());
+                self.warnings.push(format!(
+                    "check step '{alt}' matches nothing in the input{hint}"
+                ));
             }
             let window = f
                 .window
@@ -105,21 +82,7 @@ impl Analyses<'_> {
             Measure::FunnelOverall(f) => (rate(measures::overall_rate(self.funnel(f)?)), None),
             Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
             Measure::PathShare(p) => {
-                let j = self.j;
-                // Journeys whose whole path (at the analysis level) is exactly these values;
-                // a name that never occurs means no journey takes the path.
-                let ids: Option<Vec<u32>> = p.iter().map(|name| j.names().get(name)).collect();
-                let count = ids.map_or(0, |ids| {
-                    (0..j.len())
-                        .filter(|&i| j.journey(i) == ids.as_slice())
-                        .count() as u64
-                });
-                let total = j.len() as u64;
-                // share = count / all journeys (metrics.md, Paths), rounded as `paths` rounds it.
-                let r = Rate {
-                    value: (total > 0).then(|| round6(count as f64 / total as f64)),
-                    of: Proportion::new(count, total),
-                };
+                let r = measures::path_share(self.j, p);
                 for name in p {
                     self.warn_unknown(name, "path");
                 }
@@ -132,7 +95,7 @@ impl Analyses<'_> {
                     measures::edge_rates(&crate::analysis::graph::graph(j, &opts, conv))
                 });
                 let r = edges.get(&measures::node(a), &measures::node(b));
-                if measures::node(b).kind == "value" {
+                if measures::node(b).kind == NodeKind::Value {
                     self.warn_unknown(b, "edge `to`");
                 }
                 let note = r.is_none().then(|| format!("'{a}' never occurs"));
@@ -182,10 +145,10 @@ pub fn evaluate(
     for c in checks {
         let (m, note) = a.measure(&c.measure)?;
         let key = c.measure.key();
-        values.insert(key.clone(), m.recorded());
+        values.insert(key.clone(), Recorded::of(&m));
         let base = CheckResult {
             name: c.name.clone(),
-            kind: c.kind.name(),
+            kind: c.kind,
             measure: key.clone(),
             value: m.value(),
             count: m.rate.map(|r| r.of.count),

@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 use super::baseline::Recorded;
-use super::evaluate::Measured;
-use super::spec::{Limits, Measure};
+use super::measure::{Kind, Limits, Measure, Measured};
 use crate::analysis::ztest::{two_proportion, Proportion};
 use crate::render::json::round6;
 
@@ -32,7 +31,7 @@ impl Verdict {
 #[derive(Clone, Debug, Serialize)]
 pub struct CheckResult {
     pub name: String,
-    pub kind: &'static str,
+    pub kind: Kind,
     /// The measure's key (as in the baseline).
     pub measure: String,
     pub value: Option<f64>,

@@ -1,6 +1,8 @@
 //! What a compiled check measures and the limits it holds the value to.
 
-use super::spec::Kind;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::measures::Rate;
 
 /// What a check measures.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,10 +31,7 @@ impl FunnelDef {
     fn describe(&self) -> String {
         let mut s = self.steps.join(" > ");
         if self.order != crate::analysis::funnel::FunnelOrder::Ordered {
-            s.push_str(&format!(
-                "; order={}",
-                format!("{:?}", self.order).to_lowercase()
-            ));
+            s.push_str(&format!("; order={}", self.order.name()));
         }
         if let Some(w) = &self.window {
             s.push_str(&format!("; window={w}"));
@@ -106,4 +105,45 @@ pub struct Check {
     pub kind: Kind,
     pub measure: Measure,
     pub limits: Limits,
+}
+
+/// What a check measures, as `kind = "..."` names it.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    #[default]
+    Funnel,
+    Path,
+    Edge,
+    ExitRate,
+    Journeys,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Funnel => "funnel",
+            Kind::Path => "path",
+            Kind::Edge => "edge",
+            Kind::ExitRate => "exit_rate",
+            Kind::Journeys => "journeys",
+        }
+    }
+}
+
+/// A measured value: a rate with its counts, or the number of journeys.
+#[derive(Clone, Copy, Debug)]
+pub struct Measured {
+    pub rate: Option<Rate>,
+    pub count: Option<u64>,
+}
+
+impl Measured {
+    pub fn value(&self) -> Option<f64> {
+        match (self.rate, self.count) {
+            (Some(r), _) => r.value,
+            (None, Some(n)) => Some(n as f64),
+            _ => None,
+        }
+    }
 }

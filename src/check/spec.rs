@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde::Deserialize;
 
-pub use super::measure::{step_label, Check, FunnelDef, Limits, Measure};
+pub use super::measure::{step_label, Check, FunnelDef, Kind, Limits, Measure};
+use crate::analysis::steps::{names, StepList};
 
 /// One `[[check]]` table as written.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -49,29 +50,6 @@ pub struct CheckSpec {
     pub alpha: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    #[default]
-    Funnel,
-    Path,
-    Edge,
-    ExitRate,
-    Journeys,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Funnel => "funnel",
-            Kind::Path => "path",
-            Kind::Edge => "edge",
-            Kind::ExitRate => "exit_rate",
-            Kind::Journeys => "journeys",
-        }
-    }
-}
-
 /// A list of names, written as a TOML array or as one comma-separated string.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
@@ -81,16 +59,12 @@ pub enum Steps {
 }
 
 impl Steps {
+    /// The names, trimmed, empty ones dropped.
     fn items(&self) -> Vec<String> {
-        let raw: Vec<&str> = match self {
-            Steps::Text(t) => t.split(',').collect(),
-            Steps::List(l) => l.iter().map(String::as_str).collect(),
-        };
-        raw.into_iter()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+        match self {
+            Steps::Text(t) => names(t.split(',')),
+            Steps::List(l) => names(l.iter().map(String::as_str)),
+        }
     }
 }
 
@@ -239,30 +213,22 @@ fn funnel_measures(
     spec: &CheckSpec,
     funnels: &BTreeMap<String, Vec<String>>,
 ) -> Result<Vec<Measure>> {
-    let given = spec.steps.as_ref().map(Steps::items).unwrap_or_default();
-    let (label, steps) = match given.as_slice() {
-        [] => bail!("needs `steps`: a funnel named under [funnels], or a list of steps"),
-        [one] if funnels.contains_key(one) => (Some(one.clone()), funnels[one].clone()),
-        _ => (None, given),
-    };
-    let steps: Vec<String> = steps
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    for pattern in steps
-        .iter()
-        .flat_map(|s| s.split('|'))
-        .filter_map(|alt| alt.trim().strip_prefix("re:"))
-    {
-        regex::Regex::new(pattern)
-            .map_err(|e| anyhow::anyhow!("steps: the pattern '{pattern}' does not compile: {e}"))?;
+    let list = match &spec.steps {
+        Some(Steps::Text(text)) => StepList::parse(text, funnels),
+        Some(Steps::List(items)) => StepList::from_items(items.clone(), funnels),
+        None => Ok(StepList {
+            name: None,
+            steps: Vec::new(),
+        }),
     }
-    if steps.len() < 2 {
-        bail!(
-            "a funnel check needs at least two steps (or the name of a funnel under [funnels]); got {:?}",
-            steps
-        );
+    .map_err(|e| anyhow::anyhow!("steps: {e}"))?;
+    let (label, steps) = (list.name, list.steps);
+    match steps.as_slice() {
+        [] => bail!("needs `steps`: a funnel named under [funnels], or a list of steps"),
+        [one] => bail!(
+            "a funnel check needs at least two steps (or the name of a funnel under [funnels]); got only '{one}'"
+        ),
+        _ => {}
     }
     let order = match spec.order.as_deref() {
         None => crate::analysis::funnel::FunnelOrder::Ordered,

@@ -6,6 +6,7 @@ use anyhow::{bail, Result};
 use super::Context;
 use crate::cli::InputArgs;
 use crate::config::ConfigFile;
+use crate::duration::humanize_secs;
 use crate::error::Error;
 use crate::input::{self, mapping, EventTable};
 use crate::journey::clean::{self, CleanSummary};
@@ -118,9 +119,9 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
     let started = std::time::Instant::now();
     let (journeys, order) = journey::build(&mut table, &options)?;
     ctx.info(format_args!(
-        "built {} journeys in {:.2?}",
+        "built {} journeys in {}",
         journeys.len(),
-        started.elapsed()
+        humanize_secs(started.elapsed().as_secs_f64())
     ));
     if journeys.is_empty() && !req.lenient {
         bail!(
@@ -164,9 +165,9 @@ fn load(settings: &Settings, ctx: &Context) -> Result<EventTable> {
     let started = std::time::Instant::now();
     let mut table = input::load(&settings.load)?;
     ctx.info(format_args!(
-        "loaded {} rows in {:.2?}",
+        "loaded {} rows in {}",
         table.rows_read,
-        started.elapsed()
+        humanize_secs(started.elapsed().as_secs_f64())
     ));
     for s in &table.sources {
         ctx.info(format_args!(

@@ -10,9 +10,10 @@ pub fn write(table: &Table, out: &mut dyn Write) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let io = |e: csv::Error| -> anyhow::Error {
         // Keep an I/O failure (a closed pipe) an io::Error, so main can recognise it.
+        let text = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => io.into(),
-            other => anyhow::anyhow!("cannot write CSV: {other:?}"),
+            _ => anyhow::anyhow!("cannot write CSV: {text}"),
         }
     };
     w.write_record(&table.header).map_err(io)?;

@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::dot::escape;
 use super::graph_style::pen_width;
 use crate::analysis::diff::DiffRow;
+use crate::analysis::graph::NodeKind;
 use crate::analysis::measures::Node;
 
 pub const GAIN: &str = "#1a9850";
@@ -28,8 +29,8 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
     nodes.dedup();
     for n in &nodes {
         let id = match n.kind {
-            "start" => "n_start".to_string(),
-            "end" => "n_end".to_string(),
+            NodeKind::Start => "n_start".to_string(),
+            NodeKind::End => "n_end".to_string(),
             _ => {
                 next += 1;
                 format!("n{next}")
@@ -53,9 +54,10 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
     )?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
     for n in &nodes {
-        let shape = match n.kind {
-            "start" | "end" => ", shape=oval, fillcolor=\"#dddddd\"",
-            _ => "",
+        let shape = if n.kind.is_terminal() {
+            ", shape=oval, fillcolor=\"#dddddd\""
+        } else {
+            ""
         };
         writeln!(out, "  {} [label=\"{}\"{shape}];", ids[n], escape(&n.name))?;
     }
@@ -78,9 +80,9 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
             escape(&label)
         )?;
     }
-    for (kind, rank) in [("start", "source"), ("end", "sink")] {
+    for (kind, rank) in [(NodeKind::Start, "source"), (NodeKind::End, "sink")] {
         if nodes.iter().any(|n| n.kind == kind) {
-            writeln!(out, "  {{ rank={rank}; n_{kind}; }}")?;
+            writeln!(out, "  {{ rank={rank}; n_{}; }}", kind.name())?;
         }
     }
     writeln!(out, "}}")?;

@@ -8,7 +8,7 @@ use super::graph_style::{
     edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
 };
 use crate::analysis::explore::ExploreReport;
-use crate::analysis::graph::GraphReport;
+use crate::analysis::graph::{GraphReport, NodeKind};
 
 /// Escapes text for a double-quoted DOT string: quotes and backslashes escaped, line breaks
 /// as `\n`, `&` as `&amp;` (Graphviz decodes entities in labels), control characters
@@ -60,7 +60,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             .collect::<Vec<_>>()
             .join("\\n");
         let attrs = match n.kind {
-            "start" | "end" => "shape=oval, fillcolor=\"#dddddd\"".to_string(),
+            NodeKind::Start | NodeKind::End => "shape=oval, fillcolor=\"#dddddd\"".to_string(),
             _ => format!("fillcolor=\"{}\"", exit_color(n.exit_rate.unwrap_or(0.0))),
         };
         writeln!(out, "  {} [label=\"{label}\", {attrs}];", n.id)?;
@@ -77,7 +77,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             pen_width(e.count, max)
         )?;
     }
-    for (kind, rank) in [("start", "source"), ("end", "sink")] {
+    for (kind, rank) in [(NodeKind::Start, "source"), (NodeKind::End, "sink")] {
         if let Some(n) = g.nodes.iter().find(|n| n.kind == kind) {
             writeln!(out, "  {{ rank={rank}; {}; }}", n.id)?;
         }
@@ -119,10 +119,10 @@ pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write)
                 .collect::<Vec<_>>()
                 .join("\\n");
             let attrs = match n.kind {
-                "anchor" => ", fillcolor=\"#9ecae1\"",
-                "end" | "start" => ", shape=oval, fillcolor=\"#dddddd\"",
-                "other" => ", style=\"rounded,filled,dashed\", fillcolor=\"#f5f5f5\"",
-                _ => "",
+                NodeKind::Anchor => ", fillcolor=\"#9ecae1\"",
+                NodeKind::End | NodeKind::Start => ", shape=oval, fillcolor=\"#dddddd\"",
+                NodeKind::Other => ", style=\"rounded,filled,dashed\", fillcolor=\"#f5f5f5\"",
+                NodeKind::Value => "",
             };
             writeln!(out, "  {id} [label=\"{label}\"{attrs}];")?;
             ids.push(id);

@@ -1,7 +1,7 @@
 //! What DOT and Mermaid share: labels, edge widths, the exit-rate colour scale, and the
 //! readable default for big graphs.
 
-use crate::analysis::graph::{EdgeRow, GraphReport, NodeRow};
+use crate::analysis::graph::{EdgeRow, GraphReport, NodeKind, NodeRow};
 use crate::duration::humanize_secs;
 use crate::text::counted;
 
@@ -54,7 +54,9 @@ pub struct GraphStyle {
 /// A node's label lines: its name, then reach and exit rate for values.
 pub fn node_lines(n: &NodeRow) -> Vec<String> {
     match (n.kind, n.exit_rate) {
-        ("start" | "end", _) => vec![n.name.clone(), format!("{} journeys", n.journeys)],
+        (NodeKind::Start | NodeKind::End, _) => {
+            vec![n.name.clone(), format!("{} journeys", n.journeys)]
+        }
         (_, Some(rate)) => vec![
             n.name.clone(),
             format!("reach {} · exit {:.1}%", n.journeys, rate * 100.0),

@@ -49,7 +49,7 @@ pub fn write(results: &[CheckResult], out: &mut dyn Write) -> Result<()> {
     )?;
     for r in results {
         let name = escape(&format!("{} ({})", r.name, r.limit));
-        let class = escape(&format!("journeymap.check.{}", r.kind));
+        let class = escape(&format!("journeymap.check.{}", r.kind.name()));
         let message = escape(&r.message);
         match r.verdict {
             Verdict::Pass => writeln!(

@@ -8,7 +8,7 @@ use super::graph_style::{
     edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
 };
 use crate::analysis::explore::ExploreReport;
-use crate::analysis::graph::GraphReport;
+use crate::analysis::graph::{GraphReport, NodeKind};
 
 /// Escapes text for a double-quoted Mermaid label: quotes, angle brackets, `#`, `&` and
 /// the characters Mermaid treats as markup become entity codes; line breaks become spaces.
@@ -49,7 +49,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
             .collect::<Vec<_>>()
             .join("<br/>");
         match n.kind {
-            "start" | "end" => writeln!(out, "  {}([\"{label}\"])", n.id)?,
+            NodeKind::Start | NodeKind::End => writeln!(out, "  {}([\"{label}\"])", n.id)?,
             _ => writeln!(out, "  {}[\"{label}\"]", n.id)?,
         }
     }
@@ -68,7 +68,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
     }
     for n in &g.nodes {
         match n.kind {
-            "start" | "end" => writeln!(out, "  style {} fill:#dddddd", n.id)?,
+            NodeKind::Start | NodeKind::End => writeln!(out, "  style {} fill:#dddddd", n.id)?,
             _ => writeln!(
                 out,
                 "  style {} fill:{}",
@@ -103,14 +103,14 @@ pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write)
                 .collect::<Vec<_>>()
                 .join("<br/>");
             match n.kind {
-                "end" | "start" => writeln!(out, "  {id}([\"{label}\"])")?,
+                NodeKind::End | NodeKind::Start => writeln!(out, "  {id}([\"{label}\"])")?,
                 _ => writeln!(out, "  {id}[\"{label}\"]")?,
             }
             let fill = match n.kind {
-                "anchor" => "#9ecae1",
-                "end" | "start" => "#dddddd",
-                "other" => "#f5f5f5",
-                _ => "#eef3fb",
+                NodeKind::Anchor => "#9ecae1",
+                NodeKind::End | NodeKind::Start => "#dddddd",
+                NodeKind::Other => "#f5f5f5",
+                NodeKind::Value => "#eef3fb",
             };
             styles.push(format!("  style {id} fill:{fill}"));
         }

@@ -4,8 +4,8 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use crate::analysis::attribution::markov::{MarkovSummary, TransitionRow};
 use crate::analysis::attribution::{AttributionModel, AttributionReport, ChannelCredit};
-use crate::analysis::attribution_markov::{MarkovSummary, TransitionRow};
 use crate::journey::Level;
 use crate::meta::Meta;
 use crate::render::{count, percent, rate6, Doc, Present, Table};

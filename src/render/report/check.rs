@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::check::judge::{pp, show_value};
+use crate::check::measure::Kind;
 use crate::check::{CheckResult, Verdict};
 use crate::meta::Meta;
 use crate::render::{count, Doc, Present, Table};
@@ -68,7 +69,7 @@ fn document(o: &CheckOutput) -> Doc {
     ]);
     let mut t = Table::new(&["check", "value>", "limit", "verdict"]);
     for r in results {
-        let show = |v: f64| show_value(r.kind != "journeys", v);
+        let show = |v: f64| show_value(r.kind != Kind::Journeys, v);
         let mut value = r.value.map(show).unwrap_or_else(|| "-".to_string());
         if let (Some(b), Some(d)) = (r.baseline, r.drop_pp) {
             let sign = if d > 0.0 { "-" } else { "+" };

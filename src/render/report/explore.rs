@@ -69,7 +69,7 @@ fn csv_table(r: &ExploreReport, with_conv: bool) -> Table {
             let mut row = vec![
                 p.position.to_string(),
                 n.value.clone(),
-                n.kind.to_string(),
+                n.kind.name().to_string(),
                 n.journeys.to_string(),
                 rate6(Some(n.share)),
             ];

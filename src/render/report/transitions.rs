@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::graph::draw_graph;
-use crate::analysis::graph::GraphReport;
+use crate::analysis::graph::{GraphReport, NodeKind};
 use crate::cli::{Normalize, OutputFormat};
 use crate::journey::Level;
 use crate::meta::Meta;
@@ -116,9 +116,12 @@ fn document(g: &GraphReport, meta: &Meta, normalize: Option<Normalize>) -> Doc {
     doc.fields(fields);
     // Rows and columns by node id (a touchpoint may itself be called "(end)").
     let from: Vec<&crate::analysis::graph::NodeRow> =
-        g.nodes.iter().filter(|n| n.kind != "end").collect();
-    let to: Vec<&crate::analysis::graph::NodeRow> =
-        g.nodes.iter().filter(|n| n.kind != "start").collect();
+        g.nodes.iter().filter(|n| n.kind != NodeKind::End).collect();
+    let to: Vec<&crate::analysis::graph::NodeRow> = g
+        .nodes
+        .iter()
+        .filter(|n| n.kind != NodeKind::Start)
+        .collect();
     let cells: std::collections::HashMap<(&str, &str), &crate::analysis::graph::EdgeRow> = g
         .edges
         .iter()

@@ -5,14 +5,14 @@
 //! journey have shorter tuples. Removing a channel sends every transition into a state whose
 //! tuple contains it to (null). Transitions only ever go from a tuple of length l to one of
 //! length min(l + 1, k), so the shorter tuples form a DAG solved by substitution and only the
-//! full-length tuples need the elimination in [`super::attribution_solve`].
+//! full-length tuples need the elimination in [`super::solve`].
 
 use anyhow::{bail, Result};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 use serde::Serialize;
 
-use super::attribution_solve::DenseChain;
+use super::solve::DenseChain;
 use crate::journey::Dictionary;
 
 /// The target id of a transition into (conversion).

@@ -1,7 +1,7 @@
 //! The rule-based attribution models (metrics.md, Attribution): how one converting journey's
 //! credit of 1 is split over its touches.
 
-use super::attribution::AttributionModel;
+use super::model::AttributionModel;
 
 /// Fills `weights` with each touch's share of one conversion under `model` (they sum to 1);
 /// `times` are the touches' instants (ns), `half_life` is for time-decay (ns, > 0).

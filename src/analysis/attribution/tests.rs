@@ -1,7 +1,7 @@
 //! Attribution on hand-built journeys whose answers are worked out by hand (the working is in
 //! the comments), plus totals on many journeys.
 
-use super::attribution::{attribute, AttributionModel, AttributionOptions, AttributionReport};
+use super::{attribute, AttributionModel, AttributionOptions, AttributionReport};
 use crate::journey::test_support::journeys;
 use crate::journey::{Journeys, Level};
 

@@ -585,18 +585,31 @@ impl OutputFormat {
         }
     }
 
+    /// The file extensions that imply this format (the first is the usual one).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            OutputFormat::Table => &["txt"],
+            OutputFormat::Csv => &["csv"],
+            OutputFormat::Json => &["json"],
+            OutputFormat::Md => &["md", "markdown"],
+            OutputFormat::Dot => &["dot", "gv"],
+            OutputFormat::Mermaid => &["mmd", "mermaid"],
+        }
+    }
+
     /// The format a file name implies.
     pub fn from_path(path: &std::path::Path) -> Option<OutputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "csv" => OutputFormat::Csv,
-            "json" => OutputFormat::Json,
-            "md" | "markdown" => OutputFormat::Md,
-            "dot" | "gv" => OutputFormat::Dot,
-            "mmd" | "mermaid" => OutputFormat::Mermaid,
-            "txt" => OutputFormat::Table,
-            _ => return None,
-        })
+        [
+            OutputFormat::Table,
+            OutputFormat::Csv,
+            OutputFormat::Json,
+            OutputFormat::Md,
+            OutputFormat::Dot,
+            OutputFormat::Mermaid,
+        ]
+        .into_iter()
+        .find(|f| f.extensions().contains(&ext.as_str()))
     }
 }
 

@@ -5,17 +5,15 @@ use anyhow::{bail, Result};
 /// Nanoseconds in one second.
 pub const NS_PER_SEC: i64 = 1_000_000_000;
 
-/// Parses a duration like `30m`, `90s`, `1h30m`, `7d`, `2w`, `500ms` or a plain number of
-/// seconds, returning nanoseconds.
+/// Parses a duration like `30m`, `90s`, `1h30m`, `7d`, `2w` or `500ms`, returning
+/// nanoseconds. A number without a unit is an error: `30` could mean seconds or minutes.
 pub fn parse_duration(text: &str) -> Result<i64> {
     let s = text.trim();
     if s.is_empty() {
         bail!("empty duration; write it like 30m, 1h30m, 7d or 45s");
     }
-    if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok((secs * NS_PER_SEC as f64).round() as i64);
-        }
+    if s.parse::<f64>().is_ok() {
+        bail!("'{s}' has no unit; write {s}s for seconds or {s}m for minutes (units: ms, s, m, h, d, w)");
     }
     let mut total: i64 = 0;
     let mut rest = s;
@@ -90,7 +88,6 @@ mod tests {
         assert_eq!(parse_duration("30m").unwrap(), 1800 * NS_PER_SEC);
         assert_eq!(parse_duration("1h30m").unwrap(), 5400 * NS_PER_SEC);
         assert_eq!(parse_duration("7d").unwrap(), 7 * 86_400 * NS_PER_SEC);
-        assert_eq!(parse_duration("90").unwrap(), 90 * NS_PER_SEC);
         assert_eq!(parse_duration("1.5s").unwrap(), 1_500_000_000);
         assert_eq!(parse_duration("500ms").unwrap(), 500_000_000);
         assert_eq!(parse_duration("2w").unwrap(), 14 * 86_400 * NS_PER_SEC);
@@ -102,6 +99,13 @@ mod tests {
         assert!(parse_duration("abc").is_err());
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("-3").is_err());
+        // A number without a unit could mean seconds or minutes.
+        let e = parse_duration("30").unwrap_err().to_string();
+        assert!(
+            e.contains("has no unit; write 30s for seconds or 30m"),
+            "{e}"
+        );
+        assert!(parse_duration("0").is_err());
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! input; `check` maps it to 2 here, so that a CI job can tell "the gate failed" from "the
 //! gate could not run".
 
-use std::path::Path;
-
 use anyhow::Result;
 use serde::Serialize;
 
@@ -40,19 +38,27 @@ pub fn run(args: &CheckArgs, ctx: &Context) -> Result<()> {
     })
 }
 
-/// The format: --format, else the -o extension (.json, .xml for JUnit, .txt), else table.
-fn choose_format(args: &CheckArgs) -> CheckFormat {
-    let ext = args
-        .output
-        .as_deref()
-        .and_then(Path::extension)
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    args.format.unwrap_or(match ext.as_deref() {
-        Some("json") => CheckFormat::Json,
-        Some("xml") => CheckFormat::Junit,
-        _ => CheckFormat::Table,
-    })
+/// The format: --format, else the -o extension (.json, .xml for JUnit, .txt for the table),
+/// else table. Another extension is a usage error.
+fn choose_format(args: &CheckArgs) -> Result<CheckFormat> {
+    if let Some(format) = args.format {
+        return Ok(format);
+    }
+    let Some(path) = args.output.as_deref() else {
+        return Ok(CheckFormat::Table);
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        None | Some("txt") => Ok(CheckFormat::Table),
+        Some("json") => Ok(CheckFormat::Json),
+        Some("xml") => Ok(CheckFormat::Junit),
+        Some(other) => Err(usage(format!(
+            "-o {}: journeymap check does not write .{other} files; name the file .txt, .json or .xml (JUnit), or pass --format",
+            path.display()
+        ))),
+    }
 }
 
 /// The checks: from --checks FILE, else journeymap.toml's [[check]] tables.
@@ -91,7 +97,7 @@ fn load_checks(args: &CheckArgs, cfg: &ConfigFile) -> Result<Vec<Check>> {
 }
 
 fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
-    let format = choose_format(args);
+    let format = choose_format(args)?;
     let config = config(&args.input)?;
     let checks = load_checks(args, &config)?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
@@ -133,12 +139,23 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         baseline: shown(&args.baseline),
         write_baseline: shown(&args.write_baseline),
     });
-    if let Some(path) = &args.write_baseline {
-        let text = Baseline::new(&prepared.options(), eval.values.clone()).to_text()?;
-        let mut sink = Sink::open(Some(path), &meta.inputs)?;
-        sink.writer().write_all(text.as_bytes())?;
-        sink.finish()?;
-        ctx.info(format_args!("baseline written to {}", path.display()));
+    match &args.write_baseline {
+        Some(path) => {
+            let text = Baseline::new(&prepared.options(), eval.values.clone()).to_text()?;
+            let mut sink = Sink::open(Some(path), &meta.inputs)?;
+            sink.writer().write_all(text.as_bytes())?;
+            sink.finish()?;
+            ctx.note(format_args!(
+                "baseline written to {}; compare later runs with --baseline {}",
+                path.display(),
+                path.display()
+            ));
+        }
+        None if eval.skipped_drops > 0 => ctx.warn(format_args!(
+            "{} skipped: compare with --baseline FILE (written by --write-baseline FILE)",
+            counted(eval.skipped_drops, "drop check", "drop checks")
+        )),
+        None => {}
     }
     let results = &eval.results;
     let summary = Summary::of(results);
@@ -148,6 +165,7 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         passed: failed == 0,
         summary,
         baseline: shown(&args.baseline),
+        baseline_written: shown(&args.write_baseline),
         checks: results,
     };
     let mut sink = Sink::open(args.output.as_deref(), &meta.inputs)?;

@@ -40,6 +40,13 @@ impl Context {
         }
     }
 
+    /// A line on stderr that says what was done besides the output (unless --quiet).
+    pub fn note(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "journeymap: {msg}");
+        }
+    }
+
     /// A note on stderr with --verbose.
     pub fn info(&self, msg: impl std::fmt::Display) {
         if self.verbose {

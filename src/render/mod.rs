@@ -52,10 +52,11 @@ pub fn choose_format(
             )));
         }
     }
-    let format = args
-        .format
-        .or_else(|| args.output.as_deref().and_then(OutputFormat::from_path))
-        .unwrap_or(OutputFormat::Table);
+    let from_path = match (args.format, args.output.as_deref()) {
+        (None, Some(path)) => format_of(path, supported)?,
+        _ => None,
+    };
+    let format = args.format.or(from_path).unwrap_or(OutputFormat::Table);
     if !supported.contains(&format) {
         let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
         let hint = match format {
@@ -76,6 +77,33 @@ pub fn choose_format(
         )));
     }
     Ok(format)
+}
+
+/// The format an `-o` file name implies: `None` without an extension; an extension journeymap
+/// does not write is a usage error (a box-drawn table in `out.xlsx` helps nobody).
+fn format_of(path: &std::path::Path, supported: &[OutputFormat]) -> Result<Option<OutputFormat>> {
+    let Some(ext) = path.extension() else {
+        return Ok(None);
+    };
+    match OutputFormat::from_path(path) {
+        Some(f) => Ok(Some(f)),
+        None => {
+            let names: Vec<String> = supported
+                .iter()
+                .map(|f| format!(".{}", f.extensions()[0]))
+                .collect();
+            let names = match names.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            Err(usage(format!(
+                "-o {}: journeymap does not write .{} files; name the file {names}, or pass --format",
+                path.display(),
+                ext.to_string_lossy(),
+            )))
+        }
+    }
 }
 
 /// Formats a rate or share with 6 decimals, or `null`-like `-` for a missing one.
@@ -119,6 +147,38 @@ mod tests {
         assert_eq!(rate6(Some(1.0 / 3.0)), "0.333333");
         assert_eq!(rate6(None), "");
         assert_eq!(percent(Some(0.1234)), "12.3%");
+    }
+
+    #[test]
+    fn unknown_output_extensions_are_usage_errors() {
+        let args = OutputArgs {
+            format: None,
+            output: Some("out.xlsx".into()),
+        };
+        let err =
+            choose_format(&args, "paths", &[OutputFormat::Table, OutputFormat::Csv]).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        assert_eq!(
+            err.to_string(),
+            "-o out.xlsx: journeymap does not write .xlsx files; name the file .txt or .csv, or pass --format"
+        );
+        // --format decides, whatever the file is called; no extension means a table.
+        let args = OutputArgs {
+            format: Some(OutputFormat::Csv),
+            output: Some("out.xlsx".into()),
+        };
+        assert_eq!(
+            choose_format(&args, "paths", &[OutputFormat::Csv]).unwrap(),
+            OutputFormat::Csv
+        );
+        let args = OutputArgs {
+            format: None,
+            output: Some("report".into()),
+        };
+        assert_eq!(
+            choose_format(&args, "paths", &[OutputFormat::Table]).unwrap(),
+            OutputFormat::Table
+        );
     }
 
     #[test]

@@ -333,7 +333,7 @@ fn bad_inputs() {
             "--conversion",
             "purchase",
             "--half-life",
-            "0",
+            "0d",
         ],
         2,
         "--half-life must be longer than 0",

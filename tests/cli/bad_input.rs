@@ -177,6 +177,61 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_duration_without_a_unit_is_a_usage_error() {
+    // `30` could be seconds or minutes: 3,839 journeys or 1,642 on the example.
+    for flag in ["--session-gap", "--window"] {
+        let mut args = vec!["funnel", "examples/shop.csv", "--steps", "home,purchase"];
+        args.extend([flag, "30"]);
+        fails(
+            &args,
+            2,
+            &format!("{flag}: '30' has no unit; write 30s for seconds or 30m for minutes"),
+        );
+    }
+}
+
+#[test]
+fn an_output_extension_journeymap_does_not_write_is_a_usage_error() {
+    let dir = scratch("xlsx");
+    for (command, out) in [("paths", "out.xlsx"), ("check", "out.html")] {
+        let target = dir.join(out);
+        let target_text = target.display().to_string();
+        let run = jm(&[
+            command,
+            "examples/shop.csv",
+            "--config",
+            "examples/ci/journeymap.toml",
+            "-o",
+            &target_text,
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("-o {target_text}: journeymap"))
+                && run.stderr.contains("or pass --format"),
+            "{}",
+            run.stderr
+        );
+        assert!(!target.exists(), "no file is written");
+    }
+    // --format says what to write, whatever the file is called.
+    let target = dir.join("paths.data");
+    let target_text = target.display().to_string();
+    jm(&[
+        "paths",
+        "examples/shop.csv",
+        "-f",
+        "csv",
+        "-o",
+        &target_text,
+    ])
+    .ok();
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .starts_with("rank,path,"));
+}
+
+#[test]
 fn bad_conversion_marker() {
     let dir = scratch("bad_marker");
     let f = dir.join("m.csv");

@@ -53,19 +53,32 @@ fn regression_scenario_from_generated_data() {
     let baseline = dir.join("baseline.json").display().to_string();
     let common = ["--checks", &checks, "--session-gap", "30m"];
 
-    // Recording the baseline evaluates the other checks; the drop checks are skipped.
+    // Recording the baseline evaluates the other checks; the drop checks are skipped, and
+    // what is said is where the baseline went, not that a baseline is missing.
     let mut args = vec!["check", &good];
     args.extend(common);
     args.extend(["--write-baseline", &baseline, "-f", "json"]);
     let run = jm(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!("journeymap: baseline written to {baseline}; compare later runs with --baseline {baseline}\n")
+    );
+    let report = run.json();
+    assert_eq!(report["summary"]["skipped"].as_u64(), Some(3));
+    assert_eq!(report["baseline_written"].as_str(), Some(baseline.as_str()));
+    assert!(report.get("baseline").is_none());
+    // Without either flag, the skipped drop checks are a warning.
+    let mut args = vec!["check", &good];
+    args.extend(common);
+    let run = jm(&args);
     assert!(
-        run.stderr.contains("3 drop checks skipped"),
+        run.stderr
+            .contains("3 drop checks skipped: compare with --baseline FILE"),
         "{}",
         run.stderr
     );
-    let skipped = run.json()["summary"]["skipped"].as_u64().unwrap();
-    assert_eq!(skipped, 3);
+    assert!(run.stdout.contains("baseline  none\n"), "{}", run.stdout);
 
     // The same data against its own baseline: no drop, exit 0.
     let mut args = vec!["check", &good];

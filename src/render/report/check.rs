@@ -18,6 +18,9 @@ pub struct CheckOutput<'a> {
     /// The baseline file compared with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
+    /// The baseline file this run wrote (`--write-baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_written: Option<String>,
     pub checks: &'a [CheckResult],
 }
 
@@ -63,7 +66,16 @@ fn document(o: &CheckOutput) -> Doc {
         ),
         (
             "baseline",
-            o.baseline.clone().unwrap_or_else(|| "none".to_string()),
+            match (&o.baseline, &o.baseline_written) {
+                (Some(read), None) => read.clone(),
+                (Some(read), Some(written)) => {
+                    format!("{read} (this run's values written to {written})")
+                }
+                (None, Some(written)) => {
+                    format!("none; this run's values written to {written}")
+                }
+                (None, None) => "none".to_string(),
+            },
         ),
         ("options", meta.options.summary()),
     ]);

@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::graph_style::{
-    edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
+    comment_lines, edge_text, exit_color, joined, layer_id, layer_lines, max_count, node_lines,
+    pen_width, GraphStyle,
 };
 use crate::analysis::explore::ExploreReport;
 use crate::analysis::graph::{GraphReport, NodeKind};
@@ -31,13 +32,8 @@ pub fn escape(text: &str) -> String {
 }
 
 pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
-    writeln!(
-        out,
-        "// journeymap {name}: {} journeys, {} events",
-        g.journeys, g.events
-    )?;
-    if let Some(note) = &style.note {
-        writeln!(out, "// {}", note.replace('\n', " "))?;
+    for line in comment_lines(g, name, style) {
+        writeln!(out, "// {line}")?;
     }
     writeln!(out, "digraph journeymap {{")?;
     writeln!(
@@ -54,11 +50,7 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
     )?;
     for n in &g.nodes {
-        let label = node_lines(n)
-            .iter()
-            .map(|l| escape(l))
-            .collect::<Vec<_>>()
-            .join("\\n");
+        let label = joined(&node_lines(n), escape, "\\n");
         let attrs = match n.kind {
             NodeKind::Start | NodeKind::End => "shape=oval, fillcolor=\"#dddddd\"".to_string(),
             _ => format!("fillcolor=\"{}\"", exit_color(n.exit_rate.unwrap_or(0.0))),
@@ -113,11 +105,7 @@ pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write)
         let mut ids = Vec::new();
         for (rank, n) in p.nodes.iter().enumerate() {
             let id = layer_id(p.position, rank);
-            let label = layer_lines(n)
-                .iter()
-                .map(|l| escape(l))
-                .collect::<Vec<_>>()
-                .join("\\n");
+            let label = joined(&layer_lines(n), escape, "\\n");
             let attrs = match n.kind {
                 NodeKind::Anchor => ", fillcolor=\"#9ecae1\"",
                 NodeKind::End | NodeKind::Start => ", shape=oval, fillcolor=\"#dddddd\"",

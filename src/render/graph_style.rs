@@ -51,6 +51,27 @@ pub struct GraphStyle {
     pub note: Option<String>,
 }
 
+/// The comment lines a drawing of the graph starts with: what it shows, and what pruning hid.
+pub fn comment_lines(g: &GraphReport, name: &str, style: &GraphStyle) -> Vec<String> {
+    let mut lines = vec![format!(
+        "journeymap {name}: {} journeys, {} events",
+        g.journeys, g.events
+    )];
+    if let Some(note) = &style.note {
+        lines.push(note.replace('\n', " "));
+    }
+    lines
+}
+
+/// Label lines as one label: each line escaped for the format, joined by its line break.
+pub fn joined(lines: &[String], escape: fn(&str) -> String, line_break: &str) -> String {
+    lines
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join(line_break)
+}
+
 /// A node's label lines: its name, then reach and exit rate for values.
 pub fn node_lines(n: &NodeRow) -> Vec<String> {
     match (n.kind, n.exit_rate) {

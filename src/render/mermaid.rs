@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::graph_style::{
-    edge_text, exit_color, layer_id, layer_lines, max_count, node_lines, pen_width, GraphStyle,
+    comment_lines, edge_text, exit_color, joined, layer_id, layer_lines, max_count, node_lines,
+    pen_width, GraphStyle,
 };
 use crate::analysis::explore::ExploreReport;
 use crate::analysis::graph::{GraphReport, NodeKind};
@@ -33,21 +34,12 @@ pub fn escape(text: &str) -> String {
 
 pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
     let dir = style.rankdir.name();
-    writeln!(
-        out,
-        "%% journeymap {name}: {} journeys, {} events",
-        g.journeys, g.events
-    )?;
-    if let Some(note) = &style.note {
-        writeln!(out, "%% {}", note.replace('\n', " "))?;
+    for line in comment_lines(g, name, style) {
+        writeln!(out, "%% {line}")?;
     }
     writeln!(out, "flowchart {dir}")?;
     for n in &g.nodes {
-        let label = node_lines(n)
-            .iter()
-            .map(|l| escape(l))
-            .collect::<Vec<_>>()
-            .join("<br/>");
+        let label = joined(&node_lines(n), escape, "<br/>");
         match n.kind {
             NodeKind::Start | NodeKind::End => writeln!(out, "  {}([\"{label}\"])", n.id)?,
             _ => writeln!(out, "  {}[\"{label}\"]", n.id)?,
@@ -97,11 +89,7 @@ pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write)
     for p in &r.positions {
         for (rank, n) in p.nodes.iter().enumerate() {
             let id = layer_id(p.position, rank);
-            let label = layer_lines(n)
-                .iter()
-                .map(|l| escape(l))
-                .collect::<Vec<_>>()
-                .join("<br/>");
+            let label = joined(&layer_lines(n), escape, "<br/>");
             match n.kind {
                 NodeKind::End | NodeKind::Start => writeln!(out, "  {id}([\"{label}\"])")?,
                 _ => writeln!(out, "  {id}[\"{label}\"]")?,

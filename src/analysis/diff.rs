@@ -8,7 +8,6 @@ use serde::Serialize;
 use super::funnel::FunnelReport;
 use super::measures::{self, EdgeRates, Node, Rate};
 use super::ztest::two_proportion;
-use crate::render::json::round6;
 
 /// One side's value: the share or rate, and the x of n it comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -64,11 +63,11 @@ pub fn row(item: String, measure: &'static str, a: Rate, b: Rate) -> DiffRow {
         })
     };
     let change = match (exact(&a), exact(&b)) {
-        (Some(x), Some(y)) => Some(round6(y - x)),
+        (Some(x), Some(y)) => Some(y - x),
         _ => None,
     };
     let relative_change = match (exact(&a), exact(&b)) {
-        (Some(x), Some(y)) if x != 0.0 => Some(round6((y - x) / x)),
+        (Some(x), Some(y)) if x != 0.0 => Some((y - x) / x),
         _ => None,
     };
     DiffRow {
@@ -78,7 +77,7 @@ pub fn row(item: String, measure: &'static str, a: Rate, b: Rate) -> DiffRow {
         b: b.into(),
         change,
         relative_change,
-        p_value: two_proportion(a.of, b.of).map(|t| round6(t.p_value)),
+        p_value: two_proportion(a.of, b.of).map(|t| t.p_value),
         larger_count: 0,
         ends: None,
     }
@@ -168,6 +167,7 @@ pub fn rank(rows: &mut Vec<DiffRow>, min_change: f64, top: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::stats::round6;
     use crate::analysis::ztest::Proportion;
 
     fn rate(x: u64, n: u64) -> Rate {
@@ -182,23 +182,24 @@ mod tests {
         // 1 -> 3 of 3,000 is +200% exactly; the rounded shares 0.000333 and 0.001 would
         // give +200.3%.
         let r = row("p".into(), "share", rate(1, 3000), rate(3, 3000));
-        assert_eq!(r.relative_change, Some(2.0));
-        assert_eq!(r.change, Some(0.000667));
-        // Equal changes compare equal, so they sort by name.
+        assert_eq!(r.relative_change.map(round6), Some(2.0));
+        assert_eq!(r.change.map(round6), Some(0.000667));
+        // Equal changes as printed compare equal, so they sort by name (rows are ranked
+        // after rounding, as `diff` prints them).
         let (x, y) = (
             row("x".into(), "share", rate(7, 3000), rate(5, 3000)),
             row("y".into(), "share", rate(2, 3000), rate(0, 3000)),
         );
-        assert_eq!(x.change, y.change);
+        assert_eq!(x.change.map(round6), y.change.map(round6));
     }
 
     #[test]
     fn change_relative_change_and_p_value() {
         // testdata/README.md (ab_a.csv, ab_b.csv): 6 of 10 -> 4 of 20.
         let r = row("p".into(), "share", rate(6, 10), rate(4, 20));
-        assert_eq!(r.change, Some(-0.4));
-        assert_eq!(r.relative_change, Some(-0.666667));
-        assert_eq!(r.p_value, Some(0.02846));
+        assert_eq!(r.change, Some(0.2 - 0.6));
+        assert_eq!(r.relative_change, Some((0.2 - 0.6) / 0.6));
+        assert_eq!(r.p_value.map(round6), Some(0.02846));
         let same = row("p".into(), "share", rate(3, 10), rate(3, 10));
         assert_eq!((same.change, same.p_value), (Some(0.0), Some(1.0)));
         let from_zero = row("p".into(), "share", rate(0, 10), rate(3, 10));

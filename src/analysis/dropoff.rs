@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::graph::{node_stats, START};
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 /// How many of the most common last two steps are listed.
 pub const LAST_STEPS: usize = 10;
@@ -51,14 +50,14 @@ pub fn dropoff(j: &Journeys, conversion_defined: bool) -> DropoffReport {
     let values = j.values();
     let (_, reach, exits) = node_stats(j, values, names.len(), conversion_defined);
     let total_exits: u64 = exits.iter().sum();
-    let share = |n: u64| (total_exits > 0).then(|| round6(n as f64 / total_exits as f64));
+    let share = |n: u64| (total_exits > 0).then(|| n as f64 / total_exits as f64);
     let mut rows: Vec<DropoffRow> = (0..names.len())
         .filter(|&v| reach[v] > 0)
         .map(|v| DropoffRow {
             name: names.name(v as u32).to_string(),
             reach: reach[v],
             exits: exits[v],
-            exit_rate: Some(round6(exits[v] as f64 / reach[v] as f64)),
+            exit_rate: Some(exits[v] as f64 / reach[v] as f64),
             share_of_exits: share(exits[v]),
         })
         .collect();
@@ -88,7 +87,7 @@ pub fn dropoff(j: &Journeys, conversion_defined: bool) -> DropoffReport {
             before: label(b).to_string(),
             last: label(l).to_string(),
             exits: n,
-            share_of_exits: round6(n as f64 / total_exits.max(1) as f64),
+            share_of_exits: n as f64 / total_exits.max(1) as f64,
         })
         .collect();
     last_steps.sort_by(|a, b| {

@@ -15,7 +15,6 @@ use serde::Serialize;
 use crate::analysis::graph::NodeKind;
 use crate::analysis::steps::Step;
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 pub const END: &str = "(end)";
 pub const START: &str = "(start)";
@@ -299,7 +298,7 @@ fn node(
         if b == 0 {
             0.0
         } else {
-            round6(a as f64 / b as f64)
+            a as f64 / b as f64
         }
     };
     Node {

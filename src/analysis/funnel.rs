@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::stats::nearest_rank;
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 /// How steps must follow each other.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -276,7 +275,7 @@ pub fn summarize(
     for s in (0..k).rev() {
         reached[s] += reached[s + 1];
     }
-    let ratio = |a: u64, b: u64| (b > 0).then(|| round6(a as f64 / b as f64));
+    let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
     let rows = (1..=k)
         .map(|s| StepRow {
             step: steps[s - 1].name.clone(),
@@ -339,8 +338,8 @@ pub fn histogram(sorted: &[i64], bins: usize) -> Vec<Bin> {
     let width = (max.max(0) as f64 / bins as f64).max(1.0);
     let mut out: Vec<Bin> = (0..bins)
         .map(|b| Bin {
-            from_s: round6(b as f64 * width / 1e9),
-            to_s: round6((b + 1) as f64 * width / 1e9),
+            from_s: b as f64 * width / 1e9,
+            to_s: (b + 1) as f64 * width / 1e9,
             count: 0,
         })
         .collect();

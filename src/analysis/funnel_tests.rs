@@ -42,7 +42,7 @@ fn ordered_allows_events_in_between_and_greedy_earliest() {
     // "a c b": a then b (after the c), no c after b -> step 2.
     assert_eq!(reached(&r), vec![4, 3, 1]);
     assert_eq!(r.steps[1].drop_off, 1);
-    assert_eq!(r.steps[2].rate_from_previous, Some(0.333333));
+    assert_eq!(r.steps[2].rate_from_previous, Some(1.0 / 3.0));
     assert_eq!(r.steps[2].rate_from_first, Some(0.25));
     assert_eq!(r.steps[0].share_of_journeys, Some(0.8));
     // "a x b c": events 60 s apart; a at 0, c at 180 s.

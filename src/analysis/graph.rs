@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::stats::nearest_rank;
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 pub const START: &str = "(start)";
 pub const END: &str = "(end)";
@@ -293,12 +292,12 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
             to_id: node_id[e.to as usize].clone(),
             count: e.count,
             journeys: e.journeys,
-            p_out: round6(e.count as f64 / out_total[e.from as usize] as f64),
-            share: round6(e.count as f64 / total),
+            p_out: e.count as f64 / out_total[e.from as usize] as f64,
+            share: e.count as f64 / total,
             time: edge_time(&mut e.durations),
         });
     }
-    hidden.share = round6(hidden.transitions as f64 / total);
+    hidden.share = hidden.transitions as f64 / total;
 
     let n_journeys = j.len() as u64;
     let mut nodes = vec![NodeRow {
@@ -329,7 +328,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
             events: events[vi],
             journeys: reach[vi],
             exits: Some(exits[vi]),
-            exit_rate: (reach[vi] > 0).then(|| round6(exits[vi] as f64 / reach[vi] as f64)),
+            exit_rate: (reach[vi] > 0).then(|| exits[vi] as f64 / reach[vi] as f64),
         });
     }
     nodes.push(NodeRow {
@@ -406,7 +405,7 @@ fn edge_time(durations: &mut [i64]) -> Option<EdgeTime> {
     Some(EdgeTime {
         min_s: secs(durations[0]),
         median_s: secs(nearest_rank(durations, 0.5)?),
-        mean_s: round6(sum as f64 / durations.len() as f64 / 1e9),
+        mean_s: sum as f64 / durations.len() as f64 / 1e9,
         p95_s: secs(nearest_rank(durations, 0.95)?),
         max_s: secs(*durations.last()?),
     })

@@ -26,7 +26,7 @@ fn edges_nodes_and_invariants() {
     assert_eq!(edge(&r, "(start)", "b").count, 1);
     assert_eq!(edge(&r, "b", "(end)").count, 2);
     // Out of a: a->b 2, a->c 1 => p_out 2/3.
-    assert_eq!(edge(&r, "a", "b").p_out, 0.666667);
+    assert_eq!(edge(&r, "a", "b").p_out, 2.0 / 3.0);
     // Invariants: (start) out = (end) in = journeys; edges between events = events - journeys.
     let out_start: u64 = r
         .edges
@@ -114,7 +114,7 @@ fn pruning_reports_what_it_hid() {
     assert_eq!(r.hidden.edges, 4);
     assert_eq!(r.hidden.transitions, 4);
     assert_eq!(r.edge_total, 11);
-    assert_eq!(r.hidden.share, 0.363636);
+    assert_eq!(r.hidden.share, 4.0 / 11.0);
     assert_eq!(r.hidden.nodes, 2);
     let top = graph(
         &j,

@@ -148,8 +148,7 @@ pub fn inspect(
         Conversions {
             definition: conversion.clone(),
             converting_journeys: converting,
-            conversion_rate: (n > 0)
-                .then(|| crate::render::json::round6(converting as f64 / n as f64)),
+            conversion_rate: (n > 0).then(|| converting as f64 / n as f64),
             conversion_events: journeys.conversion_events,
         }
     });
@@ -214,7 +213,7 @@ fn name_counts(dict: &Dictionary, counts: &[u64]) -> Vec<NameCount> {
         .map(|(id, c)| NameCount {
             name: dict.name(id as u32).to_string(),
             events: *c,
-            share: crate::render::json::round6(*c as f64 / total),
+            share: *c as f64 / total,
         })
         .collect();
     out.sort_by(|a, b| {

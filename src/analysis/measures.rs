@@ -1,6 +1,8 @@
 //! The shares and rates that `check` gates on and `diff` compares, taken from the analyses
 //! (paths, graph, drop-off, funnel) with the counts each was computed from, so a z-test can
-//! weigh them. Nothing here computes a number the analyses do not already define.
+//! weigh them. Nothing here computes a number the analyses do not already define. Values are
+//! the analyses' exact values rounded as every output reports them ([`round6`]), so that a
+//! gate holds the number people read.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,7 @@ use super::dropoff::DropoffReport;
 use super::funnel::FunnelReport;
 use super::graph::{GraphReport, NodeKind};
 use super::paths::PathsReport;
+use super::stats::round6;
 use super::ztest::Proportion;
 use crate::journey::Journeys;
 
@@ -48,7 +51,7 @@ pub fn path_shares(r: &PathsReport) -> (u64, BTreeMap<Vec<String>, Rate>) {
             (
                 p.path.clone(),
                 Rate {
-                    value: Some(p.share),
+                    value: Some(round6(p.share)),
                     of: Proportion::new(p.count, total),
                 },
             )
@@ -62,7 +65,7 @@ pub fn path_shares(r: &PathsReport) -> (u64, BTreeMap<Vec<String>, Rate>) {
 pub fn path_share(j: &Journeys, path: &[String]) -> Rate {
     let (count, total) = super::paths::journeys_with_path(j, path);
     Rate {
-        value: super::paths::share(count, total),
+        value: super::paths::share(count, total).map(round6),
         of: Proportion::new(count, total),
     }
 }
@@ -131,7 +134,7 @@ pub fn edge_rates(g: &GraphReport) -> EdgeRates {
             let from = node_of(&e.from_id);
             let total = out_totals.get(&from).copied().unwrap_or(0);
             let rate = Rate {
-                value: Some(e.p_out),
+                value: Some(round6(e.p_out)),
                 of: Proportion::new(e.count, total),
             };
             ((from, node_of(&e.to_id)), (e.count, rate))
@@ -148,7 +151,7 @@ pub fn exit_rates(d: &DropoffReport) -> BTreeMap<String, Rate> {
             (
                 t.name.clone(),
                 Rate {
-                    value: t.exit_rate,
+                    value: t.exit_rate.map(round6),
                     of: Proportion::new(t.exits, t.reach),
                 },
             )
@@ -166,7 +169,7 @@ pub fn step_rate(f: &FunnelReport, step: usize) -> Option<Rate> {
         f.steps.get(step - 2)?.reached
     };
     Some(Rate {
-        value: row.rate_from_previous,
+        value: row.rate_from_previous.map(round6),
         of: Proportion::new(row.reached, before),
     })
 }
@@ -175,7 +178,7 @@ pub fn step_rate(f: &FunnelReport, step: usize) -> Option<Rate> {
 pub fn overall_rate(f: &FunnelReport) -> Option<Rate> {
     let (first, last) = (f.steps.first()?, f.steps.last()?);
     Some(Rate {
-        value: last.rate_from_first,
+        value: last.rate_from_first.map(round6),
         of: Proportion::new(last.reached, first.reached),
     })
 }

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::stats::nearest_rank;
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 /// What to count and show.
 #[derive(Clone, Debug, Default)]
@@ -230,7 +229,7 @@ fn row(
         share: share(count, all_journeys).unwrap_or(0.0),
         conversions: conversion_defined.then_some(conversions),
         conversion_rate: conversion_defined
-            .then(|| (count > 0).then(|| round6(conversions as f64 / count as f64))),
+            .then(|| (count > 0).then(|| conversions as f64 / count as f64)),
         median_duration_s: nearest_rank(durations, 0.5).map(|ns| ns as f64 / 1e9),
     }
 }
@@ -238,7 +237,7 @@ fn row(
 /// A path's share: its journeys over all journeys, the ones left out by --starting-at and
 /// --ending-at included (metrics.md, Paths); `None` without journeys.
 pub fn share(count: u64, all_journeys: u64) -> Option<f64> {
-    (all_journeys > 0).then(|| round6(count as f64 / all_journeys as f64))
+    (all_journeys > 0).then(|| count as f64 / all_journeys as f64)
 }
 
 /// How many journeys take exactly this path (their whole journey, at the analysis level),
@@ -297,7 +296,7 @@ mod tests {
                 ("b".into(), 1)
             ]
         );
-        assert_eq!(r.paths[0].share, 0.428571);
+        assert_eq!(r.paths[0].share, 3.0 / 7.0);
         assert_eq!(r.paths[0].conversions, Some(1));
         assert_eq!(r.paths[1].conversion_rate, Some(Some(0.5)));
     }

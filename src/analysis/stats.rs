@@ -33,9 +33,16 @@ impl Summary {
             median: nearest_rank(&values, 0.5)?,
             p95: nearest_rank(&values, 0.95)?,
             max: *values.last()?,
-            mean: crate::render::json::round6(sum as f64 / values.len() as f64),
+            mean: sum as f64 / values.len() as f64,
         })
     }
+}
+
+/// A rate, share or mean as every output reports it: rounded to 6 decimals (metrics.md,
+/// Numbers in output). Analyses keep exact values; the output rounds them with this, and
+/// `check` and `diff` compare values as reported.
+pub fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
 }
 
 #[cfg(test)]

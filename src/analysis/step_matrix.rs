@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::journey::Journeys;
-use crate::render::json::round6;
 
 pub const END: &str = "(end)";
 pub const OTHER: &str = "(other)";
@@ -102,7 +101,7 @@ pub fn step_matrix(
         }
     }
     for (row, s) in rows.iter_mut().zip(&sums) {
-        row.shares = s.iter().map(|&x| round6(share(x))).collect();
+        row.shares = s.iter().map(|&x| share(x)).collect();
     }
     StepMatrix {
         journeys: n,
@@ -142,7 +141,7 @@ pub fn difference(
                 .shares
                 .iter()
                 .zip(&rb.shares)
-                .map(|(x, y)| round6(x - y))
+                .map(|(x, y)| x - y)
                 .collect(),
         })
         .collect();

@@ -16,7 +16,7 @@ use crate::duration::parse_duration;
 use crate::error::usage;
 use crate::journey::Journeys;
 use crate::render::report::diff::{DiffOutput, Section, SideInfo};
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 
 /// The command's own options, as `meta.command_options` reports them.
 #[derive(Serialize)]
@@ -56,7 +56,9 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         top: args.top,
     });
     let top = if format == Dot { 0 } else { args.top };
-    let section = |mut rows: Vec<DiffRow>| {
+    // Rows are ranked and filtered by their changes as printed.
+    let section = |rows: Vec<DiffRow>| {
+        let mut rows = rows.reported();
         let hidden = rank(&mut rows, args.min_change, top);
         Section { rows, hidden }
     };

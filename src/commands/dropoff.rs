@@ -6,7 +6,7 @@ use super::{config, prepare, Context};
 use crate::analysis::dropoff::dropoff;
 use crate::cli::{DropoffArgs, OutputFormat};
 use crate::render::report::dropoff::DropoffOutput;
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
@@ -14,7 +14,7 @@ pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
     let format = render::choose_format(&args.output, "dropoff", &[Table, Csv, Json, Md])?;
     let config = config(&args.input)?;
     let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
-    let report = dropoff(&prepared.journeys, prepared.conversion_defined());
+    let report = dropoff(&prepared.journeys, prepared.conversion_defined()).reported();
     let meta = prepared.meta("dropoff");
     let output = DropoffOutput {
         meta: &meta,

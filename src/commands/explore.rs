@@ -11,7 +11,7 @@ use crate::error::usage;
 use crate::input::mapping::did_you_mean;
 use crate::render::graph_style::GraphStyle;
 use crate::render::report::explore::ExploreOutput;
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 /// The command's own options, as `meta.command_options` reports them.
@@ -85,7 +85,7 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
         per_step: args.per_step,
         conversions: prepared.conversion_defined(),
     };
-    let report = explore(j, &anchor, &opts);
+    let report = explore(j, &anchor, &opts).reported();
     let meta = prepared.meta("explore").with_options(Options {
         from: &args.from,
         to: &args.to,

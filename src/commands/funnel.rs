@@ -13,7 +13,7 @@ use crate::error::usage;
 use crate::input::mapping::did_you_mean;
 use crate::journey::Dictionary;
 use crate::render::report::funnel::{DroppedOutput, FunnelOutput};
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 /// The command's own options, as `meta.command_options` reports them.
@@ -75,7 +75,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         Some(list) => excluded_values(list, names, ctx)?,
         None => Vec::new(),
     };
-    let report = funnel(&prepared.journeys, &steps, args.order, window, &excluded);
+    let report = funnel(&prepared.journeys, &steps, args.order, window, &excluded).reported();
     let meta = prepared.meta("funnel").with_options(Options {
         steps: &list.steps,
         order: args.order,
@@ -91,11 +91,11 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         };
         return emit(&output, format, &args.output, &meta.inputs, ctx.color);
     }
-    let bins = histogram(&report.times_to_convert, args.bins);
+    let bins = histogram(&report.times_to_convert, args.bins).reported();
     let by_value = args.breakdown.as_deref().map(|column| {
         let group = prepared.first_event_attribute();
         let label = |g: u32| prepared.attribute_label(g);
-        breakdown(&steps, &report, column, &group, &label, args.top_values)
+        breakdown(&steps, &report, column, &group, &label, args.top_values).reported()
     });
     let output = FunnelOutput {
         meta: &meta,

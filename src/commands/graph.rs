@@ -10,7 +10,7 @@ use crate::error::usage;
 use crate::meta::Meta;
 use crate::render::graph_style::{hidden_note, GraphStyle};
 use crate::render::report::graph::GraphOutput;
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 /// A drawing bigger than this gets the readable default unless a pruning flag is given.
@@ -90,7 +90,7 @@ pub fn compute(
     command: &'static str,
 ) -> (GraphReport, Meta) {
     let conv = p.conversion_defined();
-    let mut report = graph(&p.journeys, opts, conv);
+    let mut report = graph(&p.journeys, opts, conv).reported();
     let mut meta = p.meta(command);
     let drawing = matches!(format, OutputFormat::Dot | OutputFormat::Mermaid);
     let user_pruned = opts.min_count > 1
@@ -106,7 +106,7 @@ pub fn compute(
             top_edges: Some(READABLE_EDGES),
             ..opts.clone()
         };
-        report = graph(&p.journeys, &readable, conv);
+        report = graph(&p.journeys, &readable, conv).reported();
         meta.notes.push(format!(
             "readable default for drawings: --max-nodes {READABLE_NODES} --top-edges {READABLE_EDGES} (give any pruning flag to choose; csv and json list everything)"
         ));

@@ -6,7 +6,7 @@ use super::{config, prepare, Context};
 use crate::analysis::inspect::inspect;
 use crate::cli::{InspectArgs, OutputFormat};
 use crate::render::report::inspect::InspectOutput;
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
@@ -23,7 +23,8 @@ pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
         &prepared.clean,
         &prepared.settings.journey.conversion,
         now,
-    );
+    )
+    .reported();
     let meta = prepared.meta("inspect");
     let output = InspectOutput {
         meta: &meta,

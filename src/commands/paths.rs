@@ -8,7 +8,7 @@ use crate::analysis::paths::{paths, PathOptions};
 use crate::cli::{OutputFormat, PathsArgs};
 use crate::error::usage;
 use crate::render::report::paths::PathsOutput;
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 /// The command's own options, as `meta.command_options` reports them.
@@ -38,7 +38,7 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
     };
     let config = config(&args.input)?;
     let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
-    let report = paths(&prepared.journeys, &opts, prepared.conversion_defined());
+    let report = paths(&prepared.journeys, &opts, prepared.conversion_defined()).reported();
     for (flag, name) in [
         ("--starting-at", &opts.starting_at),
         ("--ending-at", &opts.ending_at),

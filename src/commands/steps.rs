@@ -8,7 +8,7 @@ use crate::analysis::step_matrix::{difference, step_matrix};
 use crate::cli::{OutputFormat, StepsArgs};
 use crate::error::usage;
 use crate::render::report::steps::{Compare, StepsOutput};
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 
 /// The command's own options, as `meta.command_options` reports them.
@@ -53,6 +53,7 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
             (d.difference, Some(compare))
         }
     };
+    let matrix = matrix.reported();
     let meta = prepared.meta("steps").with_options(Options {
         max_steps: n,
         threshold: args.threshold,

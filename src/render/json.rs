@@ -12,7 +12,4 @@ pub fn write<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Rounds a rate to 6 decimals for JSON (metrics.md: rates are printed to 6 decimals).
-pub fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
+pub use crate::analysis::stats::round6;

@@ -13,11 +13,13 @@ pub mod markdown;
 pub mod mermaid;
 pub mod present;
 pub mod report;
+pub mod reported;
 pub mod sink;
 pub mod table;
 
 pub use doc::{Block, Doc, Table};
 pub use present::{emit, Present};
+pub use reported::Reported;
 pub use sink::Sink;
 
 use anyhow::Result;

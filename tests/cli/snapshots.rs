@@ -172,6 +172,9 @@ fn every_report_in_every_format() {
             let run = jm(&all);
             // check exits 1 when a gate fails; the report is written all the same.
             assert!(run.code == 0 || run.code == 1, "{all:?}: {}", run.stderr);
+            if *format == "json" {
+                six_decimals(&run.json(), name);
+            }
             let snapshot = format!("{name}_{format}");
             insta::with_settings!({
                 description => format!("journeymap {}", all.join(" ")),
@@ -181,5 +184,32 @@ fn every_report_in_every_format() {
                 insta::assert_snapshot!(snapshot, run.stdout);
             });
         }
+    }
+}
+
+/// Every JSON number is rounded to 6 decimals (docs/json.md), except durations in seconds,
+/// which keep their fraction of a second (metrics.md, Numbers in output).
+fn six_decimals(v: &serde_json::Value, at: &str) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(x) = n.as_f64().filter(|_| n.is_f64()) {
+                let is_duration = at.ends_with("_s") && !at.ends_with("mean_s");
+                assert!(
+                    is_duration || x == (x * 1e6).round() / 1e6,
+                    "{at} = {x} has more than 6 decimals"
+                );
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                six_decimals(item, at);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, value) in fields {
+                six_decimals(value, &format!("{at}.{key}"));
+            }
+        }
+        _ => {}
     }
 }

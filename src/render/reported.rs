@@ -1,0 +1,143 @@
+//! Numbers as every output reports them. Analyses return exact values; before a report is
+//! presented, its rates, shares and means are rounded to 6 decimals here, once (metrics.md,
+//! Numbers in output), so that JSON, CSV, tables, Markdown and drawings print the same number.
+
+use crate::analysis::diff::DiffRow;
+use crate::analysis::dropoff::DropoffReport;
+use crate::analysis::explore::ExploreReport;
+use crate::analysis::funnel::{Bin, FunnelReport};
+use crate::analysis::funnel_breakdown::Breakdown;
+use crate::analysis::graph::GraphReport;
+use crate::analysis::inspect::InspectReport;
+use crate::analysis::paths::PathsReport;
+use crate::analysis::stats::round6;
+use crate::analysis::step_matrix::StepMatrix;
+
+/// A report whose numbers can be rounded as outputs report them.
+pub trait Reported: Sized {
+    /// Rounds every rate, share and mean to 6 decimals.
+    fn round(&mut self);
+
+    /// The report as outputs print it.
+    fn reported(mut self) -> Self {
+        self.round();
+        self
+    }
+}
+
+fn opt(v: Option<f64>) -> Option<f64> {
+    v.map(round6)
+}
+
+impl Reported for PathsReport {
+    fn round(&mut self) {
+        for p in &mut self.paths {
+            p.share = round6(p.share);
+            p.conversion_rate = p.conversion_rate.map(opt);
+        }
+    }
+}
+
+impl Reported for GraphReport {
+    fn round(&mut self) {
+        for n in &mut self.nodes {
+            n.exit_rate = opt(n.exit_rate);
+        }
+        for e in &mut self.edges {
+            e.p_out = round6(e.p_out);
+            e.share = round6(e.share);
+            if let Some(t) = &mut e.time {
+                t.mean_s = round6(t.mean_s);
+            }
+        }
+        self.hidden.share = round6(self.hidden.share);
+    }
+}
+
+impl Reported for DropoffReport {
+    fn round(&mut self) {
+        for t in &mut self.touchpoints {
+            t.exit_rate = opt(t.exit_rate);
+            t.share_of_exits = opt(t.share_of_exits);
+        }
+        for s in &mut self.last_steps {
+            s.share_of_exits = round6(s.share_of_exits);
+        }
+    }
+}
+
+impl Reported for InspectReport {
+    fn round(&mut self) {
+        if let Some(s) = &mut self.events_per_journey {
+            s.mean = round6(s.mean);
+        }
+        for n in self
+            .touchpoints
+            .iter_mut()
+            .chain(self.channels.iter_mut().flatten())
+        {
+            n.share = round6(n.share);
+        }
+        if let Some(c) = &mut self.conversions {
+            c.conversion_rate = opt(c.conversion_rate);
+        }
+    }
+}
+
+impl Reported for ExploreReport {
+    fn round(&mut self) {
+        for n in self.positions.iter_mut().flat_map(|p| p.nodes.iter_mut()) {
+            n.share = round6(n.share);
+            n.conversion_rate = opt(n.conversion_rate);
+        }
+    }
+}
+
+impl Reported for FunnelReport {
+    fn round(&mut self) {
+        for s in &mut self.steps {
+            s.rate_from_first = opt(s.rate_from_first);
+            s.rate_from_previous = opt(s.rate_from_previous);
+            s.share_of_journeys = opt(s.share_of_journeys);
+        }
+    }
+}
+
+impl Reported for Vec<Bin> {
+    fn round(&mut self) {
+        for b in self.iter_mut() {
+            b.from_s = round6(b.from_s);
+            b.to_s = round6(b.to_s);
+        }
+    }
+}
+
+impl Reported for Breakdown {
+    fn round(&mut self) {
+        for v in &mut self.values {
+            v.report.round();
+        }
+    }
+}
+
+impl Reported for StepMatrix {
+    fn round(&mut self) {
+        for r in &mut self.rows {
+            for x in &mut r.shares {
+                *x = round6(*x);
+            }
+        }
+    }
+}
+
+impl Reported for Vec<DiffRow> {
+    fn round(&mut self) {
+        for r in self.iter_mut() {
+            r.a.value = opt(r.a.value);
+            r.b.value = opt(r.b.value);
+            r.change = opt(r.change);
+            r.relative_change = opt(r.relative_change);
+            r.p_value = opt(r.p_value);
+        }
+    }
+}

@@ -116,6 +116,9 @@ def cases(big):
             for f in fmt[command]:
                 out.append((f"{command}-{i}-{f}", [command] + args + ["-f", f]))
     out.append(("generate", ["generate", "--events", "2000", "--seed", "3"]))
+    out.append(("help", ["--help"]))
+    for command in list(fmt) + ["generate"]:
+        out.append((f"help-{command}", [command, "--help"]))
     out.append(("usage-no-steps", ["funnel", shop, "--steps", ","]))
     out.append(("error-missing-column", ["paths", "testdata/bad/missing_column.csv"]))
     out.append(("error-bad-timestamp", ["inspect", "testdata/bad/bad_timestamp.csv", "-f", "json"]))

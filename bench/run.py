@@ -2,11 +2,14 @@
 """Side-by-side benchmark: journeymap against DuckDB SQL on the same generated files.
 
 usage: python3 bench/run.py [--events N] [--runs R] [--tasks inspect,...] [--peer PYTHON]
+                           [--binary PATH] [--previous PATH]
 
 Builds journeymap in release mode, generates N events (default 10M) as CSV and Parquet into
 bench-data/ (kept between runs), then times whole processes, alternating the two tools, R runs
 each (default 3), and prints medians of wall time and peak memory (max RSS) with the ratio
-journeymap / DuckDB from the same run. The DuckDB side is bench/duckdb_peer.py run
+journeymap / DuckDB from the same run. `--previous PATH` times another journeymap build in the
+same runs too (alternating), for "is the new build as fast as the old one". The DuckDB side is
+bench/duckdb_peer.py run
 with the peer venv (see README: Benchmarks). Answers are compared where both print them.
 """
 import argparse
@@ -92,8 +95,13 @@ def main():
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--peer", default=os.path.expanduser("~/peer-venv/bin/python"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--binary", help="time this journeymap binary (implies --no-build)")
+    ap.add_argument("--previous", help="also time this earlier journeymap build, alternating")
     a = ap.parse_args()
-    if not a.no_build:
+    global JM
+    if a.binary:
+        JM = os.path.abspath(a.binary)
+    elif not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
     files = ensure_data(a.events)
     have_peer = os.path.exists(a.peer) and os.path.exists(PEER)
@@ -103,7 +111,7 @@ def main():
     for task in a.tasks.split(","):
         jm_args, peer_args = TASKS[task]
         for fmt, path in files.items():
-            jm_t, jm_m, pe_t, pe_m = [], [], [], []
+            jm_t, jm_m, pe_t, pe_m, pr_t, pr_m = [], [], [], [], [], []
             jm_out = pe_out = None
             extra = {label: ([], [], None) for label, argv in EXTRA_PEERS.get(task, {}).items()
                      if have_peer and peer_available(a.peer, argv[0])}
@@ -111,6 +119,10 @@ def main():
                 t, m, jm_out = run_with_rss([JM] + jm_args + [path])
                 jm_t.append(t)
                 jm_m.append(m)
+                if a.previous:
+                    t, m, _ = run_with_rss([os.path.abspath(a.previous)] + jm_args + [path])
+                    pr_t.append(t)
+                    pr_m.append(m)
                 if have_peer and peer_args is not None:
                     t, m, pe_out = run_with_rss([a.peer, PEER, peer_args[0], path] + peer_args[1:])
                     pe_t.append(t)
@@ -125,6 +137,8 @@ def main():
                 "task": task, "format": fmt,
                 "journeymap_s": statistics.median(jm_t), "journeymap_mb": max(jm_m),
             }
+            if a.previous:
+                row.update(previous_s=statistics.median(pr_t), previous_mb=max(pr_m))
             if have_peer and peer_args is not None:
                 row.update(duckdb_s=statistics.median(pe_t), duckdb_mb=max(pe_m))
                 row["ratio"] = row["journeymap_s"] / row["duckdb_s"]
@@ -151,6 +165,13 @@ def main():
             peer, peer_mb = "- | -", "-"
         print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {peer} "
               f"| {r['journeymap_mb']:.0f} MB | {peer_mb} | {r.get('same_answer', '-')} |")
+    if a.previous:
+        print("\nThe previous build in the same runs\n")
+        print("| task | input | journeymap | previous build | new / previous | journeymap peak | previous peak |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['task']} | {r['format']} | {r['journeymap_s']:.2f} s | {r['previous_s']:.2f} s "
+                  f"| {r['journeymap_s'] / r['previous_s']:.2f} | {r['journeymap_mb']:.0f} MB | {r['previous_mb']:.0f} MB |")
     if extra_rows:
         print("\nMore peers (same runs)\n")
         print("| task | input | peer | journeymap | peer time | ratio | journeymap peak | peer peak | agreement |")
@@ -213,16 +234,17 @@ def agreement(jm_out, peer_out):
 
 def compare_attribution(jm_out, extra):
     """journeymap against the exact metrics.md re-implementation: same conversions, and P and
-    every removal effect within 1e-9 (both are exact solves; only rounding differs)."""
+    every removal effect within 5e-7 (both are exact solves; journeymap's JSON carries 6
+    decimals)."""
     try:
         j, mine = markov_effects(jm_out)
         p = json.loads(next(out for label, (_, _, out) in extra.items() if label.startswith("DuckDB")))
     except (TypeError, ValueError, KeyError, StopIteration):
         return "?"
     same = (j["conversions"] == p["conversions"]
-            and abs(j["markov"]["p_conversion"] - p["p_conversion"]) <= 1e-9
+            and abs(j["markov"]["p_conversion"] - p["p_conversion"]) <= 5e-7
             and set(mine) == set(p["removal_effects"])
-            and all(abs(mine[c] - p["removal_effects"][c]) <= 1e-9 for c in mine))
+            and all(abs(mine[c] - p["removal_effects"][c]) <= 5e-7 for c in mine))
     return "yes (vs metrics.md re-implementation)" if same else "NO"
 
 

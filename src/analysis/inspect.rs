@@ -338,13 +338,7 @@ fn mixed_offsets(table: &EventTable) -> QualityFinding {
         }
         f.examples = groups
             .iter()
-            .map(|g| {
-                format!(
-                    "{} ({})",
-                    g.0,
-                    crate::text::counted(g.1, "row", "rows")
-                )
-            })
+            .map(|g| format!("{} ({})", g.0, crate::text::counted(g.1, "row", "rows")))
             .collect();
     }
     finding(

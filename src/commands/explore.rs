@@ -9,9 +9,9 @@ use crate::analysis::explore::{explore, Direction, ExploreOptions, ExploreReport
 use crate::analysis::funnel::Step;
 use crate::cli::{ExploreArgs, OutputFormat};
 use crate::error::usage;
-use crate::text::counted;
 use crate::input::mapping::did_you_mean;
 use crate::render::{self, count, percent, rate6, Doc, Sink, Table};
+use crate::text::counted;
 
 #[derive(Serialize)]
 struct Output<'a> {

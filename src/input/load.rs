@@ -6,11 +6,11 @@ use serde::Serialize;
 use super::columns::{self, Text, BAD_TIME, NO_ID, NO_TIME};
 use super::files::{resolve_inputs, InputFormat};
 use super::findings::Finding;
-use crate::text::counted;
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::time::TimeParser;
 use crate::journey::{DeferredIds, Dictionary};
+use crate::text::counted;
 use polars::prelude::DataFrame;
 
 /// The attribute id of a row whose attribute value is empty.

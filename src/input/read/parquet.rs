@@ -95,9 +95,8 @@ impl ParquetFile {
 }
 
 /// Parquet is read in slices of a piece's bytes over this many rows (512k rows for a CSV
-/// piece's 64 MB). Less decoded data in flight means fewer fresh pages: on 10M events,
-/// slices of 1.3M, 512k and 262k rows took 1.76, 1.62 and 1.59 s of CPU; 512k keeps row
-/// groups of up to a million rows whole.
+/// piece's 64 MB): less decoded data in flight means fewer fresh pages, and 512k keeps row
+/// groups of up to a million rows whole (bench/NOTES.md has the measurements).
 const PARQUET_ROW_BYTES: usize = 128;
 
 /// The lengths of the row slices a Parquet file is read in, for row groups of `groups` rows

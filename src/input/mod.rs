@@ -8,9 +8,9 @@ pub mod time;
 
 mod columns;
 mod load;
+mod table;
 
 pub use files::InputFormat;
 pub use findings::Finding;
-pub use load::{
-    load, EventTable, LoadIssues, LoadOptions, SourceInfo, SourceSpec, NO_ATTRIBUTE, NO_CHANNEL,
-};
+pub use load::{load, LoadOptions, SourceSpec};
+pub use table::{EventTable, LoadIssues, SourceInfo, NO_ATTRIBUTE, NO_CHANNEL};

@@ -1,14 +1,21 @@
 //! Events to journeys: ordering, sessions, conversion, collapsing, and the compact store every
 //! analysis walks.
 
+mod assemble;
+mod buckets;
 mod build;
 pub mod clean;
 mod deferred;
 mod dictionary;
+mod event_columns;
+mod order;
+mod order_stats;
+mod record;
 
-pub use build::{build, OrderStats};
+pub use build::build;
 pub use deferred::DeferredIds;
 pub use dictionary::Dictionary;
+pub use order_stats::OrderStats;
 
 use serde::Serialize;
 

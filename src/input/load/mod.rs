@@ -1,0 +1,350 @@
+//! Loading every input into one [`EventTable`]: events in row order, text interned.
+//!
+//! This file opens the inputs, reads each file in pieces and checks what was loaded as a
+//! whole; `piece` turns a piece's columns into the table's, and `rows` adds its rows.
+
+mod piece;
+mod rows;
+
+use anyhow::{bail, Result};
+
+use super::files::{resolve_inputs, InputFormat};
+use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
+use super::read::{self, Opened};
+use super::table::{ColumnInfo, EventTable, SourceInfo};
+use super::time::TimeParser;
+use crate::journey::Dictionary;
+use crate::text::counted;
+use piece::load_frame;
+
+/// One group of input files that share a column mapping (the command line's inputs, or one
+/// `[[source]]` table of journeymap.toml).
+#[derive(Clone, Debug, Default)]
+pub struct SourceSpec {
+    pub inputs: Vec<String>,
+    pub format: Option<InputFormat>,
+    pub delimiter: Option<u8>,
+    pub columns: ColumnRequest,
+}
+
+/// Everything loading needs to know.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub sources: Vec<SourceSpec>,
+    pub time: TimeParser,
+    /// `--converted-col`: a column of true/false conversion markers.
+    pub converted_col: Option<String>,
+    /// `--where COL=VALUE`: keep only rows whose column has that value (all must hold).
+    pub filters: Vec<(String, String)>,
+    /// Drop rows without a customer id, timestamp or touchpoint instead of failing.
+    pub skip_invalid: bool,
+    /// Report invalid rows as findings and go on (what `inspect` does).
+    pub lenient: bool,
+    /// Show a spinner on stderr while reading large inputs.
+    pub progress: bool,
+    /// Infer CSV column types from their first rows (for `inspect`).
+    pub sniff_types: bool,
+    /// A column whose value is kept for every row (e.g. `funnel --breakdown COL`).
+    pub attribute: Option<String>,
+    /// The flag that names [`LoadOptions::attribute`], for errors (default `--breakdown`).
+    pub attribute_flag: Option<&'static str>,
+}
+
+/// Reads all inputs.
+pub fn load(opts: &LoadOptions) -> Result<EventTable> {
+    let opened = open_sources(opts)?;
+    if opened.is_empty() {
+        bail!("no input files given; pass a file, a glob or a directory (or list [[source]] tables in journeymap.toml)");
+    }
+    let mut table = EventTable::default();
+    if opts.attribute.is_some() {
+        table.attribute = Some((Dictionary::new(), Vec::new()));
+    }
+    if opened.iter().any(|(_, m)| m.channel.is_some()) {
+        table.channels = Some(Dictionary::new());
+    }
+    let spinner = spinner(opts.progress, opened.iter().map(|(o, _)| o.bytes).sum());
+    for (o, m) in &opened {
+        if let Some(bar) = &spinner {
+            bar.set_message(format!("reading {}", o.file.label));
+        }
+        load_file(opts, o, m, &mut table)?;
+    }
+    intern_customers(&mut table);
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    finish(opts, &mut table)?;
+    Ok(table)
+}
+
+/// Opens every input file of every source (reading its header) and maps its columns.
+fn open_sources(opts: &LoadOptions) -> Result<Vec<(Opened, Mapping)>> {
+    let mut opened: Vec<(Opened, Mapping)> = Vec::new();
+    for source in &opts.sources {
+        for file in resolve_inputs(&source.inputs, source.format)? {
+            let mut o = read::open(&file, source.delimiter)?;
+            if opts.sniff_types {
+                o.sniff_types(1000);
+            }
+            let m = mapping::resolve(&o.file.label, &o.columns, &source.columns)?;
+            check_named_columns(opts, &o)?;
+            opened.push((o, m));
+        }
+    }
+    Ok(opened)
+}
+
+/// Fails, naming the flag, unless the file has every column that `--where`, the attribute
+/// flag and `--converted-col` name.
+fn check_named_columns(opts: &LoadOptions, o: &Opened) -> Result<()> {
+    let attribute_flag = opts.attribute_flag.unwrap_or("--breakdown");
+    let named = (opts.filters.iter().map(|(col, _)| (col, "--where")))
+        .chain(opts.attribute.iter().map(|col| (col, attribute_flag)))
+        .chain(
+            opts.converted_col
+                .iter()
+                .map(|col| (col, "--converted-col")),
+        );
+    for (col, flag) in named {
+        if mapping::lookup(&o.columns, col).is_none() {
+            return Err(mapping::missing_column(
+                &o.file.label,
+                &o.columns,
+                col,
+                flag,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A spinner on stderr while reading, when asked for, the inputs are large (64 MB) and
+/// stderr is a terminal.
+fn spinner(enabled: bool, bytes: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || bytes < 64 << 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+/// The file's name for the column the user calls `name` (matched as the mapping matches
+/// names), or `name` itself.
+fn file_column(o: &Opened, name: &str) -> String {
+    mapping::lookup(&o.columns, name)
+        .cloned()
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Reads one file into the table, piece by piece.
+fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable) -> Result<()> {
+    let label = &o.file.label;
+    let stored = stored_columns(opts, o, m);
+    let base = table.rows_read;
+    table.sources.push(source_info(o, m, base));
+    let invalid_before = table.rows_invalid;
+    o.read_chunks_ahead(&stored, read::CSV_PIECE_BYTES, |df| {
+        let n = df.height() as u64;
+        if table.rows_read + n >= u32::MAX as u64 {
+            bail!(
+                "{label}: more than {} rows in all; journeymap keeps row positions in 32 bits",
+                u32::MAX
+            );
+        }
+        let first_piece = table.rows_read == base;
+        if let Some(source) = table.sources.last_mut() {
+            source.rows += n;
+        }
+        if first_piece {
+            // Room for the whole file at once: growing the columns piece by piece would copy
+            // them and touch fresh memory each time they double (capacity never used costs
+            // no memory).
+            let rows = expected_rows(o, n as usize);
+            reserve_rows(table, rows + rows / 16);
+        }
+        load_frame(opts, o, m, df, table)
+    })?;
+    if table.rows_read == base {
+        table
+            .warnings
+            .push(format!("{label}: the file has a header but no rows"));
+    }
+    // Short CSV rows read as empty cells: name the ragged row rather than the empty cell.
+    if table.rows_invalid > invalid_before {
+        if let Some(problem) = o.diagnose() {
+            bail!("{label}: {problem}");
+        }
+    }
+    Ok(())
+}
+
+/// The file's stored columns (not partition keys) that loading reads, each once.
+fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Vec<String> {
+    let mut stored: Vec<String> = Vec::new();
+    let mut want = |name: &str| {
+        let name = file_column(o, name);
+        if o.hive_value(&name).is_none() && !stored.contains(&name) {
+            stored.push(name);
+        }
+    };
+    want(&m.customer);
+    want(&m.time);
+    want(&m.touchpoint);
+    if let Some(ChannelSource::Column(c)) = &m.channel {
+        want(c);
+    }
+    for (c, _) in &opts.filters {
+        want(c);
+    }
+    if let Some(c) = &opts.converted_col {
+        want(c);
+    }
+    if let Some(c) = &opts.attribute {
+        want(c);
+    }
+    stored
+}
+
+/// What the file is, before its rows are counted; its first row is row `first_row` of the
+/// whole input.
+fn source_info(o: &Opened, m: &Mapping, first_row: u64) -> SourceInfo {
+    SourceInfo {
+        file: o.file.label.clone(),
+        format: o.file.format.name().to_string(),
+        gzip: o.file.gzip,
+        bytes: o.bytes,
+        rows: 0,
+        first_row,
+        columns: o
+            .columns
+            .iter()
+            .zip(&o.types)
+            .map(|(name, dtype)| ColumnInfo {
+                name: name.clone(),
+                dtype: dtype.clone(),
+            })
+            .collect(),
+        mapping: m.clone(),
+        partition: o.file.hive.clone(),
+    }
+}
+
+/// About how many rows the file has, from its first piece of `first_piece_rows` rows: what
+/// the file says, else as many for each piece of CSV text.
+fn expected_rows(o: &Opened, first_piece_rows: usize) -> usize {
+    let pieces = match o.file.format {
+        InputFormat::Csv | InputFormat::Tsv if !o.file.gzip => {
+            (o.bytes as usize).div_ceil(read::CSV_PIECE_BYTES)
+        }
+        _ => 1,
+    };
+    o.rows_hint().unwrap_or(first_piece_rows * pieces)
+}
+
+/// Makes room for `rows` more rows in the table's columns.
+fn reserve_rows(table: &mut EventTable, rows: usize) {
+    table.time.reserve(rows);
+    table.touchpoint.reserve(rows);
+    table.row.reserve(rows);
+    if table.channels.is_some() {
+        table.channel.reserve(rows);
+    }
+    table.pending_customers.reserve(rows);
+}
+
+/// Customer ids get their ids once every file is read, for the rows kept.
+fn intern_customers(table: &mut EventTable) {
+    let (ids, customers) = std::mem::take(&mut table.pending_customers).finish();
+    table.customers = customers;
+    table.customer = if ids.len() == table.row.len() {
+        ids
+    } else {
+        table.row.iter().map(|&r| ids[r as usize]).collect()
+    };
+}
+
+/// Checks what was loaded as a whole: invalid rows, empty inputs.
+fn finish(opts: &LoadOptions, table: &mut EventTable) -> Result<()> {
+    table
+        .issues
+        .offsets
+        .sort_by(|a, b| b.rows.cmp(&a.rows).then(a.offset.cmp(&b.offset)));
+    if table.issues.invalid_rows() && !opts.lenient {
+        let parts = invalid_row_problems(opts, table);
+        if opts.skip_invalid {
+            table.warnings.push(format!(
+                "dropped {} invalid rows (--skip-invalid): {}",
+                table.rows_invalid,
+                parts.join("; ")
+            ));
+        } else {
+            bail!(
+                "{}; or pass --skip-invalid to drop such rows",
+                parts.join("; ")
+            );
+        }
+    }
+    if table.rows_read == 0 {
+        let names: Vec<&str> = table.sources.iter().map(|s| s.file.as_str()).collect();
+        bail!("{}: the input has a header but no rows", names.join(", "));
+    }
+    if table.is_empty() && !opts.lenient {
+        if table.rows_filtered_out > 0 {
+            bail!(
+                "no events left: --where kept none of the {} rows; check the column and value",
+                table.rows_read
+            );
+        }
+        bail!(
+            "no valid events in the input ({} rows read)",
+            table.rows_read
+        );
+    }
+    if table.rows_filtered_out > 0 {
+        table.warnings.push(format!(
+            "--where kept {} of {} rows",
+            table.rows_read - table.rows_filtered_out,
+            table.rows_read
+        ));
+    }
+    Ok(())
+}
+
+/// What is wrong with the invalid rows: one part per problem, with its first rows.
+fn invalid_row_problems(opts: &LoadOptions, table: &EventTable) -> Vec<String> {
+    let issues = &table.issues;
+    let mut parts = Vec::new();
+    let what = [
+        (&issues.missing_customer, "no customer id"),
+        (&issues.missing_time, "no timestamp"),
+        (&issues.missing_touchpoint, "no touchpoint"),
+    ];
+    for (f, text) in what {
+        if !f.is_empty() {
+            parts.push(format!(
+                "{} {text} (first: {})",
+                counted(f.count, "row has", "rows have"),
+                table.locate_all(&f.first_rows)
+            ));
+        }
+    }
+    let bad = &issues.unparseable_time;
+    if let (Some(&row), Some(value)) = (bad.first_rows.first(), bad.examples.first()) {
+        let col = table
+            .sources
+            .iter()
+            .find(|s| row >= s.first_row && row < s.first_row + s.rows)
+            .map(|s| s.mapping.time.clone())
+            .unwrap_or_default();
+        parts.push(format!(
+            "{} a timestamp that cannot be parsed (first: {}: '{value}' in column '{col}'; tried {}); pass --time-format to give the layout",
+            counted(bad.count, "row has", "rows have"),
+            table.locate(row),
+            opts.time.formats_tried()
+        ));
+    }
+    parts
+}

@@ -16,6 +16,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -153,7 +154,12 @@ def main():
     ap.add_argument("--events", type=int, default=1_000_000, help="generated events (0: none)")
     ap.add_argument("--keep", help="write each differing run's outputs into this directory")
     a = ap.parse_args()
-    old, new = os.path.abspath(a.old), os.path.abspath(a.new)
+    # Each binary is run through a link named journeymap, so that --help says the same name.
+    links = tempfile.mkdtemp(prefix="same-output-")
+    old, new = os.path.join(links, "old", "journeymap"), os.path.join(links, "new", "journeymap")
+    for link, target in ((old, a.old), (new, a.new)):
+        os.makedirs(os.path.dirname(link))
+        os.symlink(os.path.abspath(target), link)
     big = None
     if a.events:
         os.makedirs(os.path.join(ROOT, "bench-data"), exist_ok=True)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fails when modules of src/ import each other in a cycle (a parent and its own children
-excepted): a cycle means two files that cannot be understood, or split, one without the other.
+excepted), file by file and between the crate's top modules (its layers): a cycle means two
+parts that cannot be understood, or split, one without the other.
 
     python3 .ci/module_cycles.py        # from the repository root; exit 1 and the cycles if any
 
@@ -57,5 +58,19 @@ def sc(v):
         if len(comp)>1: out.append(comp)
 for v in edges:
     if v not in idx: sc(v)
-for comp in out: print('SCC:', sorted('::'.join(x) for x in comp))
+for comp in out: print('files import each other in a circle:', sorted('::'.join(x) for x in comp))
+
+# The same at the level of the crate's top modules (analysis, render, check, ...): a layer
+# that imports a layer above it is a circle too, even when no two files close it.
+top_edges = {}
+for a, deps in edges.items():
+    for b in deps:
+        if a[:1] != b[:1] and a and b:
+            top_edges.setdefault(a[:1], set()).add(b[:1])
+edges = top_edges
+idx.clear(); low.clear(); st.clear(); on.clear()
+before = len(out)
+for v in list(edges):
+    if v not in idx: sc(v)
+for comp in out[before:]: print('top modules import each other in a circle:', sorted('::'.join(x) for x in comp))
 sys.exit(1 if out else 0)

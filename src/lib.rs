@@ -13,6 +13,7 @@ pub mod duration;
 pub mod error;
 pub mod generate;
 pub mod input;
+pub mod intern;
 pub mod journey;
 pub mod meta;
 pub mod render;

@@ -131,6 +131,21 @@ impl OptionsInForce {
         self.conversion.is_some() || self.converted_col.is_some()
     }
 
+    /// The options a `check` baseline records: every field of `meta.options` but where the
+    /// config file was (a path, which differs between machines).
+    pub fn recorded(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut map = std::collections::BTreeMap::new();
+        if let serde_json::Value::Object(o) = value {
+            for (k, v) in o {
+                if k != "config" {
+                    map.insert(k, v);
+                }
+            }
+        }
+        map
+    }
+
     /// The options in force, in one line for people.
     pub fn summary(&self) -> String {
         let mut parts = vec![format!("level={}", self.level.name())];

@@ -9,7 +9,6 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::measure::Measured;
-use crate::settings::OptionsInForce;
 
 /// The `format` every baseline carries; a future layout gets a new number.
 pub const FORMAT: &str = "journeymap-baseline/1";
@@ -47,27 +46,16 @@ pub struct Baseline {
     pub values: BTreeMap<String, Recorded>,
 }
 
-/// The options a baseline records: everything in `meta.options` except where the config file
-/// was (a path, which differs between machines).
-pub fn options_of(echo: &OptionsInForce) -> BTreeMap<String, serde_json::Value> {
-    let value = serde_json::to_value(echo).unwrap_or(serde_json::Value::Null);
-    let mut map = BTreeMap::new();
-    if let serde_json::Value::Object(o) = value {
-        for (k, v) in o {
-            if k != "config" {
-                map.insert(k, v);
-            }
-        }
-    }
-    map
-}
-
 impl Baseline {
-    pub fn new(echo: &OptionsInForce, values: BTreeMap<String, Recorded>) -> Baseline {
+    /// A baseline of these values, measured under these options (`OptionsInForce::recorded`).
+    pub fn new(
+        options: BTreeMap<String, serde_json::Value>,
+        values: BTreeMap<String, Recorded>,
+    ) -> Baseline {
         Baseline {
             format: FORMAT.to_string(),
             journeymap: env!("CARGO_PKG_VERSION").to_string(),
-            options: options_of(echo),
+            options,
             values,
         }
     }
@@ -97,10 +85,9 @@ impl Baseline {
         Ok(serde_json::to_string_pretty(self)? + "\n")
     }
 
-    /// The options that differ from `echo`'s, as `name (baseline X, now Y)`. A missing
+    /// The options that differ from `now`, as `name (baseline X, now Y)`. A missing
     /// option, null and an empty list count as the same (nothing set).
-    pub fn differing_options(&self, echo: &OptionsInForce) -> Vec<String> {
-        let now = options_of(echo);
+    pub fn differing_options(&self, now: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
         let unset = serde_json::Value::Null;
         let norm = |v: Option<&serde_json::Value>| -> serde_json::Value {
             match v {
@@ -130,7 +117,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_names_differing_options() {
-        let mut echo = OptionsInForce {
+        let mut echo = crate::settings::OptionsInForce {
             session_gap: Some("30m".into()),
             conversion: Some(vec!["purchase".into()]),
             config: Some("/somewhere/journeymap.toml".into()),
@@ -144,7 +131,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let b = Baseline::new(&echo, values);
+        let b = Baseline::new(echo.recorded(), values);
         let text = b.to_text().unwrap();
         assert!(!text.contains("somewhere"), "{text}");
         // Keys sorted: collapse_repeats before conversion before level.
@@ -155,11 +142,11 @@ mod tests {
         assert!(c < l);
         let back: Baseline = serde_json::from_str(&text).unwrap();
         assert_eq!(back, b);
-        assert!(back.differing_options(&echo).is_empty());
+        assert!(back.differing_options(&echo.recorded()).is_empty());
         echo.session_gap = None;
         echo.exclude = vec!["heartbeat".into()];
         assert_eq!(
-            back.differing_options(&echo),
+            back.differing_options(&echo.recorded()),
             [
                 "exclude (baseline unset, now [\"heartbeat\"])",
                 "session_gap (baseline \"30m\", now unset)"

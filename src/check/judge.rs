@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::baseline::Recorded;
 use super::measure::{Kind, Limits, Measure, Measured};
+use crate::analysis::stats::round6;
 use crate::analysis::ztest::{two_proportion, Proportion};
-use crate::render::json::round6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -208,7 +208,7 @@ pub fn show_value(is_rate: bool, v: f64) -> String {
         let pct = pct.trim_end_matches('0').trim_end_matches('.');
         format!("{pct}%")
     } else {
-        crate::render::count(v.max(0.0).round() as u64)
+        crate::text::count(v.max(0.0).round() as u64)
     }
 }
 
@@ -218,8 +218,8 @@ pub(crate) fn describe(measure: &Measure, m: &Measured, note: Option<&str>) -> S
         (Some(r), _, Some(v)) => format!(
             "{} ({} of {})",
             show_value(measure.is_rate(), v),
-            crate::render::count(r.of.count),
-            crate::render::count(r.of.total)
+            crate::text::count(r.of.count),
+            crate::text::count(r.of.total)
         ),
         (None, Some(n), _) => crate::text::counted(n, "journey", "journeys"),
         _ => match note {

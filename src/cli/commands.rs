@@ -137,8 +137,8 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "K", default_value_t = 5, help_heading = "Explore")]
     pub per_step: usize,
     /// Direction of a DOT or Mermaid drawing.
-    #[arg(long, value_enum, default_value_t = crate::render::graph_style::Rankdir::LR, help_heading = "Explore")]
-    pub rankdir: crate::render::graph_style::Rankdir,
+    #[arg(long, value_enum, default_value_t = super::Rankdir::LR, help_heading = "Explore")]
+    pub rankdir: super::Rankdir,
 }
 
 /// Readability controls for graph-shaped output.
@@ -157,11 +157,11 @@ pub struct GraphViewArgs {
     #[arg(long, value_name = "N", help_heading = "Graph")]
     pub max_nodes: Option<usize>,
     /// Direction of a DOT or Mermaid drawing.
-    #[arg(long, value_enum, default_value_t = crate::render::graph_style::Rankdir::LR, help_heading = "Graph")]
-    pub rankdir: crate::render::graph_style::Rankdir,
+    #[arg(long, value_enum, default_value_t = super::Rankdir::LR, help_heading = "Graph")]
+    pub rankdir: super::Rankdir,
     /// What edge labels show in DOT and Mermaid.
-    #[arg(long, value_enum, default_value_t = crate::render::graph_style::EdgeLabel::Count, help_heading = "Graph")]
-    pub edge_label: crate::render::graph_style::EdgeLabel,
+    #[arg(long, value_enum, default_value_t = super::EdgeLabel::Count, help_heading = "Graph")]
+    pub edge_label: super::EdgeLabel,
 }
 
 #[derive(Args, Debug)]

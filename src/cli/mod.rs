@@ -350,6 +350,43 @@ impl OutputFormat {
     }
 }
 
+/// Which number an edge label shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum EdgeLabel {
+    #[default]
+    Count,
+    Share,
+    #[value(name = "p_out", alias = "p-out")]
+    POut,
+    MedianTime,
+    None,
+}
+
+/// Layout direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Rankdir {
+    #[default]
+    #[value(name = "LR", alias = "lr")]
+    LR,
+    #[value(name = "TB", alias = "tb")]
+    TB,
+    #[value(name = "RL", alias = "rl")]
+    RL,
+    #[value(name = "BT", alias = "bt")]
+    BT,
+}
+
+impl Rankdir {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rankdir::LR => "LR",
+            Rankdir::TB => "TB",
+            Rankdir::RL => "RL",
+            Rankdir::BT => "BT",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,

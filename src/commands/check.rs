@@ -103,7 +103,7 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
-        let differ = b.differing_options(&prepared.options());
+        let differ = b.differing_options(&prepared.options().recorded());
         if !differ.is_empty() {
             return Err(usage(format!(
                 "{} was computed with other options: {}; run with the baseline's options, or record a new baseline with --write-baseline",
@@ -141,7 +141,8 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     });
     match &args.write_baseline {
         Some(path) => {
-            let text = Baseline::new(&prepared.options(), eval.values.clone()).to_text()?;
+            let text =
+                Baseline::new(prepared.options().recorded(), eval.values.clone()).to_text()?;
             let mut sink = Sink::open(Some(path), &meta.inputs)?;
             sink.writer().write_all(text.as_bytes())?;
             sink.finish()?;

@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Result};
 use polars::prelude::*;
 
 use super::time::{Parsed, TimeParser};
-use crate::journey::{DeferredIds, Dictionary};
+use crate::intern::{DeferredIds, Dictionary};
 
 /// Marks a row whose text value is null or empty.
 pub const NO_ID: u32 = u32::MAX;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::findings::Finding;
 use super::mapping::Mapping;
-use crate::journey::{DeferredIds, Dictionary};
+use crate::intern::{DeferredIds, Dictionary};
 
 /// The attribute id of a row whose attribute value is empty.
 pub const NO_ATTRIBUTE: u32 = u32::MAX;

@@ -5,16 +5,13 @@ mod assemble;
 mod buckets;
 mod build;
 pub mod clean;
-mod deferred;
-mod dictionary;
 mod event_columns;
 mod order;
 mod order_stats;
 mod record;
 
+pub use crate::intern::{DeferredIds, Dictionary};
 pub use build::build;
-pub use deferred::DeferredIds;
-pub use dictionary::Dictionary;
 pub use order_stats::OrderStats;
 
 use serde::Serialize;

@@ -2,45 +2,9 @@
 //! readable default for big graphs.
 
 use crate::analysis::graph::{EdgeRow, GraphReport, NodeKind, NodeRow};
+use crate::cli::{EdgeLabel, Rankdir};
 use crate::duration::humanize_secs;
 use crate::text::counted;
-
-/// Which number an edge label shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum EdgeLabel {
-    #[default]
-    Count,
-    Share,
-    #[value(name = "p_out", alias = "p-out")]
-    POut,
-    MedianTime,
-    None,
-}
-
-/// Layout direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Rankdir {
-    #[default]
-    #[value(name = "LR", alias = "lr")]
-    LR,
-    #[value(name = "TB", alias = "tb")]
-    TB,
-    #[value(name = "RL", alias = "rl")]
-    RL,
-    #[value(name = "BT", alias = "bt")]
-    BT,
-}
-
-impl Rankdir {
-    pub fn name(self) -> &'static str {
-        match self {
-            Rankdir::LR => "LR",
-            Rankdir::TB => "TB",
-            Rankdir::RL => "RL",
-            Rankdir::BT => "BT",
-        }
-    }
-}
 
 /// How a graph is drawn.
 #[derive(Clone, Debug, Default)]

@@ -17,6 +17,7 @@ pub mod reported;
 pub mod sink;
 pub mod table;
 
+pub use crate::text::count;
 pub use doc::{Block, Doc, Table};
 pub use present::{emit, Present};
 pub use reported::Reported;
@@ -122,19 +123,6 @@ pub fn percent(v: Option<f64>) -> String {
         Some(x) if x.is_finite() => format!("{:.1}%", x * 100.0),
         _ => "-".to_string(),
     }
-}
-
-/// Formats a count with thousands separators for tables: `1,234,567`.
-pub fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::table::{ColumnInfo, EventTable, SourceInfo};
 use super::time::TimeParser;
-use crate::journey::Dictionary;
+use crate::intern::Dictionary;
 use crate::text::counted;
 use piece::load_frame;
 

@@ -13,7 +13,7 @@ use crate::input::mapping::{ChannelSource, Mapping};
 use crate::input::read::Opened;
 use crate::input::table::{EventTable, LoadIssues, OffsetCount, NO_ATTRIBUTE, NO_CHANNEL};
 use crate::input::time::TimeParser;
-use crate::journey::Dictionary;
+use crate::intern::Dictionary;
 
 /// Adds the rows of one piece of a file (the file's last source entry already counts them).
 pub(super) fn load_frame(

@@ -12,7 +12,7 @@ pub fn parse_duration(text: &str) -> Result<i64> {
     if s.is_empty() {
         bail!("empty duration; write it like 30m, 1h30m, 7d or 45s");
     }
-    if s.parse::<f64>().is_ok() {
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.parse::<f64>().is_ok() {
         bail!("'{s}' has no unit; write {s}s for seconds or {s}m for minutes (units: ms, s, m, h, d, w)");
     }
     let mut total: i64 = 0;
@@ -106,6 +106,11 @@ mod tests {
             "{e}"
         );
         assert!(parse_duration("0").is_err());
+        // Signs and exponents are not durations at all.
+        for text in ["-3", "1e3", "inf"] {
+            let e = parse_duration(text).unwrap_err().to_string();
+            assert!(e.contains("is not a duration"), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -26,7 +26,9 @@ impl Meta {
     /// The command's own options, as they appear in JSON (a struct that serializes to an
     /// object, in the order its fields are declared).
     pub fn with_options(mut self, options: impl Serialize) -> Meta {
-        self.command_options = serde_json::to_value(options).unwrap_or(serde_json::Value::Null);
+        // A struct of plain fields always serializes; no input reaches this.
+        self.command_options =
+            serde_json::to_value(options).expect("command options serialize to an object");
         self
     }
 }

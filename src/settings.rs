@@ -72,19 +72,20 @@ pub enum DefaultLevel {
     ChannelIfAny,
 }
 
-/// Everything a command needs to load inputs and build journeys.
+/// Everything a command needs to load inputs and build journeys. The level is known only
+/// once the inputs are loaded (a command may default to channels when there is a channel
+/// column), so the journey options and the options in force are asked for at a level.
 #[derive(Debug)]
 pub struct Settings {
     pub load: LoadOptions,
     pub clean: CleanRules,
-    /// The journey options; `journey.level` is the level chosen by --level or the config file,
-    /// else touchpoints (see `level_choice` for a command's own default).
-    pub journey: JourneyOptions,
-    /// Whether --level (or the config file) chose the level, else the command's default.
-    pub level_choice: Option<Level>,
-    pub default_level: DefaultLevel,
-    /// The options in force, as every output reports them.
-    pub echo: OptionsInForce,
+    /// The journey options but the level.
+    journey: JourneyOptions,
+    /// The level --level or the config file chose, if either did.
+    level_choice: Option<Level>,
+    default_level: DefaultLevel,
+    /// The options in force but the level, as every output reports them.
+    echo: OptionsInForce,
 }
 
 impl Settings {
@@ -94,6 +95,34 @@ impl Settings {
             (Some(level), _) => level,
             (None, DefaultLevel::ChannelIfAny) if has_channels => Level::Channel,
             (None, _) => Level::Touchpoint,
+        }
+    }
+
+    /// Whether the command would have worked on channels but the inputs have none.
+    pub fn no_channels_for_default(&self, has_channels: bool) -> bool {
+        self.level_choice.is_none()
+            && self.default_level == DefaultLevel::ChannelIfAny
+            && !has_channels
+    }
+
+    /// The journey options at this level.
+    pub fn journey_options(&self, level: Level) -> JourneyOptions {
+        JourneyOptions {
+            level,
+            ..self.journey.clone()
+        }
+    }
+
+    /// How journeys convert.
+    pub fn conversion(&self) -> &Conversion {
+        &self.journey.conversion
+    }
+
+    /// The options in force at this level.
+    pub fn options(&self, level: Level) -> OptionsInForce {
+        OptionsInForce {
+            level,
+            ..self.echo.clone()
         }
     }
 }
@@ -315,9 +344,13 @@ pub fn resolve(req: &Request) -> Result<Settings> {
     }
 
     let session_gap_text = pick(&journey.session_gap, &cfg.journey.session_gap);
+    let gap_origin = match (&journey.session_gap, &cfg.path) {
+        (None, Some(path)) => format!("session_gap in {}", path.display()),
+        _ => "--session-gap".to_string(),
+    };
     let session_gap = session_gap_text
         .as_deref()
-        .map(|s| parse_duration(s).map_err(|e| anyhow!("--session-gap: {e}")))
+        .map(|s| parse_duration(s).map_err(|e| anyhow!("{gap_origin}: {e}")))
         .transpose()?;
     if session_gap == Some(0) {
         bail!("--session-gap must be longer than 0");

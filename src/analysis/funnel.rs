@@ -31,7 +31,7 @@ impl FunnelOrder {
     }
 }
 
-pub use super::steps::Step;
+use super::steps::Step;
 
 /// Per-step numbers.
 #[derive(Clone, Debug, Serialize, PartialEq)]

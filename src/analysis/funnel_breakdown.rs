@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::funnel::{summarize, FunnelReport, Step};
+use super::funnel::{summarize, FunnelReport};
 use super::inspect::rfc3339;
+use super::steps::Step;
 use crate::journey::Journeys;
 
 /// `--breakdown COL`: the funnel per value of COL (from each journey's first event).

@@ -186,9 +186,10 @@ pub fn overall_rate(f: &FunnelReport) -> Option<Rate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::funnel::{funnel, FunnelOrder, Step};
+    use crate::analysis::funnel::{funnel, FunnelOrder};
     use crate::analysis::graph::{graph, GraphOptions};
     use crate::analysis::paths::{paths, PathOptions};
+    use crate::analysis::steps::Step;
     use crate::journey::test_support::journeys;
 
     #[test]

@@ -1,7 +1,7 @@
 //! Steps as users write them: one step is alternatives separated by `|`, each a value name or
-//! `re:REGEX`; a step list is `a,b,c` or the name of a funnel under `[funnels]` in
-//! journeymap.toml. `funnel --steps`, `funnel --exclude-step`, `diff --funnel`, `check`'s
-//! funnel checks and `explore`'s anchor all read them here.
+//! `re:REGEX` (`Step`, also `explore`'s anchor); a step list is `a,b,c` or the name of a
+//! funnel under `[funnels]` in journeymap.toml (`StepList`: `funnel --steps`, `diff --funnel`
+//! and a check's `steps`; `funnel --exclude-step` is a list without named funnels).
 
 use std::collections::BTreeMap;
 
@@ -61,6 +61,18 @@ impl Step {
     }
 }
 
+/// Checks that every `re:` pattern of one step compiles, before any input is read.
+pub fn check_patterns(step: &str) -> Result<()> {
+    for pattern in step
+        .split('|')
+        .filter_map(|alt| alt.trim().strip_prefix("re:"))
+    {
+        regex::Regex::new(pattern)
+            .map_err(|e| anyhow::anyhow!("the pattern '{pattern}' does not compile: {e}"))?;
+    }
+    Ok(())
+}
+
 /// A list of step texts, from a comma-separated text or a funnel named under `[funnels]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepList {
@@ -83,25 +95,19 @@ impl StepList {
         items: Vec<String>,
         funnels: &BTreeMap<String, Vec<String>>,
     ) -> Result<StepList> {
-        let items = names(items.iter().map(String::as_str));
+        let items = list_items(items.iter().map(String::as_str));
         let list = match items.as_slice() {
             [one] if funnels.contains_key(one) => StepList {
                 name: Some(one.clone()),
-                steps: names(funnels[one].iter().map(String::as_str)),
+                steps: list_items(funnels[one].iter().map(String::as_str)),
             },
             _ => StepList {
                 name: None,
                 steps: items,
             },
         };
-        for pattern in list
-            .steps
-            .iter()
-            .flat_map(|s| s.split('|'))
-            .filter_map(|alt| alt.trim().strip_prefix("re:"))
-        {
-            regex::Regex::new(pattern)
-                .map_err(|e| anyhow::anyhow!("the pattern '{pattern}' does not compile: {e}"))?;
+        for step in &list.steps {
+            check_patterns(step)?;
         }
         Ok(list)
     }
@@ -120,7 +126,7 @@ impl StepList {
 }
 
 /// Names as written in a list: trimmed, empty ones dropped.
-pub fn names<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub fn list_items<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
     items
         .map(str::trim)
         .filter(|s| !s.is_empty())

@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use serde::Deserialize;
 
 pub use super::measure::{step_label, Check, FunnelDef, Kind, Limits, Measure};
-use crate::analysis::steps::{names, StepList};
+use crate::analysis::steps::{list_items, StepList};
 
 /// One `[[check]]` table as written.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -62,8 +62,8 @@ impl Steps {
     /// The names, trimmed, empty ones dropped.
     fn items(&self) -> Vec<String> {
         match self {
-            Steps::Text(t) => names(t.split(',')),
-            Steps::List(l) => names(l.iter().map(String::as_str)),
+            Steps::Text(t) => list_items(t.split(',')),
+            Steps::List(l) => list_items(l.iter().map(String::as_str)),
         }
     }
 }
@@ -223,9 +223,10 @@ fn funnel_measures(
     }
     .map_err(|e| anyhow::anyhow!("steps: {e}"))?;
     let (label, steps) = (list.name, list.steps);
-    match steps.as_slice() {
-        [] => bail!("needs `steps`: a funnel named under [funnels], or a list of steps"),
-        [one] => bail!(
+    match (steps.as_slice(), &label) {
+        ([], Some(name)) => bail!("steps: the funnel '{name}' under [funnels] has no steps"),
+        ([], None) => bail!("needs `steps`: a funnel named under [funnels], or a list of steps"),
+        ([one], _) => bail!(
             "a funnel check needs at least two steps (or the name of a funnel under [funnels]); got only '{one}'"
         ),
         _ => {}

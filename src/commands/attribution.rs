@@ -10,7 +10,7 @@ use crate::duration::parse_duration;
 use crate::error::usage;
 use crate::journey::Conversion;
 use crate::render::report::attribution::{AttributionOutput, MarkovTransitionsOutput};
-use crate::render::{self, emit};
+use crate::render::{self, emit, Reported};
 use crate::settings::Request;
 use crate::text::counted;
 
@@ -67,14 +67,14 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         order: args.order,
         half_life,
         lookback,
-        conversion_at_end: matches!(prepared.settings.journey.conversion, Conversion::Column(_)),
+        conversion_at_end: matches!(prepared.settings.conversion(), Conversion::Column(_)),
         transitions: args.transitions,
     };
     let values = match &args.value_col {
         Some(col) => Some(conversion_values(&prepared, col, ctx)?),
         None => None,
     };
-    let report = attribute(&prepared.journeys, values.as_deref(), &opts)?;
+    let report = attribute(&prepared.journeys, values.as_deref(), &opts)?.reported();
     if report.conversions_without_touches > 0 {
         ctx.warn(format_args!(
             "{} no touch before the conversion{} and {} left out",

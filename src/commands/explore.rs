@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{config, prepare, Context};
 use crate::analysis::explore::{explore, Direction, ExploreOptions};
-use crate::analysis::steps::Step;
+use crate::analysis::steps::{check_patterns, Step};
 use crate::cli::{ExploreArgs, OutputFormat};
 use crate::error::usage;
 use crate::input::mapping::did_you_mean;
@@ -47,6 +47,7 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
             "{flag} needs a touchpoint name, like {flag} checkout"
         )));
     }
+    check_patterns(text).map_err(|e| usage(format!("{flag}: {e}")))?;
     let config = config(&args.input)?;
     let prepared = prepare(&Request::new(&args.input, &args.journey.0, &config), ctx)?;
     let j = &prepared.journeys;

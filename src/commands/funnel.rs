@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{config, prepare, Context};
 use crate::analysis::funnel::{funnel, histogram, FunnelOrder};
 use crate::analysis::funnel_breakdown::{breakdown, dropped};
-use crate::analysis::steps::{Step, StepList};
+use crate::analysis::steps::StepList;
 use crate::cli::{FunnelArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
@@ -36,6 +36,17 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             "--steps needs at least one step, like --steps home,product_view,purchase",
         ));
     }
+    if args.bins == 0 {
+        return Err(usage("--bins must be at least 1"));
+    }
+    if let Some(n) = args.dropped_at {
+        if n == 0 || n > list.steps.len() {
+            return Err(usage(format!(
+                "--dropped-at must be a step number from 1 to {}",
+                list.steps.len()
+            )));
+        }
+    }
     let window = args
         .window
         .as_deref()
@@ -59,17 +70,6 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         ctx.warn(format_args!(
             "step '{alt}' matches nothing in the input{hint}"
         ));
-    }
-    if args.bins == 0 {
-        return Err(usage("--bins must be at least 1"));
-    }
-    if let Some(n) = args.dropped_at {
-        if n == 0 || n > steps.len() {
-            return Err(usage(format!(
-                "--dropped-at must be a step number from 1 to {}",
-                steps.len()
-            )));
-        }
     }
     let excluded = match &exclusions {
         Some(list) => excluded_values(list, names, ctx)?,
@@ -112,16 +112,16 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
 /// The values that `--exclude-step` names: a journey that reaches one of them between two
 /// steps does not count as going on (metrics.md, Funnels).
 fn excluded_values(list: &StepList, names: &Dictionary, ctx: &Context) -> Result<Vec<bool>> {
-    let mut excluded = Vec::new();
-    for text in &list.steps {
-        let (step, unmatched) =
-            Step::parse(text, names).map_err(|e| usage(format!("--exclude-step: {e}")))?;
-        for alt in unmatched {
-            ctx.warn(format_args!(
-                "--exclude-step '{alt}' matches nothing in the input"
-            ));
-        }
-        excluded.resize(step.matches.len(), false);
+    let (steps, unmatched) = list
+        .resolve(names)
+        .map_err(|e| usage(format!("--exclude-step: {e}")))?;
+    for alt in unmatched {
+        ctx.warn(format_args!(
+            "--exclude-step '{alt}' matches nothing in the input"
+        ));
+    }
+    let mut excluded = vec![false; names.len()];
+    for step in &steps {
         for (e, m) in excluded.iter_mut().zip(&step.matches) {
             *e |= *m;
         }

@@ -21,7 +21,7 @@ pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
         &prepared.journeys,
         &prepared.order,
         &prepared.clean,
-        &prepared.settings.journey.conversion,
+        prepared.settings.conversion(),
         now,
     )
     .reported();

@@ -10,7 +10,7 @@ use crate::duration::humanize_secs;
 use crate::error::Error;
 use crate::input::{self, mapping, EventTable};
 use crate::journey::clean::{self, CleanSummary};
-use crate::journey::{self, Conversion, JourneyOptions, Journeys, Level, OrderStats};
+use crate::journey::{self, Conversion, Journeys, Level, OrderStats};
 use crate::meta::Meta;
 use crate::settings::{self, OptionsInForce, Request, Settings};
 use crate::text::counted;
@@ -36,10 +36,7 @@ pub struct Prepared {
 impl Prepared {
     /// The options in force, at the level the journeys were built at.
     pub fn options(&self) -> OptionsInForce {
-        OptionsInForce {
-            level: self.level,
-            ..self.settings.echo.clone()
-        }
+        self.settings.options(self.level)
     }
 
     pub fn meta(&self, command: &'static str) -> Meta {
@@ -57,7 +54,7 @@ impl Prepared {
 
     /// Whether a conversion is defined.
     pub fn conversion_defined(&self) -> bool {
-        self.settings.journey.conversion.is_defined()
+        self.settings.conversion().is_defined()
     }
 
     /// Per journey: the id of the kept column's value at its first event
@@ -95,10 +92,7 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
     warn_about_names(&table, &settings, &clean, &range_flags(req), ctx);
     let mut notes = Vec::new();
     let level = settings.level(table.channels.is_some());
-    if req.default_level == settings::DefaultLevel::ChannelIfAny
-        && settings.level_choice.is_none()
-        && level == Level::Touchpoint
-    {
+    if settings.no_channels_for_default(table.channels.is_some()) {
         let note = "the inputs have no channel column: working on touchpoints instead of channels"
             .to_string();
         ctx.warn(&note);
@@ -112,10 +106,7 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
             input::NO_CHANNEL
         ));
     }
-    let options = JourneyOptions {
-        level,
-        ..settings.journey.clone()
-    };
+    let options = settings.journey_options(level);
     let started = std::time::Instant::now();
     let (journeys, order) = journey::build(&mut table, &options)?;
     ctx.info(format_args!(
@@ -192,7 +183,7 @@ fn warn_about_names(
     range_flags: &str,
     ctx: &Context,
 ) {
-    if let Conversion::Events(names) = &settings.journey.conversion {
+    if let Conversion::Events(names) = settings.conversion() {
         for name in names {
             if table.touchpoints.get(name).is_none() {
                 let hint = mapping::did_you_mean(name, table.touchpoints.names());

@@ -2,6 +2,7 @@
 //! presented, its rates, shares and means are rounded to 6 decimals here, once (metrics.md,
 //! Numbers in output), so that JSON, CSV, tables, Markdown and drawings print the same number.
 
+use crate::analysis::attribution::AttributionReport;
 use crate::analysis::diff::DiffRow;
 use crate::analysis::dropoff::DropoffReport;
 use crate::analysis::explore::ExploreReport;
@@ -27,6 +28,29 @@ pub trait Reported: Sized {
 
 fn opt(v: Option<f64>) -> Option<f64> {
     v.map(round6)
+}
+
+impl Reported for AttributionReport {
+    fn round(&mut self) {
+        for c in &mut self.channels {
+            for x in c
+                .conversions
+                .iter_mut()
+                .chain(&mut c.shares)
+                .chain(&mut c.value)
+            {
+                *x = round6(*x);
+            }
+            c.removal_effect = opt(c.removal_effect);
+        }
+        self.total_value = opt(self.total_value);
+        if let Some(m) = &mut self.markov {
+            m.p_conversion = round6(m.p_conversion);
+        }
+        for t in &mut self.transitions {
+            t.probability = round6(t.probability);
+        }
+    }
 }
 
 impl Reported for PathsReport {

@@ -23,7 +23,8 @@ fn load_with(
     s.load.progress = false;
     let mut table = input::load(&s.load)?;
     clean::apply(&mut table, &s.clean);
-    let (journeys, _) = journey::build(&mut table, &s.journey)?;
+    let level = s.level(table.channels.is_some());
+    let (journeys, _) = journey::build(&mut table, &s.journey_options(level))?;
     Ok((table, journeys))
 }
 

@@ -8,7 +8,6 @@ use crate::analysis::attribution::markov::{MarkovSummary, TransitionRow};
 use crate::analysis::attribution::{AttributionModel, AttributionReport, ChannelCredit};
 use crate::journey::Level;
 use crate::meta::Meta;
-use crate::render::json::round6;
 use crate::render::{count, percent, rate6, Doc, Present, Table};
 use crate::text::counted;
 
@@ -27,7 +26,7 @@ pub struct AttributionOutput<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_value: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markov: Option<MarkovJson>,
+    pub markov: Option<&'a MarkovSummary>,
     pub channels: Vec<ChannelCredits<'a>>,
     #[serde(skip)]
     pub report: &'a AttributionReport,
@@ -59,8 +58,8 @@ impl<'a> AttributionOutput<'a> {
             conversions_without_touches: report.conversions_without_touches,
             journeys_with_touches: report.journeys_with_touches,
             value_column,
-            total_value: total_value.map(round6),
-            markov: report.markov.as_ref().map(MarkovJson::from),
+            total_value,
+            markov: report.markov.as_ref(),
             channels: report
                 .channels
                 .iter()
@@ -72,24 +71,6 @@ impl<'a> AttributionOutput<'a> {
             report,
             half_life,
             lookback,
-        }
-    }
-}
-
-/// The Markov model's summary, with P(conversion) to 6 decimals.
-#[derive(Serialize)]
-pub struct MarkovJson {
-    order: usize,
-    states: usize,
-    p_conversion: f64,
-}
-
-impl From<&MarkovSummary> for MarkovJson {
-    fn from(m: &MarkovSummary) -> MarkovJson {
-        MarkovJson {
-            order: m.order,
-            states: m.states,
-            p_conversion: round6(m.p_conversion),
         }
     }
 }
@@ -119,11 +100,10 @@ impl Serialize for ChannelCredits<'_> {
         map.serialize_entry("name", &c.name)?;
         for (i, m) in self.models.iter().enumerate() {
             let cell = ModelCredit {
-                conversions: round6(c.conversions[i]),
-                share: round6(c.shares[i]),
-                value: c.value.get(i).copied().map(round6),
-                removal_effect: (*m == AttributionModel::Markov)
-                    .then_some(c.removal_effect.map(round6)),
+                conversions: c.conversions[i],
+                share: c.shares[i],
+                value: c.value.get(i).copied(),
+                removal_effect: (*m == AttributionModel::Markov).then_some(c.removal_effect),
             };
             map.serialize_entry(m.key(), &cell)?;
         }
@@ -148,16 +128,7 @@ pub struct MarkovTransitionsOutput<'a> {
     pub level: Level,
     pub order: usize,
     pub states: usize,
-    #[serde(serialize_with = "rounded_transitions")]
     pub transitions: &'a [TransitionRow],
-}
-
-/// The transition rows with each probability to 6 decimals.
-fn rounded_transitions<S: Serializer>(rows: &&[TransitionRow], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(rows.iter().map(|r| TransitionRow {
-        probability: round6(r.probability),
-        ..r.clone()
-    }))
 }
 
 impl MarkovTransitionsOutput<'_> {

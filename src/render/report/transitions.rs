@@ -129,11 +129,7 @@ fn document(g: &GraphReport, meta: &Meta, normalize: Option<Normalize>) -> Doc {
         .collect();
     let mut header = vec!["from \\ to".to_string()];
     header.extend(to.iter().map(|n| n.name.clone()));
-    let mut t = Table {
-        numeric: (0..header.len()).map(|i| i > 0).collect(),
-        header,
-        rows: Vec::new(),
-    };
+    let mut t = Table::numeric_after_first(header);
     for f in &from {
         let mut row = vec![f.name.clone()];
         for c in &to {

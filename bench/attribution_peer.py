@@ -23,6 +23,9 @@ import sys
 
 import duckdb
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from duckdb_peer import absorbing_chain, p_conversion  # noqa: E402
+
 
 def paths(con, file, conversion):
     src = (f"read_parquet('{file}')" if file.endswith(".parquet")
@@ -44,38 +47,14 @@ def paths(con, file, conversion):
 
 
 def exact(path_counts):
-    import numpy as np
-    trans, chans, total = {}, set(), 0
-    def add(x, y, w):
-        if w:
-            trans[(x, y)] = trans.get((x, y), 0) + w
-    for path, conv, null in path_counts:
-        seq = path.split(" > ")
-        chans.update(seq)
-        add("(start)", seq[0], conv + null)
-        for x, y in zip(seq, seq[1:]):
-            add(x, y, conv + null)
-        add(seq[-1], "(conversion)", conv)
-        add(seq[-1], "(null)", null)
-        total += conv
-    chans = sorted(chans)
-    states = ["(start)"] + chans + ["(conversion)", "(null)"]
-    ix = {s: i for i, s in enumerate(states)}
-    n, k = len(states), 1 + len(chans)
-    T = np.zeros((n, n))
-    for (x, y), w in trans.items():
-        T[ix[x], ix[y]] += w
-    rs = T.sum(axis=1, keepdims=True)
-    P = np.divide(T, rs, out=np.zeros_like(T), where=rs > 0)
-    def p_conv(M):
-        return float(np.linalg.solve(np.eye(k) - M[:k, :k], M[:k, k])[0])
-    p = p_conv(P)
+    P, chans, ix, k, total = absorbing_chain(path_counts)
+    p = p_conversion(P, k)
     re = {}
     for ch in chans:
         M = P.copy()
         M[:, ix[ch]] = 0.0          # every transition into ch goes to (null)
         M[:, k + 1] += P[:, ix[ch]]
-        re[ch] = 1.0 - p_conv(M) / p
+        re[ch] = 1.0 - p_conversion(M, k) / p
     s = sum(re.values())
     return {"p_conversion": p, "conversions": total, "removal_effects": re,
             "attributed_conversions": {ch: total * re[ch] / s for ch in chans}}

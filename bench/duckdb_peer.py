@@ -91,12 +91,16 @@ def main():
     print()
 
 
-def markov(path_counts):
+def absorbing_chain(path_counts):
+    """The first-order absorbing Markov chain of channel paths [(path, conversions, nulls)]:
+    its transition matrix P over (start), the channels, (conversion), (null); the channels;
+    their row index; k, the number of transient states; the total conversions. Shared with
+    bench/attribution_peer.py."""
     import numpy as np
-    trans, chans, total = {}, set(), 0.0
+    trans, chans, total = {}, set(), 0
     def add(x, y, w):
         if w:
-            trans[(x, y)] = trans.get((x, y), 0.0) + w
+            trans[(x, y)] = trans.get((x, y), 0) + w
     for path, conv, null in path_counts:
         seq = path.split(" > ")
         chans.update(seq)
@@ -115,15 +119,24 @@ def markov(path_counts):
         T[ix[x], ix[y]] += w
     rs = T.sum(axis=1, keepdims=True)
     P = np.divide(T, rs, out=np.zeros_like(T), where=rs > 0)
-    def p_conv(M):
-        return float(np.linalg.solve(np.eye(k) - M[:k, :k], M[:k, k])[0])
-    p = p_conv(P)
+    return P, chans, ix, k, total
+
+
+def p_conversion(M, k):
+    """P(conversion) from (start): the absorption probability, solved exactly."""
+    import numpy as np
+    return float(np.linalg.solve(np.eye(k) - M[:k, :k], M[:k, k])[0])
+
+
+def markov(path_counts):
+    P, chans, ix, k, total = absorbing_chain(path_counts)
+    p = p_conversion(P, k)
     re = {}
     for ch in chans:
         M = P.copy()
         M[ix[ch], :] = 0.0
         M[ix[ch], k + 1] = 1.0
-        re[ch] = 1.0 - p_conv(M) / p
+        re[ch] = 1.0 - p_conversion(M, k) / p
     s = sum(re.values())
     return {"p_conversion": p, "conversions": total, "removal_effects": re,
             "attributed_conversions": {ch: total * re[ch] / s for ch in chans}}

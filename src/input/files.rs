@@ -1,6 +1,7 @@
 //! From what the user typed (paths, globs, directories, `-`) to a sorted list of data files,
 //! each with its format and any hive partition values (`channel=email/part-0.parquet`).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -71,8 +72,64 @@ pub fn format_from_name(name: &str) -> Option<(InputFormat, bool)> {
     Some((fmt, gz))
 }
 
-/// Expands the user's inputs into files, in the order given (globs and directories sorted).
-pub fn resolve_inputs(inputs: &[String], forced: Option<InputFormat>) -> Result<Vec<InputFile>> {
+/// The files of every input of a run, each read once: a file reached twice (named twice, or
+/// through a link) is read the first time only, and a directory is walked once, so links back
+/// up the tree are not followed round. What was skipped is said in `warnings`.
+#[derive(Debug, Default)]
+pub struct FileSet {
+    /// Real path -> how the file was first named.
+    files: HashMap<PathBuf, String>,
+    /// Real paths of the directories walked.
+    dirs: HashSet<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+impl FileSet {
+    /// Whether the file at `path` is new to the run (else a warning says it was read already).
+    fn first_time(&mut self, path: &Path) -> bool {
+        let Ok(real) = std::fs::canonicalize(path) else {
+            return true;
+        };
+        match self.files.get(&real) {
+            Some(first) => {
+                let label = path.display().to_string();
+                self.warnings.push(if *first == label {
+                    format!("{label} is named more than once; it is read once")
+                } else {
+                    format!("{label} is the same file as {first}; it is read once")
+                });
+                false
+            }
+            None => {
+                self.files.insert(real, path.display().to_string());
+                true
+            }
+        }
+    }
+
+    /// Whether the directory at `path` is new to the run (else a warning says so).
+    fn first_walk(&mut self, path: &Path) -> bool {
+        match std::fs::canonicalize(path) {
+            Ok(real) if !self.dirs.insert(real.clone()) => {
+                self.warnings.push(format!(
+                    "{}: the directory {} is walked already (a link back up the tree?); not read again",
+                    path.display(),
+                    real.display()
+                ));
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Expands the user's inputs into files, in the order given (globs and directories sorted),
+/// leaving out the files and directories that `seen` has met already.
+pub fn resolve_inputs(
+    inputs: &[String],
+    forced: Option<InputFormat>,
+    seen: &mut FileSet,
+) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     for input in inputs {
         if input == "-" {
@@ -94,22 +151,31 @@ pub fn resolve_inputs(inputs: &[String], forced: Option<InputFormat>) -> Result<
                 bail!("no files match '{input}'");
             }
             for path in matched {
-                files.push(file_entry(&path, forced, Vec::new())?);
+                if seen.first_time(&path) {
+                    files.push(file_entry(&path, forced, Vec::new())?);
+                }
             }
         } else {
             let path = PathBuf::from(input);
             if path.is_dir() {
                 let mut found = Vec::new();
-                walk_dataset(&path, &path, &mut found)?;
-                if found.is_empty() {
+                let walked = seen.first_walk(&path);
+                if walked {
+                    walk_dataset(&path, &path, &mut found, seen)?;
+                }
+                if walked && found.is_empty() {
                     bail!("{input}: directory has no data files (looked for {DATA_EXTENSIONS})");
                 }
                 found.sort_by(|a, b| a.0.cmp(&b.0));
                 for (file, hive) in found {
-                    files.push(file_entry(&file, forced, hive)?);
+                    if seen.first_time(&file) {
+                        files.push(file_entry(&file, forced, hive)?);
+                    }
                 }
             } else if path.exists() {
-                files.push(file_entry(&path, forced, Vec::new())?);
+                if seen.first_time(&path) {
+                    files.push(file_entry(&path, forced, Vec::new())?);
+                }
             } else {
                 bail!("{input}: no such file or directory");
             }
@@ -161,11 +227,13 @@ fn read_magic(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Collects data files below `dir`, with the `key=value` directory names on the way.
+/// Collects data files below `dir`, with the `key=value` directory names on the way; a
+/// directory already walked (a link back up the tree) is not walked again.
 fn walk_dataset(
     root: &Path,
     dir: &Path,
     out: &mut Vec<(PathBuf, Vec<(String, String)>)>,
+    seen: &mut FileSet,
 ) -> Result<()> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("{}: cannot read directory", dir.display()))?;
@@ -177,7 +245,9 @@ fn walk_dataset(
             continue;
         }
         if path.is_dir() {
-            walk_dataset(root, &path, out)?;
+            if seen.first_walk(&path) {
+                walk_dataset(root, &path, out, seen)?;
+            }
         } else if format_from_name(&name).is_some() {
             let hive = path
                 .strip_prefix(root)

@@ -8,7 +8,7 @@ mod rows;
 
 use anyhow::{bail, Result};
 
-use super::files::{resolve_inputs, InputFormat};
+use super::files::{resolve_inputs, FileSet, InputFormat};
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
 use super::read::{self, Opened};
 use super::table::{ColumnInfo, EventTable, SourceInfo};
@@ -52,11 +52,13 @@ pub struct LoadOptions {
 
 /// Reads all inputs.
 pub fn load(opts: &LoadOptions) -> Result<EventTable> {
-    let opened = open_sources(opts)?;
+    let mut skipped = Vec::new();
+    let opened = open_sources(opts, &mut skipped)?;
     if opened.is_empty() {
         bail!("no input files given; pass a file, a glob or a directory (or list [[source]] tables in journeymap.toml)");
     }
     let mut table = EventTable::default();
+    table.warnings.extend(skipped);
     if opts.attribute.is_some() {
         table.attribute = Some((Dictionary::new(), Vec::new()));
     }
@@ -78,11 +80,13 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
     Ok(table)
 }
 
-/// Opens every input file of every source (reading its header) and maps its columns.
-fn open_sources(opts: &LoadOptions) -> Result<Vec<(Opened, Mapping)>> {
+/// Opens every input file of every source (reading its header) and maps its columns; each
+/// file is opened once, however often it is named (the warnings say which were skipped).
+fn open_sources(opts: &LoadOptions, warnings: &mut Vec<String>) -> Result<Vec<(Opened, Mapping)>> {
     let mut opened: Vec<(Opened, Mapping)> = Vec::new();
+    let mut seen = FileSet::default();
     for source in &opts.sources {
-        for file in resolve_inputs(&source.inputs, source.format)? {
+        for file in resolve_inputs(&source.inputs, source.format, &mut seen)? {
             let mut o = read::open(&file, source.delimiter)?;
             if opts.sniff_types {
                 o.sniff_types(1000);
@@ -92,6 +96,7 @@ fn open_sources(opts: &LoadOptions) -> Result<Vec<(Opened, Mapping)>> {
             opened.push((o, m));
         }
     }
+    warnings.extend(seen.warnings);
     Ok(opened)
 }
 

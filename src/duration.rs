@@ -12,6 +12,9 @@ pub fn parse_duration(text: &str) -> Result<i64> {
     if s.is_empty() {
         bail!("empty duration; write it like 30m, 1h30m, 7d or 45s");
     }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.parse::<f64>() == Ok(0.0) {
+        return Ok(0);
+    }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.parse::<f64>().is_ok() {
         bail!("'{s}' has no unit; write {s}s for seconds or {s}m for minutes (units: ms, s, m, h, d, w)");
     }
@@ -105,7 +108,8 @@ mod tests {
             e.contains("has no unit; write 30s for seconds or 30m"),
             "{e}"
         );
-        assert!(parse_duration("0").is_err());
+        // 0 is 0 in any unit; the flags that need more say so.
+        assert_eq!(parse_duration("0").unwrap(), 0);
         // Signs and exponents are not durations at all.
         for text in ["-3", "1e3", "inf"] {
             let e = parse_duration(text).unwrap_err().to_string();

@@ -62,8 +62,13 @@ impl Baseline {
 
     /// Reads a baseline written by `--write-baseline`.
     pub fn read(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the baseline", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "{}: cannot read the baseline (write one with --write-baseline {})",
+                path.display(),
+                path.display()
+            )
+        })?;
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(
                 "{}: not a journeymap baseline ({e}); write one with --write-baseline",
@@ -89,23 +94,32 @@ impl Baseline {
     /// option, null and an empty list count as the same (nothing set).
     pub fn differing_options(&self, now: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
         let unset = serde_json::Value::Null;
+        // A duration compares by its length: 30m, 1800s and 0.5h are the same session gap.
         let norm = |v: Option<&serde_json::Value>| -> serde_json::Value {
             match v {
                 None => unset.clone(),
                 Some(serde_json::Value::Array(a)) if a.is_empty() => unset.clone(),
+                Some(serde_json::Value::String(text)) => {
+                    match crate::duration::parse_duration(text) {
+                        Ok(ns) => serde_json::json!({ "duration_ns": ns }),
+                        Err(_) => serde_json::Value::String(text.clone()),
+                    }
+                }
                 Some(v) => v.clone(),
             }
         };
         let keys: std::collections::BTreeSet<&String> =
             self.options.keys().chain(now.keys()).collect();
-        let show = |v: &serde_json::Value| match v {
-            serde_json::Value::Null => "unset".to_string(),
-            v => v.to_string(),
+        let show = |v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => "unset".to_string(),
+            Some(serde_json::Value::Array(a)) if a.is_empty() => "unset".to_string(),
+            Some(v) => v.to_string(),
         };
         keys.into_iter()
             .filter_map(|k| {
-                let (was, is) = (norm(self.options.get(k)), norm(now.get(k)));
-                (was != is).then(|| format!("{k} (baseline {}, now {})", show(&was), show(&is)))
+                let (was, is) = (self.options.get(k), now.get(k));
+                (norm(was) != norm(is))
+                    .then(|| format!("{k} (baseline {}, now {})", show(was), show(is)))
             })
             .collect()
     }
@@ -142,6 +156,9 @@ mod tests {
         assert!(c < l);
         let back: Baseline = serde_json::from_str(&text).unwrap();
         assert_eq!(back, b);
+        assert!(back.differing_options(&echo.recorded()).is_empty());
+        // The same gap written another way is the same option.
+        echo.session_gap = Some("1800s".into());
         assert!(back.differing_options(&echo.recorded()).is_empty());
         echo.session_gap = None;
         echo.exclude = vec!["heartbeat".into()];

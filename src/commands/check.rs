@@ -76,8 +76,18 @@ fn load_checks(args: &CheckArgs, cfg: &ConfigFile) -> Result<Vec<Check>> {
                     path.display()
                 ))
             })?;
-            let file: ChecksFile = toml::from_str(&text)
-                .map_err(|e| usage(format!("{}: {}", path.display(), e.to_string().trim_end())))?;
+            let file: ChecksFile = toml::from_str(&text).map_err(|e| {
+                let hint = if e.to_string().contains("unknown field") {
+                    "\n(--checks reads only [[check]] and [funnels] tables; a whole journeymap.toml goes with --config)"
+                } else {
+                    ""
+                };
+                usage(format!(
+                    "{}: {}{hint}",
+                    path.display(),
+                    e.to_string().trim_end()
+                ))
+            })?;
             let mut funnels = cfg.funnels.clone();
             funnels.extend(file.funnels);
             compile(&file.check, &funnels, &path.display().to_string())

@@ -26,6 +26,17 @@ pub fn sides(
 ) -> Result<(Meta, Side, Side, bool)> {
     let inputs = &args.input.inputs;
     let request = Request::new(&args.input, &args.journey, config);
+    if (args.split.is_some() || args.before.is_some()) && inputs.len() > 1 {
+        let flag = if args.split.is_some() {
+            "--split"
+        } else {
+            "--before"
+        };
+        ctx.warn(format_args!(
+            "{flag} splits one dataset: the {} inputs are read together as one, and their journeys split in two; to compare the files with each other, leave out {flag}",
+            inputs.len()
+        ));
+    }
     if let Some(spec) = &args.split {
         let segments = Segments::parse("--split", spec)?;
         let request = request.keep_column(Some(segments.column.as_str()), "--split");
@@ -80,8 +91,8 @@ pub fn sides(
     }
     if inputs.len() != 2 {
         return Err(usage(format!(
-            "diff compares two inputs (journeymap diff A B), or one input split with --split COL=V1,V2 or --before DATE; got {} inputs",
-            inputs.len()
+            "diff compares two inputs (journeymap diff A B), or one input split with --split COL=V1,V2 or --before DATE; got {}",
+            crate::text::counted(inputs.len() as u64, "input", "inputs")
         )));
     }
     let load = |file: &String| {

@@ -36,6 +36,11 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             "--steps needs at least one step, like --steps home,product_view,purchase",
         ));
     }
+    if let ([one], None) = (list.steps.as_slice(), &list.name) {
+        ctx.warn(format_args!(
+            "--steps has one step, '{one}'; if it names a funnel under [funnels], pass the file that defines it with --config"
+        ));
+    }
     if args.bins == 0 {
         return Err(usage("--bins must be at least 1"));
     }

@@ -183,9 +183,17 @@ pub fn lookup<'a>(columns: &'a [String], name: &str) -> Option<&'a String> {
 pub fn missing_column(label: &str, columns: &[String], name: &str, flag: &str) -> anyhow::Error {
     let found = columns.join(", ");
     match closest(name, columns.iter().map(String::as_str)) {
-        Some(best) => anyhow::anyhow!(
-            "{label}: no column '{name}' (found: {found}); did you mean '{best}'? pass {flag} {best}"
-        ),
+        Some(best) => {
+            // --where and --split name more than a column: show the whole value to pass.
+            let rest = match flag {
+                "--where" => "=VALUE",
+                "--split" | "--compare" => "=V1,V2",
+                _ => "",
+            };
+            anyhow::anyhow!(
+                "{label}: no column '{name}' (found: {found}); did you mean '{best}'? pass {flag} {best}{rest}"
+            )
+        }
         None => anyhow::anyhow!("{label}: no column '{name}' (found: {found}); pass {flag} COLUMN"),
     }
 }

@@ -49,32 +49,37 @@ pub fn choose_format(
             } else {
                 String::new()
             };
+            let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
             return Err(usage(format!(
-                "-o {}: journeymap writes text (table, csv, json, md, dot, mermaid), not {ext} images{hint}",
-                path.display()
+                "-o {}: journeymap {command} writes text ({}), not {ext} images{hint}",
+                path.display(),
+                names.join(", ")
             )));
         }
     }
     let from_path = match (args.format, args.output.as_deref()) {
-        (None, Some(path)) => format_of(path, supported)?,
+        (None, Some(path)) => format_of(path, command, supported)?,
         _ => None,
     };
     let format = args.format.or(from_path).unwrap_or(OutputFormat::Table);
     if !supported.contains(&format) {
         let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
-        let hint = match format {
-            OutputFormat::Dot | OutputFormat::Mermaid => {
-                " (dot and mermaid are for graph-shaped results)"
-            }
-            _ => "",
-        };
-        let from = if args.format.is_none() {
-            " (from the -o extension; pass --format to choose)"
+        let mut why = Vec::new();
+        if args.format.is_none() {
+            why.push("from the -o extension; pass --format to choose");
+        }
+        let draws =
+            supported.contains(&OutputFormat::Dot) || supported.contains(&OutputFormat::Mermaid);
+        if matches!(format, OutputFormat::Dot | OutputFormat::Mermaid) && !draws {
+            why.push("dot and mermaid are for graph-shaped results");
+        }
+        let why = if why.is_empty() {
+            String::new()
         } else {
-            ""
+            format!(" ({})", why.join("; "))
         };
         return Err(usage(format!(
-            "{command} cannot write {}{from}{hint}; it writes {}",
+            "{command} cannot write {}{why}; it writes {}",
             format.name(),
             names.join(", ")
         )));
@@ -84,7 +89,11 @@ pub fn choose_format(
 
 /// The format an `-o` file name implies: `None` without an extension; an extension journeymap
 /// does not write is a usage error (a box-drawn table in `out.xlsx` helps nobody).
-fn format_of(path: &std::path::Path, supported: &[OutputFormat]) -> Result<Option<OutputFormat>> {
+fn format_of(
+    path: &std::path::Path,
+    command: &str,
+    supported: &[OutputFormat],
+) -> Result<Option<OutputFormat>> {
     let Some(ext) = path.extension() else {
         return Ok(None);
     };
@@ -101,7 +110,7 @@ fn format_of(path: &std::path::Path, supported: &[OutputFormat]) -> Result<Optio
                 None => String::new(),
             };
             Err(usage(format!(
-                "-o {}: journeymap does not write .{} files; name the file {names}, or pass --format",
+                "-o {}: journeymap {command} does not write .{} files; name the file {names}, or pass --format",
                 path.display(),
                 ext.to_string_lossy(),
             )))
@@ -150,7 +159,7 @@ mod tests {
         assert_eq!(crate::error::exit_code(&err), 2);
         assert_eq!(
             err.to_string(),
-            "-o out.xlsx: journeymap does not write .xlsx files; name the file .txt or .csv, or pass --format"
+            "-o out.xlsx: journeymap paths does not write .xlsx files; name the file .txt or .csv, or pass --format"
         );
         // --format decides, whatever the file is called; no extension means a table.
         let args = OutputArgs {

@@ -326,3 +326,54 @@ fn instants_centuries_apart_do_not_overflow() {
         assert_eq!(run.code, 0, "{cmd}: {}", run.stderr);
     }
 }
+
+#[test]
+fn newcomer_mistakes_get_a_hint_that_fixes_them() {
+    let shop = "examples/shop.csv";
+    // A single step that may have been meant as a named funnel.
+    let run = jm(&["funnel", shop, "--steps", "checkout"]).ok();
+    assert!(
+        run.stderr.contains("--steps has one step, 'checkout'; if it names a funnel under [funnels], pass the file that defines it with --config"),
+        "{}",
+        run.stderr
+    );
+    // --before with two files splits them as one dataset: said, not silent.
+    let run = jm(&["diff", shop, "testdata/tiny.csv", "--before", "2026-02-15"]).ok();
+    assert!(
+        run.stderr
+            .contains("--before splits one dataset: the 2 inputs are read together as one"),
+        "{}",
+        run.stderr
+    );
+    // A whole journeymap.toml given to --checks.
+    fails(
+        &["check", shop, "--checks", "examples/ci/journeymap.toml"],
+        2,
+        "a whole journeymap.toml goes with --config",
+    );
+    // A misspelt --where column: the hint is the whole value to pass.
+    fails(
+        &["paths", shop, "--where", "chanel=email"],
+        1,
+        "did you mean 'channel'? pass --where channel=VALUE",
+    );
+    // A baseline that does not exist yet.
+    fails(
+        &[
+            "check",
+            shop,
+            "--config",
+            "examples/ci/journeymap.toml",
+            "--baseline",
+            "no-such-baseline.json",
+        ],
+        2,
+        "cannot read the baseline (write one with --write-baseline no-such-baseline.json)",
+    );
+    // A format the command does not draw: one reason, in one pair of brackets.
+    fails(
+        &["paths", shop, "-o", "out.dot"],
+        2,
+        "paths cannot write dot (from the -o extension; pass --format to choose; dot and mermaid are for graph-shaped results); it writes table, csv, json, md",
+    );
+}

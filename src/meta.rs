@@ -22,7 +22,28 @@ pub struct Meta {
     pub notes: Vec<String>,
 }
 
+/// A file the run reads, which `-o` must not replace.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadFile<'a> {
+    pub path: &'a str,
+    /// What it is to the run, for messages: `input`, `config file`, `checks file`, ...
+    pub role: &'static str,
+}
+
 impl Meta {
+    /// The files this run read: its inputs and its config file.
+    pub fn read_files(&self) -> Vec<ReadFile<'_>> {
+        let inputs = self.inputs.iter().map(|path| ReadFile {
+            path,
+            role: "input",
+        });
+        let config = self.options.config.iter().map(|path| ReadFile {
+            path,
+            role: "config file",
+        });
+        inputs.chain(config).collect()
+    }
+
     /// The command's own options, as they appear in JSON (a struct that serializes to an
     /// object, in the order its fields are declared).
     pub fn with_options(mut self, options: impl Serialize) -> Meta {

@@ -110,7 +110,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
             states: report.markov.as_ref().map_or(0, |m| m.states),
             transitions: &report.transitions,
         };
-        return emit(&output, format, &args.output, &meta.inputs, ctx.color);
+        return emit(&output, format, &args.output, &meta.read_files(), ctx.color);
     }
     let output = AttributionOutput::new(
         &meta,
@@ -120,7 +120,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         &args.half_life,
         args.lookback.as_deref(),
     );
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }
 
 /// Each journey's conversion value: the value column at its first conversion event (0 where

@@ -14,6 +14,7 @@ use crate::check::Verdict;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::ConfigFile;
 use crate::error::{usage, Error};
+use crate::meta::ReadFile;
 use crate::render::report::check::{CheckOutput, Summary};
 use crate::render::{self, Present, Sink};
 use crate::settings::Request;
@@ -144,6 +145,15 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         ctx.warn(w);
     }
     let shown = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let (checks_path, baseline_path) = (shown(&args.checks), shown(&args.baseline));
+    let checks_file = checks_path.as_deref().map(|path| ReadFile {
+        path,
+        role: "checks file",
+    });
+    let baseline_file = baseline_path.as_deref().map(|path| ReadFile {
+        path,
+        role: "baseline",
+    });
     let meta = prepared.meta("check").with_options(Options {
         checks: shown(&args.checks),
         baseline: shown(&args.baseline),
@@ -153,7 +163,11 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         Some(path) => {
             let text =
                 Baseline::new(prepared.options().recorded(), eval.values.clone()).to_text()?;
-            let mut sink = Sink::open(Some(path), &meta.inputs)?;
+            // The new baseline may replace the one compared with (docs/check.md), nothing else
+            // the run read.
+            let mut read = meta.read_files();
+            read.extend(checks_file.iter().copied());
+            let mut sink = Sink::open(Some(path), &read)?;
             sink.writer().write_all(text.as_bytes())?;
             sink.finish()?;
             ctx.note(format_args!(
@@ -179,7 +193,10 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         baseline_written: shown(&args.write_baseline),
         checks: results,
     };
-    let mut sink = Sink::open(args.output.as_deref(), &meta.inputs)?;
+    let mut read = meta.read_files();
+    read.extend(checks_file.iter().copied());
+    read.extend(baseline_file.iter().copied());
+    let mut sink = Sink::open(args.output.as_deref(), &read)?;
     let color = ctx.color.enabled(sink.is_terminal());
     let written = (|| -> Result<()> {
         match format {

@@ -117,7 +117,7 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
             ));
         }
     }
-    emit(&out, format, &args.output, &meta.inputs, ctx.color)
+    emit(&out, format, &args.output, &meta.read_files(), ctx.color)
 }
 
 /// `--funnel`: a funnel named under [funnels], or `a,b,c`; at least two steps.

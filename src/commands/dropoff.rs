@@ -20,5 +20,5 @@ pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
         meta: &meta,
         report: &report,
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }

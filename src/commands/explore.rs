@@ -101,7 +101,7 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
             ..Default::default()
         },
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }
 
 /// A date or timestamp given where a touchpoint name belongs (`--from 2026-02-01`).

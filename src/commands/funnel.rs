@@ -94,7 +94,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             dropped_at: n,
             journeys: &list,
         };
-        return emit(&output, format, &args.output, &meta.inputs, ctx.color);
+        return emit(&output, format, &args.output, &meta.read_files(), ctx.color);
     }
     let bins = histogram(&report.times_to_convert, args.bins).reported();
     let by_value = args.breakdown.as_deref().map(|column| {
@@ -111,7 +111,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         breakdown: by_value,
         window: args.window.as_deref(),
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }
 
 /// The values that `--exclude-step` names: a journey that reaches one of them between two

@@ -30,7 +30,7 @@ pub fn run(args: &GraphArgs, ctx: &Context) -> Result<()> {
         report: &report,
         style: style(&args.view),
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }
 
 /// The pruning options from the flags.

@@ -30,5 +30,5 @@ pub fn run(args: &InspectArgs, ctx: &Context) -> Result<()> {
         meta: &meta,
         report: &report,
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }

@@ -65,5 +65,5 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
         compare,
         matrix: &matrix,
     };
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }

@@ -41,5 +41,5 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
         args.normalize,
         style(&args.view),
     );
-    emit(&output, format, &args.output, &meta.inputs, ctx.color)
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
 }

@@ -11,6 +11,7 @@ use super::doc::{Doc, Table};
 use super::{csv, json, markdown, table, Sink};
 use crate::cli::{ColorChoice, OutputArgs, OutputFormat};
 use crate::error::usage;
+use crate::meta::ReadFile;
 
 /// A command's output, presentable in every format the command writes.
 pub trait Present: Serialize {
@@ -47,15 +48,16 @@ pub fn write(
     }
 }
 
-/// Writes the output to `-o` (atomically) or stdout. `inputs` are never overwritten.
+/// Writes the output to `-o` (atomically) or stdout. The files the run read are never
+/// overwritten.
 pub fn emit(
     output: &impl Present,
     format: OutputFormat,
     args: &OutputArgs,
-    inputs: &[String],
+    read: &[ReadFile],
     color: ColorChoice,
 ) -> Result<()> {
-    let mut sink = Sink::open(args.output.as_deref(), inputs)?;
+    let mut sink = Sink::open(args.output.as_deref(), read)?;
     let color = color.enabled(sink.is_terminal());
     write(output, format, color, sink.writer())?;
     sink.finish()

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::meta::ReadFile;
+
 /// Where output goes.
 pub struct Sink {
     inner: Inner,
@@ -13,6 +15,8 @@ pub struct Sink {
 
 enum Inner {
     Stdout(BufWriter<std::io::Stdout>),
+    /// A FIFO, a character device or a socket: written through, never replaced.
+    Special(BufWriter<std::fs::File>),
     File {
         tmp: BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
@@ -20,52 +24,67 @@ enum Inner {
 }
 
 impl Sink {
-    /// Stdout, or a temporary file next to `path`. Writing over one of the `inputs` is refused:
-    /// journeymap never touches its input.
-    pub fn open(path: Option<&Path>, inputs: &[String]) -> Result<Sink> {
-        if let Some(p) = path {
-            let target = std::fs::canonicalize(p).ok();
-            for input in inputs {
-                if target.is_some() && std::fs::canonicalize(input).ok() == target {
+    /// Stdout, or `path`: a special file (a FIFO, `/dev/stdout`) is written through; a link is
+    /// followed, and its target written atomically (a temporary file beside it, renamed into
+    /// place at [`Sink::finish`]). Writing over a file the run reads is refused: journeymap
+    /// never touches its input, config, checks or baseline.
+    pub fn open(path: Option<&Path>, protected: &[ReadFile]) -> Result<Sink> {
+        let Some(p) = path else {
+            return Ok(Sink {
+                inner: Inner::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            });
+        };
+        let target = follow_links(p);
+        if let Ok(real) = std::fs::canonicalize(&target) {
+            for file in protected {
+                if std::fs::canonicalize(file.path).ok().as_ref() == Some(&real) {
                     return Err(crate::error::usage(format!(
-                        "-o {} is one of the inputs; journeymap never overwrites its input, so pick another file",
-                        p.display()
+                        "-o {} is the {} {}; journeymap never overwrites a file it reads, so pick another file",
+                        p.display(),
+                        file.role,
+                        file.path
                     )));
                 }
             }
         }
-        let inner = match path {
-            None => Inner::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
-            Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                if !dir.is_dir() {
-                    anyhow::bail!(
-                        "{}: the directory {} does not exist",
-                        p.display(),
-                        dir.display()
-                    );
-                }
-                let tmp = tempfile::Builder::new()
-                    .prefix(".journeymap-")
-                    .tempfile_in(dir)
-                    .with_context(|| {
-                        format!("{}: cannot create a file in {}", p.display(), dir.display())
-                    })?;
-                Inner::File {
-                    tmp: BufWriter::with_capacity(1 << 16, tmp),
-                    target: p.to_path_buf(),
-                }
-            }
-        };
-        Ok(Sink { inner })
+        if is_special(&target) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .with_context(|| format!("{}: cannot write", p.display()))?;
+            return Ok(Sink {
+                inner: Inner::Special(BufWriter::with_capacity(1 << 16, file)),
+            });
+        }
+        let dir = target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "{}: the directory {} does not exist",
+                p.display(),
+                dir.display()
+            );
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".journeymap-")
+            .tempfile_in(dir)
+            .with_context(|| {
+                format!("{}: cannot create a file in {}", p.display(), dir.display())
+            })?;
+        Ok(Sink {
+            inner: Inner::File {
+                tmp: BufWriter::with_capacity(1 << 16, tmp),
+                target,
+            },
+        })
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
         match &mut self.inner {
             Inner::Stdout(w) => w,
+            Inner::Special(w) => w,
             Inner::File { tmp, .. } => tmp,
         }
     }
@@ -80,6 +99,7 @@ impl Sink {
     pub fn finish(self) -> Result<()> {
         match self.inner {
             Inner::Stdout(mut w) => w.flush()?,
+            Inner::Special(mut w) => w.flush()?,
             Inner::File { tmp, target } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all().ok();
@@ -100,4 +120,28 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// The file a path names, links followed (also to a target that does not exist yet), so that
+/// writing replaces the target and leaves the link in place.
+fn follow_links(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    // A bounded walk: a circle of links ends as the path itself (and fails when written).
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(next) => {
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            Err(_) => return current,
+        }
+    }
+    path.to_path_buf()
+}
+
+/// A FIFO, a character or block device, or a socket: something a rename would destroy.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }

@@ -269,17 +269,134 @@ fn inputs_are_never_touched() {
 }
 
 #[test]
-fn output_over_an_input_is_refused() {
+fn output_over_a_file_the_run_reads_is_refused() {
     let dir = scratch("over_input");
     let f = dir.join("events.csv");
     std::fs::copy(data("tiny.csv"), &f).unwrap();
-    let before = std::fs::read(&f).unwrap();
-    fails(
-        &["paths", f.to_str().unwrap(), "-o", f.to_str().unwrap()],
-        2,
-        "is one of the inputs; journeymap never overwrites its input",
+    let config = dir.join("journeymap.toml");
+    std::fs::write(&config, "[conversion]\nevents = [\"purchase\"]\n").unwrap();
+    let checks = dir.join("checks.toml");
+    std::fs::write(&checks, "[[check]]\nkind = \"journeys\"\nmin = 1\n").unwrap();
+    let (f_text, config_text, checks_text) = (
+        f.display().to_string(),
+        config.display().to_string(),
+        checks.display().to_string(),
     );
-    assert_eq!(std::fs::read(&f).unwrap(), before);
+    let keep = |p: &std::path::Path| std::fs::read(p).unwrap();
+    let (events_before, config_before, checks_before) = (keep(&f), keep(&config), keep(&checks));
+    let with = |out: &str| -> Vec<String> {
+        [
+            "paths",
+            &f_text,
+            "--config",
+            &config_text,
+            "-f",
+            "csv",
+            "-o",
+            out,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let args = with(&f_text);
+    fails(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        2,
+        &format!("is the input {f_text}; journeymap never overwrites a file it reads"),
+    );
+    let args = with(&config_text);
+    fails(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        2,
+        &format!("is the config file {config_text}"),
+    );
+    fails(
+        &[
+            "check",
+            &f_text,
+            "--checks",
+            &checks_text,
+            "-f",
+            "json",
+            "-o",
+            &checks_text,
+        ],
+        2,
+        &format!("is the checks file {checks_text}"),
+    );
+    // A link to an input is the input.
+    #[cfg(unix)]
+    {
+        let link = dir.join("link.csv");
+        std::os::unix::fs::symlink(&f, &link).unwrap();
+        fails(
+            &["paths", &f_text, "-o", &link.display().to_string()],
+            2,
+            "never overwrites a file it reads",
+        );
+    }
+    assert_eq!(keep(&f), events_before);
+    assert_eq!(keep(&config), config_before);
+    assert_eq!(keep(&checks), checks_before);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_or_into_a_special_file_keeps_what_is_there() {
+    let dir = scratch("special_outputs");
+    let shop = format!("{}/examples/shop.csv", env!("CARGO_MANIFEST_DIR"));
+    // A link: its target is written, the link stays a link.
+    let target = dir.join("report.csv");
+    let link = dir.join("latest.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    std::os::unix::fs::symlink("report.csv", &link).unwrap();
+    jm(&[
+        "paths",
+        &shop,
+        "--top",
+        "3",
+        "-o",
+        &link.display().to_string(),
+    ])
+    .ok();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .starts_with("rank,path,"));
+    // A character device is written through, not replaced by a regular file.
+    jm(&["paths", &shop, "-f", "csv", "-o", "/dev/null"]).ok();
+    let null = std::fs::metadata("/dev/null").unwrap();
+    assert!(!null.is_file(), "/dev/null is still a device");
+    // A FIFO too: what a reader on the other end gets is the report.
+    let fifo = dir.join("pipe");
+    let c_path = std::ffi::CString::new(fifo.display().to_string()).unwrap();
+    // SAFETY: mkfifo only creates a file at a path we own.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    jm(&[
+        "paths",
+        &shop,
+        "--top",
+        "3",
+        "-f",
+        "csv",
+        "-o",
+        &fifo.display().to_string(),
+    ])
+    .ok();
+    assert!(reader.join().unwrap().starts_with("rank,path,"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
 }
 
 #[test]

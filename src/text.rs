@@ -19,8 +19,40 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// Text from the data made safe for a terminal: control characters (ESC, BEL, NUL, ...) are
+/// shown escaped (`\x1b`) instead of reaching the terminal, which would act on them (retitle
+/// it, clear it). Line breaks and tabs stay: a table cell may hold several lines.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(shown) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if shown(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            super::visible("\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+            "\\x1b]0;PWNED\\x07\\x1b[2J"
+        );
+        assert_eq!(super::visible("a\u{0}b\u{9b}c"), "a\\x00b\\x9bc");
+        assert_eq!(super::visible("two\nlines\tand tab"), "two\nlines\tand tab");
+        assert_eq!(super::visible("café"), "café");
+    }
+
     #[test]
     fn nouns_follow_the_count() {
         assert_eq!(super::counted(1, "row", "rows"), "1 row");

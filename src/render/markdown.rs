@@ -6,8 +6,10 @@ use anyhow::Result;
 
 use super::doc::{Block, Doc};
 
-/// Escapes text for a Markdown table cell or list item.
+/// Escapes text for a Markdown table cell or list item; control characters are shown
+/// escaped (`\x1b`), as in terminal tables.
 pub fn escape(text: &str) -> String {
+    let text = crate::text::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -7,6 +7,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement};
 
 use super::doc::{Block, Doc};
+use crate::text::visible;
 
 /// Writes the document as terminal text; `color` adds bold headings.
 pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
@@ -18,9 +19,9 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                     writeln!(out)?;
                 }
                 if color {
-                    writeln!(out, "\x1b[1m{h}\x1b[0m")?;
+                    writeln!(out, "\x1b[1m{}\x1b[0m", visible(h))?;
                 } else {
-                    writeln!(out, "{h}")?;
+                    writeln!(out, "{}", visible(h))?;
                 }
             }
             Block::Fields(fields) => {
@@ -30,7 +31,7 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                     .max()
                     .unwrap_or(0);
                 for (k, v) in fields {
-                    writeln!(out, "  {k:<width$}  {v}")?;
+                    writeln!(out, "  {k:<width$}  {}", visible(v))?;
                 }
             }
             Block::Table(t) => {
@@ -38,7 +39,7 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                 table.load_preset(UTF8_FULL_CONDENSED);
                 table.set_content_arrangement(ContentArrangement::Disabled);
                 table.set_header(t.header.iter().map(|h| {
-                    let cell = Cell::new(h);
+                    let cell = Cell::new(visible(h));
                     if color {
                         cell.add_attribute(Attribute::Bold)
                     } else {
@@ -47,7 +48,7 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                 }));
                 for row in &t.rows {
                     table.add_row(row.iter().enumerate().map(|(i, v)| {
-                        let cell = Cell::new(v);
+                        let cell = Cell::new(visible(v));
                         if t.numeric.get(i).copied().unwrap_or(false) {
                             cell.set_alignment(CellAlignment::Right)
                         } else {
@@ -57,7 +58,7 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                 }
                 writeln!(out, "{table}")?;
             }
-            Block::Note(n) => writeln!(out, "  {n}")?,
+            Block::Note(n) => writeln!(out, "  {}", visible(n))?,
         }
         first = false;
     }

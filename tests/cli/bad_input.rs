@@ -494,3 +494,39 @@ fn newcomer_mistakes_get_a_hint_that_fixes_them() {
         "paths cannot write dot (from the -o extension; pass --format to choose; dot and mermaid are for graph-shaped results); it writes table, csv, json, md",
     );
 }
+
+#[test]
+fn control_characters_in_names_do_not_reach_the_terminal() {
+    let dir = scratch("control_chars");
+    let f = dir.join("esc.csv");
+    std::fs::write(
+        &f,
+        "customer_id,timestamp,touchpoint\n\
+         u1,2026-03-01T09:00:00Z,\u{1b}]0;PWNED\u{7}\u{1b}[2J\n\
+         u1,2026-03-01T09:01:00Z,home\u{0}page\n",
+    )
+    .unwrap();
+    let path = f.display().to_string();
+    for format in ["table", "md"] {
+        let run = jm(&["paths", &path, "-f", format]).ok();
+        assert!(
+            !run.stdout.contains(['\u{1b}', '\u{7}', '\u{0}']),
+            "{format}: {:?}",
+            run.stdout
+        );
+        // Markdown escapes the bracket too: `\\x1b\]0;PWNED`.
+        assert!(
+            run.stdout.contains("x1b]0;PWNED") || run.stdout.contains(r"x1b\]0;PWNED"),
+            "{format}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("home") && run.stdout.contains("x00page"));
+    }
+    // JSON keeps the name as it is (escaped by JSON itself).
+    let run = jm(&["paths", &path, "-f", "json"]).ok();
+    assert!(
+        run.stdout.contains("\\u001b]0;PWNED\\u0007"),
+        "{}",
+        run.stdout
+    );
+}

@@ -12,10 +12,14 @@ pub fn parse_duration(text: &str) -> Result<i64> {
     if s.is_empty() {
         bail!("empty duration; write it like 30m, 1h30m, 7d or 45s");
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.parse::<f64>() == Ok(0.0) {
-        return Ok(0);
-    }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.parse::<f64>().is_ok() {
+    // A bare number: 0 is 0 in any unit; any other could mean seconds or minutes.
+    if let (true, Ok(x)) = (
+        s.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+        s.parse::<f64>(),
+    ) {
+        if x == 0.0 {
+            return Ok(0);
+        }
         bail!("'{s}' has no unit; write {s}s for seconds or {s}m for minutes (units: ms, s, m, h, d, w)");
     }
     let mut total: i64 = 0;

@@ -11,5 +11,3 @@ pub fn write<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
     writeln!(out)?;
     Ok(())
 }
-
-pub use crate::analysis::stats::round6;

@@ -156,9 +156,8 @@ impl Reported for StepMatrix {
 
 impl Reported for Vec<DiffRow> {
     fn round(&mut self) {
+        // The two sides' values come from `measures`, already as reported.
         for r in self.iter_mut() {
-            r.a.value = opt(r.a.value);
-            r.b.value = opt(r.b.value);
             r.change = opt(r.change);
             r.relative_change = opt(r.relative_change);
             r.p_value = opt(r.p_value);

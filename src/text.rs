@@ -1,5 +1,5 @@
 //! Words and numbers for people that every layer may use: counts with their nouns in the right
-//! number, counts with thousands separators.
+//! number, counts with thousands separators, text from the data made safe to show.
 
 /// `1 row`, `2 rows`: a count with its noun in the right number.
 pub fn counted(n: u64, one: &str, many: &str) -> String {
@@ -40,6 +40,31 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The longest value, in characters, that a message quotes whole.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// A value from the data as a message quotes it: control characters and line breaks escaped,
+/// and a long value cut to its first [`EXCERPT_CHARS`] characters with its size after it.
+pub fn excerpt(value: &str) -> String {
+    let escaped = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\n' => "\\n".to_string(),
+                '\t' => "\\t".to_string(),
+                c => visible(c.encode_utf8(&mut [0; 4])).into_owned(),
+            })
+            .collect()
+    };
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => escaped(value),
+        Some((cut, _)) => format!(
+            "{}… ({} bytes in all)",
+            escaped(&value[..cut]),
+            count(value.len() as u64)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -51,6 +76,16 @@ mod tests {
         assert_eq!(super::visible("a\u{0}b\u{9b}c"), "a\\x00b\\x9bc");
         assert_eq!(super::visible("two\nlines\tand tab"), "two\nlines\tand tab");
         assert_eq!(super::visible("café"), "café");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_on_one_line() {
+        assert_eq!(super::excerpt("a\nb\tc\u{7}"), "a\\nb\\tc\\x07");
+        let long = "x".repeat(100_000);
+        let e = super::excerpt(&long);
+        assert_eq!(e, format!("{}… (100,000 bytes in all)", "x".repeat(60)));
+        let short = "é".repeat(60);
+        assert_eq!(super::excerpt(&short), short);
     }
 
     #[test]

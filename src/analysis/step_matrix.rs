@@ -89,7 +89,12 @@ pub fn step_matrix(
             shares: vec![0.0; positions],
         })
         .collect();
-    let index = |name: &str| rows.iter().position(|r| r.value == name);
+    let at: std::collections::HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), i))
+        .collect();
+    let index = |name: &str| at.get(name).copied();
     let other = index(OTHER);
     let mut sums = vec![vec![0u64; positions]; rows.len()];
     for (v, per) in c.iter().enumerate() {

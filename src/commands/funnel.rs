@@ -25,6 +25,9 @@ struct Options<'a> {
     exclude_step: &'a Option<String>,
 }
 
+/// The most bars a time-to-convert histogram has.
+const MAX_BINS: usize = 1000;
+
 pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
     let format = render::choose_format(&args.output, "funnel", &[Table, Csv, Json, Md])?;
@@ -41,8 +44,8 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
             "--steps has one step, '{one}'; if it names a funnel under [funnels], pass the file that defines it with --config"
         ));
     }
-    if args.bins == 0 {
-        return Err(usage("--bins must be at least 1"));
+    if args.bins == 0 || args.bins > MAX_BINS {
+        return Err(usage(format!("--bins must be from 1 to {MAX_BINS}")));
     }
     if let Some(n) = args.dropped_at {
         if n == 0 || n > list.steps.len() {

@@ -37,7 +37,10 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
     let request = Request::new(&args.input, &args.journey, &config)
         .keep_column(segments.as_ref().map(|s| s.column.as_str()), "--compare");
     let prepared = prepare(&request, ctx)?;
-    let (j, n) = (&prepared.journeys, args.max_steps);
+    // Positions past the longest journey would be all (end): they are not shown, and a huge
+    // --max-steps costs nothing.
+    let j = &prepared.journeys;
+    let n = args.max_steps.min(j.longest().max(1));
     let (matrix, compare) = match &segments {
         None => (step_matrix(j, n, args.threshold, &|_| true, None), None),
         Some(s) => {
@@ -55,7 +58,7 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
     };
     let matrix = matrix.reported();
     let meta = prepared.meta("steps").with_options(Options {
-        max_steps: n,
+        max_steps: args.max_steps,
         threshold: args.threshold,
         compare: &args.compare,
     });

@@ -53,9 +53,10 @@ pub struct GenerateSummary {
 
 const DEFAULT_CUSTOMERS: u64 = 1000;
 const MAX_DAYS: u32 = 36_500;
-/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
-const MIN_TS: i64 = -62_167_219_200;
-const MAX_TS: i64 = 253_402_300_799;
+/// 1677-09-21T00:12:44Z and 2262-04-11T23:47:16Z: the whole seconds that journeymap reads
+/// (nanoseconds since 1970 in 64 bits), so that every log it writes can be read back.
+const MIN_TS: i64 = i64::MIN / 1_000_000_000 + 1;
+const MAX_TS: i64 = i64::MAX / 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 
 const HEADER: &[u8] = b"customer_id,timestamp,touchpoint,channel,converted,revenue\n";
@@ -96,9 +97,12 @@ fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
     let last = i64::from(opts.days + 100) * SECS_PER_DAY;
     if opts.start < MIN_TS || opts.start > MAX_TS - last {
         bail!(
-            "start {} plus {} days is outside years 0000-9999",
-            opts.start,
-            opts.days
+            "a log from {} over {} days (and visits up to 100 days after) would not fit the times journeymap reads, 1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z; pick a --start between 1677-09-22 and {}",
+            chrono::DateTime::from_timestamp(opts.start, 0)
+                .map_or_else(|| opts.start.to_string(), |t| t.format("%Y-%m-%d").to_string()),
+            opts.days,
+            chrono::DateTime::from_timestamp(MAX_TS - last, 0)
+                .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
         );
     }
     let max_customers = match (opts.customers, opts.events) {

@@ -249,8 +249,9 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
             for v in phys.iter() {
                 out.ns.push(match v {
                     None => NO_TIME,
-                    Some(days) => parser
-                        .naive_to_utc(days as i64 * 86_400 * crate::duration::NS_PER_SEC)
+                    Some(days) => (days as i64)
+                        .checked_mul(86_400 * crate::duration::NS_PER_SEC)
+                        .and_then(|ns| parser.naive_to_utc(ns))
                         .unwrap_or(BAD_TIME),
                 });
             }

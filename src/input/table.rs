@@ -3,6 +3,10 @@
 
 use serde::Serialize;
 
+use std::sync::{Arc, Mutex};
+
+use super::read::LineMap;
+
 use super::findings::Finding;
 use super::mapping::Mapping;
 use crate::intern::{DeferredIds, Dictionary};
@@ -35,6 +39,10 @@ pub struct SourceInfo {
     pub mapping: Mapping,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partition: Vec<(String, String)>,
+    /// CSV: where rows are in the file's lines (blank lines, line breaks inside quotes),
+    /// shared with the reader, which learns it piece by piece.
+    #[serde(skip)]
+    pub lines: Arc<Mutex<LineMap>>,
 }
 
 /// A UTC offset seen in timestamp texts.
@@ -120,7 +128,10 @@ impl EventTable {
                 return match s.format.as_str() {
                     "parquet" => format!("{} row {}", s.file, local),
                     "jsonl" => format!("{} record {}", s.file, local + 1),
-                    _ => format!("{} line {}", s.file, local + 2),
+                    _ => {
+                        let lines = s.lines.lock().unwrap_or_else(|e| e.into_inner());
+                        format!("{} line {}", s.file, lines.line(local))
+                    }
                 };
             }
         }

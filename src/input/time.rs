@@ -9,6 +9,31 @@ use chrono_tz::Tz;
 
 use crate::duration::NS_PER_SEC;
 
+/// The instants journeymap holds: nanoseconds since 1970 in 64 bits.
+pub const RANGE: &str =
+    "journeymap holds 1677-09-21T00:12:44Z to 2262-04-11T23:47:16Z (nanoseconds since 1970 in 64 bits)";
+
+/// Whether `value` is a date or time that is well formed but outside [`RANGE`] (a far-future
+/// placeholder such as 9999-12-31), rather than one that cannot be parsed.
+pub fn beyond_range(value: &str) -> bool {
+    let v = value.trim();
+    let beyond = |t: NaiveDateTime| t.and_utc().timestamp_nanos_opt().is_none();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return beyond(t.naive_utc());
+    }
+    for layout in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(v, layout) {
+            return beyond(t);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).is_some_and(beyond);
+    }
+    // An epoch number too large for nanoseconds in any unit.
+    v.parse::<f64>()
+        .is_ok_and(|x| x.is_finite() && x.abs() >= i64::MAX as f64)
+}
+
 /// The unit of epoch numbers (`--time-unit`).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,

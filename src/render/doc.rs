@@ -25,7 +25,51 @@ pub struct Table {
     pub numeric: Vec<bool>,
 }
 
+/// The most columns a table shows people (terminal and Markdown); CSV and JSON have them all.
+pub const MAX_COLUMNS: usize = 40;
+/// The longest cell, in characters, that a table shows people whole.
+pub const MAX_CELL_CHARS: usize = 160;
+
 impl Table {
+    /// The table as people are shown it: at most [`MAX_COLUMNS`] columns and cells of at most
+    /// [`MAX_CELL_CHARS`] characters (cut with `…`), and a note that says what was left out.
+    pub fn fitted(&self) -> (std::borrow::Cow<'_, Table>, Option<String>) {
+        let wide = self.header.len() > MAX_COLUMNS;
+        let long = |c: &String| c.len() > MAX_CELL_CHARS && c.chars().nth(MAX_CELL_CHARS).is_some();
+        let any_long = self.header.iter().chain(self.rows.iter().flatten()).any(long);
+        if !wide && !any_long {
+            return (std::borrow::Cow::Borrowed(self), None);
+        }
+        let keep = self.header.len().min(MAX_COLUMNS);
+        let cut = |c: &String| -> String {
+            match c.char_indices().nth(MAX_CELL_CHARS - 1) {
+                Some((at, _)) if long(c) => format!("{}…", &c[..at]),
+                _ => c.clone(),
+            }
+        };
+        let fitted = Table {
+            header: self.header[..keep].iter().map(cut).collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().take(keep).map(cut).collect())
+                .collect(),
+            numeric: self.numeric.iter().take(keep).copied().collect(),
+        };
+        let mut what = Vec::new();
+        if wide {
+            what.push(format!(
+                "the first {keep} of {} columns are shown",
+                crate::text::count(self.header.len() as u64)
+            ));
+        }
+        if any_long {
+            what.push(format!("cells longer than {MAX_CELL_CHARS} characters are cut (…)"));
+        }
+        let note = format!("{}; -f csv or -f json has everything", what.join(" and "));
+        (std::borrow::Cow::Owned(fitted), Some(note))
+    }
+
     /// A table with these column names; a name ending in `>` is right-aligned (numeric).
     pub fn new(columns: &[&str]) -> Table {
         Table {

@@ -40,6 +40,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> Result<()> {
                 writeln!(out)?;
             }
             Block::Table(t) => {
+                let (t, note) = t.fitted();
                 writeln!(
                     out,
                     "| {} |",
@@ -70,6 +71,9 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> Result<()> {
                     )?;
                 }
                 writeln!(out)?;
+                if let Some(n) = note {
+                    writeln!(out, "{}\n", escape(&n))?;
+                }
             }
             Block::Note(n) => writeln!(out, "{}\n", escape(n))?,
         }

@@ -35,6 +35,7 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                 }
             }
             Block::Table(t) => {
+                let (t, note) = t.fitted();
                 let mut table = comfy_table::Table::new();
                 table.load_preset(UTF8_FULL_CONDENSED);
                 table.set_content_arrangement(ContentArrangement::Disabled);
@@ -57,6 +58,9 @@ pub fn write(doc: &Doc, color: bool, out: &mut dyn Write) -> Result<()> {
                     }));
                 }
                 writeln!(out, "{table}")?;
+                if let Some(n) = note {
+                    writeln!(out, "  {n}")?;
+                }
             }
             Block::Note(n) => writeln!(out, "  {}", visible(n))?,
         }

@@ -9,12 +9,12 @@ mod rows;
 use anyhow::{bail, Result};
 
 use super::files::{resolve_inputs, FileSet, InputFormat};
-use super::mapping::{self, ChannelSource, ColumnRequest, Mapping};
+use super::mapping::{self, ChannelSource, ColumnRequest, Mapping, Role};
 use super::read::{self, Opened};
 use super::table::{ColumnInfo, EventTable, SourceInfo};
-use super::time::TimeParser;
+use super::time::{self, TimeParser};
 use crate::intern::Dictionary;
-use crate::text::counted;
+use crate::text::{counted, excerpt, visible};
 use piece::load_frame;
 
 /// One group of input files that share a column mapping (the command line's inputs, or one
@@ -147,7 +147,7 @@ fn file_column(o: &Opened, name: &str) -> String {
 /// Reads one file into the table, piece by piece.
 fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable) -> Result<()> {
     let label = &o.file.label;
-    let stored = stored_columns(opts, o, m);
+    let stored = stored_columns(opts, o, m)?;
     let base = table.rows_read;
     table.sources.push(source_info(o, m, base));
     let invalid_before = table.rows_invalid;
@@ -186,31 +186,37 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
     Ok(())
 }
 
-/// The file's stored columns (not partition keys) that loading reads, each once.
-fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Vec<String> {
-    let mut stored: Vec<String> = Vec::new();
-    let mut want = |name: &str| {
-        let name = file_column(o, name);
-        if o.hive_value(&name).is_none() && !stored.contains(&name) {
-            stored.push(name);
-        }
-    };
-    want(&m.customer);
-    want(&m.time);
-    want(&m.touchpoint);
+/// The file's stored columns (not partition keys) that loading reads, each once; fails, naming
+/// the flag, when one has a type that journeymap does not read (a Parquet struct, say).
+fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Result<Vec<String>> {
+    let attribute_flag = opts.attribute_flag.unwrap_or("--breakdown");
+    let mut named: Vec<(&str, &str)> = vec![
+        (&m.customer, Role::Customer.flag()),
+        (&m.time, Role::Time.flag()),
+        (&m.touchpoint, Role::Touchpoint.flag()),
+    ];
     if let Some(ChannelSource::Column(c)) = &m.channel {
-        want(c);
+        named.push((c, Role::Channel.flag()));
     }
-    for (c, _) in &opts.filters {
-        want(c);
+    named.extend(opts.filters.iter().map(|(c, _)| (c.as_str(), "--where")));
+    named.extend(opts.converted_col.iter().map(|c| (c.as_str(), "--converted-col")));
+    named.extend(opts.attribute.iter().map(|c| (c.as_str(), attribute_flag)));
+    let mut stored: Vec<String> = Vec::new();
+    for (name, flag) in named {
+        let name = file_column(o, name);
+        if o.hive_value(&name).is_some() || stored.contains(&name) {
+            continue;
+        }
+        if let Some(t) = o.unread_type(&name) {
+            bail!(
+                "{}: column '{}' has type {t}, which journeymap does not read; pass {flag} with a column of text, numbers or timestamps",
+                o.file.label,
+                visible(&name)
+            );
+        }
+        stored.push(name);
     }
-    if let Some(c) = &opts.converted_col {
-        want(c);
-    }
-    if let Some(c) = &opts.attribute {
-        want(c);
-    }
-    stored
+    Ok(stored)
 }
 
 /// What the file is, before its rows are counted; its first row is row `first_row` of the
@@ -234,6 +240,7 @@ fn source_info(o: &Opened, m: &Mapping, first_row: u64) -> SourceInfo {
             .collect(),
         mapping: m.clone(),
         partition: o.file.hive.clone(),
+        lines: o.lines(),
     }
 }
 
@@ -344,12 +351,25 @@ fn invalid_row_problems(opts: &LoadOptions, table: &EventTable) -> Vec<String> {
             .find(|s| row >= s.first_row && row < s.first_row + s.rows)
             .map(|s| s.mapping.time.clone())
             .unwrap_or_default();
-        parts.push(format!(
-            "{} a timestamp that cannot be parsed (first: {}: '{value}' in column '{col}'; tried {}); pass --time-format to give the layout",
-            counted(bad.count, "row has", "rows have"),
+        let first = format!(
+            "first: {}: '{}' in column '{}'",
             table.locate(row),
-            opts.time.formats_tried()
-        ));
+            excerpt(value),
+            visible(&col)
+        );
+        if time::beyond_range(value) {
+            parts.push(format!(
+                "{} a timestamp outside the range journeymap holds ({first}; {})",
+                counted(bad.count, "row has", "rows have"),
+                time::RANGE
+            ));
+        } else {
+            parts.push(format!(
+                "{} a timestamp that cannot be parsed ({first}; tried {}); pass --time-format to give the layout",
+                counted(bad.count, "row has", "rows have"),
+                opts.time.formats_tried()
+            ));
+        }
     }
     parts
 }

@@ -159,15 +159,35 @@ impl TimeColumn {
         TimeColumn { name, column }
     }
 
-    /// Row `i`'s value as written, for a finding that shows it.
+    /// Row `i`'s value as written, for a finding that shows it: text as it is, dates and
+    /// timestamps in ISO 8601 (also those outside the range of nanoseconds since 1970).
     pub(super) fn raw(&self, i: usize) -> String {
-        self.column
-            .get(i)
-            .map(|v| {
-                v.get_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            })
-            .unwrap_or_default()
+        use polars::prelude::{AnyValue, TimeUnit};
+        let Ok(v) = self.column.get(i) else {
+            return String::new();
+        };
+        let instant = |x: i64, unit: &TimeUnit| match unit {
+            TimeUnit::Nanoseconds => Some(chrono::DateTime::from_timestamp_nanos(x)),
+            TimeUnit::Microseconds => chrono::DateTime::from_timestamp_micros(x),
+            TimeUnit::Milliseconds => chrono::DateTime::from_timestamp_millis(x),
+        };
+        match &v {
+            AnyValue::Date(days) => chrono::NaiveDate::from_num_days_from_ce_opt(
+                days.saturating_add(EPOCH_DAYS_FROM_CE),
+            )
+            .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string()),
+            AnyValue::Datetime(x, unit, tz) => match instant(*x, unit) {
+                Some(t) if tz.is_some() => t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
+                Some(t) => t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+                None => format!("{x} ({unit:?} since 1970)"),
+            },
+            other => other
+                .get_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| other.to_string()),
+        }
     }
 }
+
+/// Days from 0001-01-01 (day 1 of the common era, as chrono counts) to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
@@ -20,6 +20,8 @@ pub(super) struct CsvFile {
     text: CsvText,
     /// The field delimiter.
     delim: u8,
+    /// Where the rows are in the file's lines, learnt while reading (on the reading thread).
+    lines: Arc<Mutex<LineMap>>,
 }
 
 /// Where a CSV file's text is: read from its path, or already in memory (standard input,
@@ -50,7 +52,14 @@ impl CsvFile {
             }
             CsvText::Bytes(b) => read_header(label, Cursor::new(b.as_slice()), delim)?,
         };
-        Ok((CsvFile { text, delim }, header))
+        Ok((
+            CsvFile {
+                text,
+                delim,
+                lines: Default::default(),
+            },
+            header,
+        ))
     }
 
     /// Reads the `wanted` columns of the whole file (whose header is `header`).
@@ -101,22 +110,41 @@ impl CsvFile {
         mut each: impl FnMut(DataFrame) -> Result<()>,
     ) -> Result<()> {
         let names = column_names(wanted);
-        let mut parse = |delim: u8, piece: &[u8]| -> Result<()> {
-            let df = csv_options(delim, names.clone())
-                .into_reader_with_file_handle(Cursor::new(piece))
-                .finish()
-                .map_err(|e| csv_error(label, e, self.diagnose(header)))?;
+        let mut parse = |delim: u8, piece: &[u8], first_record: usize| -> Result<()> {
+            let df = if first_record > LONG_RECORD {
+                parse_without_polars(piece, delim, header, wanted).map_err(|e| {
+                    let diag = self.diagnose(header);
+                    diag.map_or_else(|| anyhow!("{label}: cannot read CSV: {e}"), |d| anyhow!("{label}: {d}"))
+                })?
+            } else {
+                csv_options(delim, names.clone())
+                    .into_reader_with_file_handle(Cursor::new(piece))
+                    .finish()
+                    .map_err(|e| csv_error(label, e, self.diagnose(header)))?
+            };
             each(df)
         };
         let delim = self.delim;
+        let lines = &*self.lines;
+        *lines.lock().unwrap_or_else(|e| e.into_inner()) = LineMap::default();
         match &self.text {
             CsvText::Path(p) => {
                 let f = File::open(p).with_context(|| format!("{label}: cannot open"))?;
-                csv_pieces(f, chunk_bytes, |piece| parse(delim, piece))
-                    .with_context(|| format!("{label}: cannot read"))
+                csv_pieces(f, chunk_bytes, lines, |piece, first| {
+                    parse(delim, piece, first)
+                })
+                .with_context(|| format!("{label}: cannot read"))
             }
-            CsvText::Bytes(b) => csv_pieces(b.as_slice(), chunk_bytes, |piece| parse(delim, piece)),
+            CsvText::Bytes(b) => csv_pieces(b.as_slice(), chunk_bytes, lines, |piece, first| {
+                parse(delim, piece, first)
+            }),
         }
+    }
+
+    /// Where the rows are in the file's lines, learnt as the file is read in pieces (each
+    /// piece's rows are there before the piece is handed out).
+    pub(super) fn lines(&self) -> Arc<Mutex<LineMap>> {
+        self.lines.clone()
     }
 
     /// The first row that breaks the file (ragged rows, invalid UTF-8), if any. Reads the
@@ -148,17 +176,122 @@ fn column_names(wanted: &[String]) -> Arc<[PlSmallStr]> {
         .collect()
 }
 
+/// Lines of a CSV file that are not one row each, so that messages name the right line:
+/// blank lines (skipped, as spreadsheets and most CSV readers skip them) and line breaks
+/// inside quoted fields. Kept as runs, so a file of millions of blank lines costs a few
+/// entries, not a row each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineMap {
+    /// (row, lines before it that are not rows) whenever that count grows; rows count from 0
+    /// after the header.
+    pub extra: Vec<(u64, u64)>,
+}
+
+impl LineMap {
+    /// The file line (the header is line 1) that row `row` starts on.
+    pub fn line(&self, row: u64) -> u64 {
+        let i = self.extra.partition_point(|&(r, _)| r <= row);
+        let extra = if i == 0 { 0 } else { self.extra[i - 1].1 };
+        row + 2 + extra
+    }
+}
+
+/// Where the scan of the text after the header is: offsets into the text not yet handed out.
+#[derive(Default)]
+struct Scan {
+    /// Scanned up to here.
+    pos: usize,
+    quoted: bool,
+    /// Where the record being scanned starts.
+    record_start: usize,
+    /// The end (after the newline) of the last whole record or blank line.
+    last_end: usize,
+    /// Blank lines among the whole records, to leave out of the piece.
+    blanks: Vec<std::ops::Range<usize>>,
+    /// The length of the piece's first record (polars reads a long one slowly).
+    first_record: Option<usize>,
+    /// Line breaks inside quotes in the record being scanned.
+    embedded: u64,
+    /// Lines not yet counted against a row (blank lines, line breaks inside quotes).
+    pending: u64,
+    extra_total: u64,
+    /// Rows seen in the whole file.
+    row: u64,
+}
+
+impl Scan {
+    /// Scans `text` from where the last scan stopped; at the end of the input, the text after
+    /// the last newline is a record too.
+    fn run(&mut self, text: &[u8], eof: bool, lines: &mut LineMap) {
+        for i in memchr::memchr2_iter(b'"', b'\n', &text[self.pos..]) {
+            let i = self.pos + i;
+            if text[i] == b'"' {
+                self.quoted = !self.quoted;
+            } else if self.quoted {
+                self.embedded += 1;
+            } else {
+                self.end_record(text, i, i + 1, lines);
+            }
+        }
+        self.pos = text.len();
+        if eof && self.record_start < text.len() {
+            self.end_record(text, text.len(), text.len(), lines);
+        }
+    }
+
+    /// The record from `record_start` to `end` (its newline excluded) is whole; the next
+    /// starts at `next`.
+    fn end_record(&mut self, text: &[u8], end: usize, next: usize, lines: &mut LineMap) {
+        let content = &text[self.record_start..end];
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        if content.is_empty() {
+            self.blanks.push(self.record_start..next);
+            self.pending += 1;
+        } else {
+            if self.pending > 0 {
+                self.extra_total += self.pending;
+                self.pending = 0;
+                lines.extra.push((self.row, self.extra_total));
+            }
+            self.first_record.get_or_insert(end - self.record_start);
+            self.row += 1;
+            self.pending = std::mem::take(&mut self.embedded);
+        }
+        self.record_start = next;
+        self.last_end = next;
+    }
+
+    /// The first `n` bytes were handed out: offsets move back by `n`.
+    fn consumed(&mut self, n: usize) {
+        self.pos -= n;
+        self.record_start -= n;
+        self.last_end -= n;
+        self.blanks.clear();
+        self.first_record = None;
+    }
+}
+
+/// A first record longer than this is parsed without polars (whose reader rescans a long
+/// first record again and again: quadratic in its length).
+pub(super) const LONG_RECORD: usize = 1 << 20;
+
 /// Splits CSV text into pieces at record boundaries (a newline outside double quotes), each
-/// handed to `each` with the header line in front, so that each piece parses on its own.
+/// handed to `each` with the header line in front, so that each piece parses on its own, and
+/// with the length of its first record. Blank lines are left out; `lines` learns where they
+/// and line breaks inside quotes were, before each piece is handed out.
 pub fn csv_pieces(
     mut reader: impl Read,
     chunk_bytes: usize,
-    mut each: impl FnMut(&[u8]) -> Result<()>,
+    lines: &Mutex<LineMap>,
+    mut each: impl FnMut(&[u8], usize) -> Result<()>,
 ) -> Result<()> {
     // `buf` holds the header line, then the text not yet handed out (from a record boundary).
     let mut buf: Vec<u8> = Vec::new();
     let mut header_len: Option<usize> = None;
     let mut emitted = false;
+    let mut scan = Scan::default();
+    // A piece with its blank lines left out, when it has some.
+    let mut without_blanks: Vec<u8> = Vec::new();
     loop {
         let chunk = chunk_bytes.max(1);
         // read_to_end on a Take stops at the limit or at the end of the input.
@@ -177,19 +310,32 @@ pub fn csv_pieces(
                 None => continue,
             },
         };
-        let split = if eof {
-            Some(buf.len() - h)
-        } else {
-            last_record_end(&buf[h..], false)
-        };
-        match split {
-            Some(0) if emitted || !eof => {}
-            Some(split) => {
-                each(&buf[..h + split])?;
-                emitted = true;
-                buf.drain(h..h + split);
-            }
-            None => {}
+        let mut found = LineMap::default();
+        scan.run(&buf[h..], eof, &mut found);
+        if !found.extra.is_empty() {
+            let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+            lines.extra.extend(found.extra);
+        }
+        let split = scan.last_end;
+        if split > 0 || (eof && !emitted) {
+            let first = scan.first_record.unwrap_or(0);
+            let piece: &[u8] = if scan.blanks.is_empty() {
+                &buf[..h + split]
+            } else {
+                without_blanks.clear();
+                without_blanks.extend_from_slice(&buf[..h]);
+                let mut from = 0;
+                for b in &scan.blanks {
+                    without_blanks.extend_from_slice(&buf[h + from..h + b.start]);
+                    from = b.end;
+                }
+                without_blanks.extend_from_slice(&buf[h + from..h + split]);
+                &without_blanks
+            };
+            each(piece, first)?;
+            emitted = true;
+            buf.drain(h..h + split);
+            scan.consumed(split);
         }
         if eof {
             return Ok(());
@@ -213,6 +359,51 @@ fn last_record_end(bytes: &[u8], first: bool) -> Option<usize> {
         }
     }
     found
+}
+
+/// Parses a piece with the csv crate instead of polars (see [`LONG_RECORD`]): the `wanted`
+/// columns (positions in `header`) as text, empty fields and missing fields as null, as
+/// polars reads them.
+fn parse_without_polars(
+    piece: &[u8],
+    delim: u8,
+    header: &[String],
+    wanted: &[String],
+) -> Result<DataFrame> {
+    let at: Vec<usize> = wanted
+        .iter()
+        .map(|w| header.iter().position(|h| h == w).unwrap_or(usize::MAX))
+        .collect();
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); wanted.len()];
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .from_reader(piece);
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0;
+    while rdr.read_byte_record(&mut rec)? {
+        if rec.len() > header.len() {
+            bail!("a row has more fields than the header");
+        }
+        for (col, &i) in cols.iter_mut().zip(&at) {
+            let cell = match rec.get(i) {
+                Some(f) if !f.is_empty() => Some(
+                    std::str::from_utf8(f)
+                        .map_err(|_| anyhow!("invalid UTF-8"))?
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            col.push(cell);
+        }
+        rows += 1;
+    }
+    let columns = wanted
+        .iter()
+        .zip(cols)
+        .map(|(n, c)| Column::new(n.as_str().into(), c))
+        .collect();
+    Ok(DataFrame::new(rows, columns)?)
 }
 
 /// How polars reads journeymap's CSV: a header, the given columns, every one as text, an
@@ -347,7 +538,7 @@ mod tests {
 
     fn pieces(text: &str, chunk: usize) -> Vec<String> {
         let mut out = Vec::new();
-        csv_pieces(text.as_bytes(), chunk, |p| {
+        csv_pieces(text.as_bytes(), chunk, &Mutex::default(), |p, _| {
             out.push(String::from_utf8(p.to_vec()).unwrap());
             Ok(())
         })

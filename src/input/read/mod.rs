@@ -10,14 +10,16 @@ mod csv;
 mod jsonl;
 mod parquet;
 
-pub use self::csv::csv_pieces;
+pub use self::csv::{csv_pieces, LineMap};
 
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
 
 use self::csv::CsvFile;
+use self::jsonl::JsonlFile;
 use self::parquet::ParquetFile;
 use super::files::{InputFile, InputFormat, Location};
 
@@ -38,7 +40,7 @@ enum Body {
     Csv(CsvFile),
     Parquet(ParquetFile),
     /// JSON Lines, read whole when the file is opened.
-    Frame(DataFrame),
+    Jsonl(JsonlFile),
 }
 
 /// Opens a file and reads its header; `delimiter` overrides the format's default.
@@ -59,14 +61,10 @@ pub fn open(file: &InputFile, delimiter: Option<u8>) -> Result<Opened> {
             (Body::Parquet(parquet), columns, types)
         }
         InputFormat::Jsonl => {
-            let df = jsonl::read_jsonl(label, &read_all(file)?)?;
-            let columns: Vec<String> = df
-                .get_column_names()
-                .iter()
-                .map(|c| c.to_string())
-                .collect();
+            let jsonl = JsonlFile::parse(label, &read_all(file)?)?;
+            let columns = jsonl.columns();
             let types = vec!["text".to_string(); columns.len()];
-            (Body::Frame(df), columns, types)
+            (Body::Jsonl(jsonl), columns, types)
         }
     };
     for (i, c) in columns.iter().enumerate() {
@@ -107,9 +105,7 @@ impl Opened {
         match &self.body {
             Body::Csv(csv) => csv.read(label, wanted, &self.columns),
             Body::Parquet(parquet) => parquet.read(label, wanted),
-            Body::Frame(df) => df
-                .select(wanted.iter().map(|s| PlSmallStr::from(s.as_str())))
-                .map_err(|e| anyhow!("{label}: {e}")),
+            Body::Jsonl(jsonl) => jsonl.read(label, wanted),
         }
     }
 
@@ -127,7 +123,7 @@ impl Opened {
         match &self.body {
             Body::Csv(csv) => csv.read_chunks(label, wanted, &self.columns, chunk_bytes, each),
             Body::Parquet(parquet) => parquet.read_chunks(label, wanted, chunk_bytes, each),
-            Body::Frame(_) => each(self.read(wanted)?),
+            Body::Jsonl(_) => each(self.read(wanted)?),
         }
     }
 
@@ -166,8 +162,16 @@ impl Opened {
     pub fn rows_hint(&self) -> Option<usize> {
         match &self.body {
             Body::Parquet(parquet) => parquet.rows(),
-            Body::Frame(df) => Some(df.height()),
+            Body::Jsonl(jsonl) => Some(jsonl.rows()),
             _ => None,
+        }
+    }
+
+    /// For CSV: where its rows are in its lines, learnt as it is read in pieces.
+    pub fn lines(&self) -> Arc<Mutex<LineMap>> {
+        match &self.body {
+            Body::Csv(csv) => csv.lines(),
+            _ => Arc::default(),
         }
     }
 
@@ -178,6 +182,13 @@ impl Opened {
             Body::Csv(csv) => csv.diagnose(&self.columns),
             _ => None,
         }
+    }
+
+    /// The type of column `name` when journeymap does not read columns of that type.
+    pub fn unread_type(&self, name: &str) -> Option<&str> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        let t = self.types[i].strip_suffix(parquet::NOT_READ)?;
+        Some(t.trim_end())
     }
 
     /// Infers a type for each CSV column from its first rows (Parquet types are exact).

@@ -16,7 +16,8 @@ pub(super) struct ParquetFile {
 
 impl ParquetFile {
     /// Opens a Parquet file and reads its schema; returns the file, its column names and
-    /// their types.
+    /// their types. Columns of a type journeymap does not read (nested, decimal, binary, ...)
+    /// are named in the types with " (not read)"; see [`readable`].
     pub(super) fn open(file: &InputFile) -> Result<(ParquetFile, Vec<String>, Vec<String>)> {
         let label = &file.label;
         let Location::Path(p) = &file.location else {
@@ -30,7 +31,11 @@ impl ParquetFile {
         let mut types = Vec::new();
         for (name, field) in schema.iter() {
             columns.push(name.to_string());
-            types.push(DataType::from_arrow_field(field).to_string());
+            types.push(match readable(field.dtype()) {
+                // Safe to ask polars: a type it reads is a type it can name.
+                true => DataType::from_arrow_field(field).to_string(),
+                false => format!("{} {NOT_READ}", arrow_type_name(field.dtype())),
+            });
         }
         Ok((ParquetFile { path: p.clone() }, columns, types))
     }
@@ -42,6 +47,7 @@ impl ParquetFile {
             .with_columns(Some(wanted.to_vec()))
             .finish()
             .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))
+            .and_then(|df| decode_dictionaries(label, df))
     }
 
     /// Reads the `wanted` columns in slices of row groups (see [`parquet_slices`]) of about
@@ -72,7 +78,7 @@ impl ParquetFile {
                 .with_slice(Some((offset, len)))
                 .finish()
                 .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))?;
-            each(df)?;
+            each(decode_dictionaries(label, df)?)?;
             offset += len;
         }
         if offset == 0 {
@@ -81,7 +87,7 @@ impl ParquetFile {
                 .with_columns(Some(wanted.to_vec()))
                 .finish()
                 .map_err(|e| anyhow!("{label}: cannot read Parquet data: {e}"))?;
-            each(df)?;
+            each(decode_dictionaries(label, df)?)?;
         }
         Ok(())
     }
@@ -92,6 +98,84 @@ impl ParquetFile {
             .num_rows()
             .ok()
     }
+}
+
+/// What the type of a column that journeymap does not read ends with.
+pub const NOT_READ: &str = "(not read)";
+
+/// Whether journeymap reads columns of this Arrow type: booleans, integers and floats of up to
+/// 64 bits, text (dictionary-encoded too), dates and timestamps. Anything else (structs, maps,
+/// lists, decimals, 16-bit floats, binary, times of day, durations, ...) is never decoded: such
+/// a column can sit unused in the file, and a role given one is an error that names it.
+fn readable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Null
+        | A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt8
+        | A::UInt16
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Timestamp(..)
+        | A::Date32
+        | A::Date64
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View => true,
+        A::Dictionary(_, values, _) => {
+            matches!(**values, A::Utf8 | A::LargeUtf8 | A::Utf8View)
+        }
+        _ => false,
+    }
+}
+
+/// A short name for an Arrow type that polars is not asked to convert.
+fn arrow_type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        A::Int128 => "i128".into(),
+        A::UInt128 => "u128".into(),
+        A::Float16 => "f16".into(),
+        A::Time32(_) | A::Time64(_) => "time of day".into(),
+        A::Duration(_) => "duration".into(),
+        A::Interval(_) => "interval".into(),
+        A::Binary | A::LargeBinary | A::BinaryView | A::FixedSizeBinary(_) => "binary".into(),
+        A::List(_) | A::LargeList(_) | A::FixedSizeList(..) => "list".into(),
+        A::Struct(_) => "struct".into(),
+        A::Map(..) => "map".into(),
+        A::Dictionary(..) => "dictionary".into(),
+        A::Decimal(p, s) | A::Decimal32(p, s) | A::Decimal64(p, s) | A::Decimal256(p, s) => {
+            format!("decimal({p},{s})")
+        }
+        A::Extension(ext) => arrow_type_name(&ext.inner),
+        A::Union(_) => "union".into(),
+        _ => "unknown".into(),
+    }
+}
+
+/// Dictionary-encoded text comes out of polars as a categorical column: journeymap reads it
+/// as the text it stands for.
+fn decode_dictionaries(label: &str, mut df: DataFrame) -> Result<DataFrame> {
+    let names: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::Categorical(..) | DataType::Enum(..)))
+        .map(|c| c.name().clone())
+        .collect();
+    for name in names {
+        let text = df
+            .column(name.as_str())?
+            .cast(&DataType::String)
+            .map_err(|e| anyhow!("{label}: cannot read column '{name}' as text: {e}"))?;
+        df.with_column(text)?;
+    }
+    Ok(df)
 }
 
 /// Parquet is read in slices of a piece's bytes over this many rows (512k rows for a CSV

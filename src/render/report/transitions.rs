@@ -12,6 +12,7 @@ use crate::cli::{Normalize, OutputFormat};
 use crate::journey::Level;
 use crate::meta::Meta;
 use crate::render::graph_style::GraphStyle;
+use crate::render::doc::MAX_COLUMNS;
 use crate::render::{count, rate6, Doc, Present, Table};
 
 /// What `transitions` writes.
@@ -117,11 +118,25 @@ fn document(g: &GraphReport, meta: &Meta, normalize: Option<Normalize>) -> Doc {
     // Rows and columns by node id (a touchpoint may itself be called "(end)").
     let from: Vec<&crate::analysis::graph::NodeRow> =
         g.nodes.iter().filter(|n| n.kind != NodeKind::End).collect();
-    let to: Vec<&crate::analysis::graph::NodeRow> = g
+    let mut to: Vec<&crate::analysis::graph::NodeRow> = g
         .nodes
         .iter()
         .filter(|n| n.kind != NodeKind::Start)
         .collect();
+    // Only the columns a person is shown are built (a matrix of 10,000 touchpoints would be
+    // 100 million cells): the first ones in node order, and (end).
+    let all_to = to.len();
+    if all_to + 1 > MAX_COLUMNS {
+        let end = to.iter().position(|n| n.kind == NodeKind::End);
+        let end = end.map(|i| to.remove(i));
+        to.truncate(MAX_COLUMNS - 1 - usize::from(end.is_some()));
+        to.extend(end);
+        doc.note(format!(
+            "{} of {} 'to' columns are shown (the most frequent, and (end)); -f csv or -f json has every pair",
+            to.len(),
+            count(all_to as u64)
+        ));
+    }
     let cells: std::collections::HashMap<(&str, &str), &crate::analysis::graph::EdgeRow> = g
         .edges
         .iter()

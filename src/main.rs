@@ -26,7 +26,8 @@ fn main() -> ExitCode {
         Err(err) if journeymap::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if journeymap::error::is_gate_failure(&err) => {
             // The report is written; this line only says why the exit code is 1.
-            let _ = writeln!(std::io::stderr(), "journeymap: check: {err}");
+            let msg = format!("journeymap: check: {err}");
+            let _ = writeln!(std::io::stderr(), "{}", journeymap::text::visible(&msg));
             ExitCode::from(1)
         }
         Err(err) => {
@@ -34,7 +35,9 @@ fn main() -> ExitCode {
             for cause in err.chain().skip(1) {
                 msg.push_str(&format!(": {cause}"));
             }
-            let _ = writeln!(std::io::stderr(), "{msg}");
+            // Names and values from the data are in the message: control characters are
+            // shown escaped, so that they cannot act on the terminal.
+            let _ = writeln!(std::io::stderr(), "{}", journeymap::text::visible(&msg));
             ExitCode::from(journeymap::error::exit_code(&err) as u8)
         }
     }

@@ -229,6 +229,9 @@ pub fn resolve(req: &Request) -> Result<Settings> {
     let tz_name = pick(&input.tz, &cfg.time.tz);
     let tz = tz_name.as_deref().map(parse_tz).transpose()?;
     let time_format = pick(&input.time_format, &cfg.time.format);
+    if let Some(layout) = &time_format {
+        crate::input::time::check_time_format(layout)?;
+    }
     let parser = TimeParser::new(
         time_format.clone(),
         pick(&input.time_unit, &cfg.time.unit),

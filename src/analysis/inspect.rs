@@ -264,7 +264,7 @@ fn findings(
         finding(
             table,
             "unparseable_timestamp",
-            "rows whose timestamp cannot be parsed",
+            "rows whose timestamp cannot be parsed or is outside 1677-2262",
             &issues.unparseable_time,
         ),
         finding(

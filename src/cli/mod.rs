@@ -297,6 +297,10 @@ pub struct OutputArgs {
     /// Write to this file (atomically: a failure leaves no partial file) instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+    /// CSV cells exactly as they are: no leading ' before a name that a spreadsheet would run
+    /// as a formula (=, +, -, @, tab, CR).
+    #[arg(long, help_heading = "Output")]
+    pub csv_raw: bool,
 }
 
 /// Output formats; each command supports the ones that fit its result.

@@ -127,6 +127,13 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
 /// empty or where the journey does not convert).
 fn conversion_values(p: &Prepared, col: &str, ctx: &Context) -> Result<Vec<f64>> {
     let values = read_conversion_values(p, col)?;
+    // Every sum the models take is at most the sum of the absolute values: if that is finite,
+    // no total overflows to infinity (which would print as a different number).
+    if !values.iter().map(|v| v.abs()).sum::<f64>().is_finite() {
+        bail!(
+            "the values of --value-col {col} add up to more than 1.8e308, the largest number journeymap holds (64-bit floating point); check the column's unit or the values"
+        );
+    }
     let j = &p.journeys;
     let converting = (0..j.len()).filter(|&i| j.converted[i]).count();
     if converting > 0 && (0..j.len()).all(|i| !j.converted[i] || values[i] == 0.0) {
@@ -162,7 +169,7 @@ fn read_conversion_values(p: &Prepared, col: &str) -> Result<Vec<f64>> {
             None => bail!(
                 "{}: column '{col}' has '{}', not a number; --value-col needs a numeric column (like revenue)",
                 p.table.locate(u64::from(row)),
-                dict.name(id)
+                crate::text::excerpt(dict.name(id))
             ),
         }
     }

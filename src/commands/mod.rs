@@ -36,21 +36,24 @@ impl Context {
     /// A warning on stderr (unless --quiet). Never fails: stderr may be closed.
     pub fn warn(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "journeymap: warning: {msg}");
+            let msg = format!("journeymap: warning: {msg}");
+            let _ = writeln!(std::io::stderr(), "{}", crate::text::visible(&msg));
         }
     }
 
     /// A line on stderr that says what was done besides the output (unless --quiet).
     pub fn note(&self, msg: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "journeymap: {msg}");
+            let msg = format!("journeymap: {msg}");
+            let _ = writeln!(std::io::stderr(), "{}", crate::text::visible(&msg));
         }
     }
 
     /// A note on stderr with --verbose.
     pub fn info(&self, msg: impl std::fmt::Display) {
         if self.verbose {
-            let _ = writeln!(std::io::stderr(), "journeymap: {msg}");
+            let msg = format!("journeymap: {msg}");
+            let _ = writeln!(std::io::stderr(), "{}", crate::text::visible(&msg));
         }
     }
 }

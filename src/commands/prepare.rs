@@ -13,7 +13,7 @@ use crate::journey::clean::{self, CleanSummary};
 use crate::journey::{self, Conversion, Journeys, Level, OrderStats};
 use crate::meta::Meta;
 use crate::settings::{self, OptionsInForce, Request, Settings};
-use crate::text::counted;
+use crate::text::{count, counted, excerpt};
 
 /// Reads `--config FILE`, or ./journeymap.toml where there is one; its errors are usage errors.
 pub fn config(input: &InputArgs) -> Result<ConfigFile> {
@@ -175,6 +175,37 @@ fn load(settings: &Settings, ctx: &Context) -> Result<EventTable> {
     Ok(table)
 }
 
+/// The most names that never occur warned about one by one (with a "did you mean").
+const MISSING_NAMES_SHOWN: usize = 5;
+
+/// Warns about the `names` given with `what` that no event has: one warning each (with the
+/// closest name), or, past [`MISSING_NAMES_SHOWN`], one warning that counts them.
+fn warn_missing(table: &EventTable, what: &str, names: &[String], ctx: &Context) {
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| table.touchpoints.get(n).is_none())
+        .collect();
+    if missing.len() <= MISSING_NAMES_SHOWN {
+        for name in missing {
+            let hint = mapping::did_you_mean(name, table.touchpoints.names());
+            ctx.warn(format_args!(
+                "{what} '{}' never occurs in the input{hint}",
+                excerpt(name)
+            ));
+        }
+        return;
+    }
+    let first: Vec<String> = missing[..MISSING_NAMES_SHOWN]
+        .iter()
+        .map(|n| format!("'{}'", excerpt(n)))
+        .collect();
+    ctx.warn(format_args!(
+        "{} {what} names never occur in the input (first: {}, ...)",
+        count(missing.len() as u64),
+        first.join(", ")
+    ));
+}
+
 /// Warns about conversion and --exclude names that never occur; says what cleaning dropped.
 fn warn_about_names(
     table: &EventTable,
@@ -184,23 +215,9 @@ fn warn_about_names(
     ctx: &Context,
 ) {
     if let Conversion::Events(names) = settings.conversion() {
-        for name in names {
-            if table.touchpoints.get(name).is_none() {
-                let hint = mapping::did_you_mean(name, table.touchpoints.names());
-                ctx.warn(format_args!(
-                    "conversion '{name}' never occurs in the input{hint}"
-                ));
-            }
-        }
+        warn_missing(table, "conversion", names, ctx);
     }
-    for name in &settings.clean.exclude {
-        if table.touchpoints.get(name).is_none() {
-            let hint = mapping::did_you_mean(name, table.touchpoints.names());
-            ctx.warn(format_args!(
-                "--exclude '{name}' never occurs in the input{hint}"
-            ));
-        }
-    }
+    warn_missing(table, "--exclude", &settings.clean.exclude, ctx);
     if clean.excluded_events > 0 {
         ctx.info(format_args!(
             "--exclude dropped {} events",

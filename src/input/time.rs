@@ -238,6 +238,26 @@ impl TimeParser {
     }
 }
 
+/// Checks a `--time-format` layout: every `%` field must be one chrono knows, and `%Z` is
+/// refused, because a zone abbreviation cannot be read exactly (chrono skips it, so
+/// "01:59:59 PST" would be read as UTC; and CST alone is three zones).
+pub fn check_time_format(layout: &str) -> Result<()> {
+    use chrono::format::{Fixed, Item, StrftimeItems};
+    let shown = crate::text::excerpt(layout);
+    let zone_name = |item: Item<'_>| matches!(item, Item::Fixed(Fixed::TimezoneName));
+    if StrftimeItems::new(layout).any(zone_name) {
+        bail!(
+            "--time-format '{shown}' has %Z, a zone abbreviation (PST, CET), which cannot be read exactly; use %z for offsets like -0800 or +01:00, or --tz with an IANA zone (America/Los_Angeles) for times without an offset"
+        );
+    }
+    if StrftimeItems::new(layout).any(|item| matches!(item, Item::Error)) {
+        bail!(
+            "--time-format '{shown}' is not a layout chrono can read: it has an unknown % field (the fields are those of strftime: %Y-%m-%d %H:%M:%S, %d/%m/%Y, %s, %z, ...; a literal % is %%)"
+        );
+    }
+    Ok(())
+}
+
 /// Parses a `--tz` zone name; unknown names get the closest known one as a suggestion.
 pub fn parse_tz(name: &str) -> Result<Tz> {
     if let Ok(tz) = name.parse::<Tz>() {
@@ -252,8 +272,8 @@ pub fn parse_tz(name: &str) -> Result<Tz> {
     }
     let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
     match crate::input::mapping::closest(name, names.iter().copied()) {
-        Some(best) => bail!("unknown time zone '{name}' for --tz; did you mean '{best}'? (use an IANA name like Europe/Berlin)"),
-        None => bail!("unknown time zone '{name}' for --tz (use an IANA name like Europe/Berlin)"),
+        Some(best) => bail!("unknown time zone '{}' for --tz; did you mean '{best}'? (use an IANA name like Europe/Berlin)", crate::text::excerpt(name)),
+        None => bail!("unknown time zone '{}' for --tz (use an IANA name like Europe/Berlin)", crate::text::excerpt(name)),
     }
 }
 

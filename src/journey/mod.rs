@@ -108,7 +108,11 @@ impl Journeys {
 
     /// The number of events of the longest journey (0 without journeys).
     pub fn longest(&self) -> usize {
-        self.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+        self.offsets
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or(0)
     }
 
     /// Number of events (after collapsing, if on).

@@ -36,7 +36,11 @@ impl Table {
     pub fn fitted(&self) -> (std::borrow::Cow<'_, Table>, Option<String>) {
         let wide = self.header.len() > MAX_COLUMNS;
         let long = |c: &String| c.len() > MAX_CELL_CHARS && c.chars().nth(MAX_CELL_CHARS).is_some();
-        let any_long = self.header.iter().chain(self.rows.iter().flatten()).any(long);
+        let any_long = self
+            .header
+            .iter()
+            .chain(self.rows.iter().flatten())
+            .any(long);
         if !wide && !any_long {
             return (std::borrow::Cow::Borrowed(self), None);
         }
@@ -64,7 +68,9 @@ impl Table {
             ));
         }
         if any_long {
-            what.push(format!("cells longer than {MAX_CELL_CHARS} characters are cut (…)"));
+            what.push(format!(
+                "cells longer than {MAX_CELL_CHARS} characters are cut (…)"
+            ));
         }
         let note = format!("{}; -f csv or -f json has everything", what.join(" and "));
         (std::borrow::Cow::Owned(fitted), Some(note))

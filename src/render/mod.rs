@@ -153,6 +153,7 @@ mod tests {
         let args = OutputArgs {
             format: None,
             output: Some("out.xlsx".into()),
+            csv_raw: false,
         };
         let err =
             choose_format(&args, "paths", &[OutputFormat::Table, OutputFormat::Csv]).unwrap_err();
@@ -165,6 +166,7 @@ mod tests {
         let args = OutputArgs {
             format: Some(OutputFormat::Csv),
             output: Some("out.xlsx".into()),
+            csv_raw: false,
         };
         assert_eq!(
             choose_format(&args, "paths", &[OutputFormat::Csv]).unwrap(),
@@ -173,6 +175,7 @@ mod tests {
         let args = OutputArgs {
             format: None,
             output: Some("report".into()),
+            csv_raw: false,
         };
         assert_eq!(
             choose_format(&args, "paths", &[OutputFormat::Table]).unwrap(),
@@ -185,6 +188,7 @@ mod tests {
         let args = OutputArgs {
             format: Some(OutputFormat::Dot),
             output: None,
+            csv_raw: false,
         };
         let err = choose_format(&args, "inspect", &[OutputFormat::Table, OutputFormat::Json])
             .unwrap_err();
@@ -193,6 +197,7 @@ mod tests {
         let args = OutputArgs {
             format: None,
             output: Some("out.json".into()),
+            csv_raw: false,
         };
         assert_eq!(
             choose_format(&args, "x", &[OutputFormat::Json]).unwrap(),
@@ -201,6 +206,7 @@ mod tests {
         let args = OutputArgs {
             format: None,
             output: Some("journeys.svg".into()),
+            csv_raw: false,
         };
         let err =
             choose_format(&args, "graph", &[OutputFormat::Table, OutputFormat::Dot]).unwrap_err();

@@ -29,17 +29,27 @@ pub trait Present: Serialize {
     }
 }
 
-/// Writes the output in `format`; `color` adds bold headings to terminal tables.
+/// How an output is written besides its format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Bold headings in terminal tables.
+    pub color: bool,
+    /// CSV cells exactly as they are, formulas included (`--csv-raw`).
+    pub csv_raw: bool,
+}
+
+/// Writes the output in `format`.
 pub fn write(
     output: &impl Present,
     format: OutputFormat,
-    color: bool,
+    style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let color = style.color;
     match format {
         OutputFormat::Json => json::write(output, out),
         OutputFormat::Csv => match output.csv() {
-            Some(t) => csv::write(&t, out),
+            Some(t) => csv::write(&t, style.csv_raw, out),
             None => Err(usage("this command has no CSV output")),
         },
         OutputFormat::Md => markdown::write(&output.document(), out),
@@ -58,7 +68,10 @@ pub fn emit(
     color: ColorChoice,
 ) -> Result<()> {
     let mut sink = Sink::open(args.output.as_deref(), read)?;
-    let color = color.enabled(sink.is_terminal());
-    write(output, format, color, sink.writer())?;
+    let style = Style {
+        color: color.enabled(sink.is_terminal()),
+        csv_raw: args.csv_raw,
+    };
+    write(output, format, style, sink.writer())?;
     sink.finish()
 }

@@ -20,6 +20,8 @@ enum Inner {
     File {
         tmp: BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
+        /// Removes the temporary file if the run is interrupted, until it is dropped.
+        _guard: interrupt::Guard,
     },
 }
 
@@ -73,10 +75,12 @@ impl Sink {
             .with_context(|| {
                 format!("{}: cannot create a file in {}", p.display(), dir.display())
             })?;
+        let guard = interrupt::register(tmp.path());
         Ok(Sink {
             inner: Inner::File {
                 tmp: BufWriter::with_capacity(1 << 16, tmp),
                 target,
+                _guard: guard,
             },
         })
     }
@@ -100,7 +104,7 @@ impl Sink {
         match self.inner {
             Inner::Stdout(mut w) => w.flush()?,
             Inner::Special(mut w) => w.flush()?,
-            Inner::File { tmp, target } => {
+            Inner::File { tmp, target, .. } => {
                 let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
                 tmp.as_file().sync_all().ok();
                 // A temporary file is private (0600); the result gets the permissions of the
@@ -119,6 +123,52 @@ impl Sink {
             }
         }
         Ok(())
+    }
+}
+
+/// Temporary files removed when the run is interrupted (SIGINT, SIGTERM, SIGHUP): a thread
+/// waits for the signal, removes them, and the process then ends as the signal would have
+/// ended it (so the shell sees exit status 130 for Ctrl-C). Signals are caught only from
+/// the moment a temporary file exists.
+mod interrupt {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, Once};
+
+    static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    static WATCH: Once = Once::new();
+
+    fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        PENDING.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// While it lives, the file is removed if the run is interrupted.
+    pub struct Guard(PathBuf);
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            pending().retain(|p| *p != self.0);
+        }
+    }
+
+    pub fn register(path: &Path) -> Guard {
+        pending().push(path.to_path_buf());
+        WATCH.call_once(|| {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    for p in pending().drain(..) {
+                        let _ = std::fs::remove_file(p);
+                    }
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    std::process::exit(128 + signal);
+                }
+            });
+        });
+        Guard(path.to_path_buf())
     }
 }
 

@@ -13,6 +13,7 @@ mod dot;
 mod explore;
 mod funnel;
 mod generate;
+mod hostile;
 mod input_files;
 mod inspect;
 mod journeys;

@@ -199,7 +199,11 @@ fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Result<Vec<Str
         named.push((c, Role::Channel.flag()));
     }
     named.extend(opts.filters.iter().map(|(c, _)| (c.as_str(), "--where")));
-    named.extend(opts.converted_col.iter().map(|c| (c.as_str(), "--converted-col")));
+    named.extend(
+        opts.converted_col
+            .iter()
+            .map(|c| (c.as_str(), "--converted-col")),
+    );
     named.extend(opts.attribute.iter().map(|c| (c.as_str(), attribute_flag)));
     let mut stored: Vec<String> = Vec::new();
     for (name, flag) in named {

@@ -158,8 +158,9 @@ fn conversion_markers(
     if let Some((i, v)) = bad {
         let row = base + i as u64;
         bail!(
-            "{}: column '{col}' has '{v}', which is not a conversion marker (use 1/true/yes/y or 0/false/no/n/empty); fix the value or pick another --converted-col",
-            table.locate(row)
+            "{}: column '{col}' has '{}', which is not a conversion marker (use 1/true/yes/y or 0/false/no/n/empty); fix the value or pick another --converted-col",
+            table.locate(row),
+            crate::text::excerpt(&v)
         );
     }
     Ok(flags)

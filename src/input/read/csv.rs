@@ -45,6 +45,13 @@ impl CsvFile {
             (Location::Path(p), false) => CsvText::Path(p.clone()),
             _ => CsvText::Bytes(Arc::new(read_all(file)?)),
         };
+        if let CsvText::Bytes(b) = &text {
+            if b.starts_with(b"PAR1") {
+                bail!(
+                    "{label}: this is Parquet data, which journeymap reads only from a file (it needs to seek); save it to a file and pass its path"
+                );
+            }
+        }
         let header = match &text {
             CsvText::Path(p) => {
                 let f = File::open(p).with_context(|| format!("{label}: cannot open"))?;
@@ -114,7 +121,10 @@ impl CsvFile {
             let df = if first_record > LONG_RECORD {
                 parse_without_polars(piece, delim, header, wanted).map_err(|e| {
                     let diag = self.diagnose(header);
-                    diag.map_or_else(|| anyhow!("{label}: cannot read CSV: {e}"), |d| anyhow!("{label}: {d}"))
+                    diag.map_or_else(
+                        || anyhow!("{label}: cannot read CSV: {e}"),
+                        |d| anyhow!("{label}: {d}"),
+                    )
                 })?
             } else {
                 csv_options(delim, names.clone())
@@ -133,7 +143,10 @@ impl CsvFile {
                 csv_pieces(f, chunk_bytes, lines, |piece, first| {
                     parse(delim, piece, first)
                 })
-                .with_context(|| format!("{label}: cannot read"))
+                .map_err(|e| match e.downcast::<std::io::Error>() {
+                    Ok(io) => anyhow!("{label}: cannot read: {io}"),
+                    Err(e) => e,
+                })
             }
             CsvText::Bytes(b) => csv_pieces(b.as_slice(), chunk_bytes, lines, |piece, first| {
                 parse(delim, piece, first)
@@ -443,7 +456,15 @@ fn read_header(label: &str, reader: impl Read, delim: u8) -> Result<Vec<String>>
 }
 
 /// Finds the first row that breaks a CSV file, for a message that names it.
-fn diagnose_csv(reader: impl Read, delim: u8, header: &[String]) -> Option<String> {
+fn diagnose_csv(
+    mut reader: impl Read + std::io::Seek,
+    delim: u8,
+    header: &[String],
+) -> Option<String> {
+    if let Some(problem) = quote_problem(&mut reader, delim) {
+        return Some(problem);
+    }
+    reader.rewind().ok()?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .from_reader(reader);
@@ -482,12 +503,76 @@ fn diagnose_csv(reader: impl Read, delim: u8, header: &[String]) -> Option<Strin
     }
 }
 
-/// A CSV reading error: the row that breaks the file when one was found (`diag`), else
-/// polars' error.
+/// The first quoted field that does not parse: one never closed, or one with text after its
+/// closing quote (`"y"q`), with the line it starts on.
+fn quote_problem(reader: impl Read, delim: u8) -> Option<String> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    let (mut line, mut start_line) = (1u64, 1u64);
+    // At the start of a field; inside quotes; just after a quote inside quotes (a closing
+    // quote, or the first of a doubled one).
+    let (mut field_start, mut quoted, mut after_quote) = (true, false, false);
+    loop {
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        for &b in buf {
+            if after_quote {
+                after_quote = false;
+                if b == b'"' {
+                    continue; // a doubled quote: still inside
+                }
+                quoted = false;
+                if b != delim && b != b'\n' && b != b'\r' {
+                    return Some(format!(
+                        "line {start_line}: a quoted field has text after its closing quote; quote the whole field and double the quotes inside it (\"a \"\"b\"\" c\")"
+                    ));
+                }
+            }
+            if quoted {
+                if b == b'"' {
+                    after_quote = true;
+                } else if b == b'\n' {
+                    line += 1;
+                }
+                continue;
+            }
+            if field_start && b == b'"' {
+                quoted = true;
+                start_line = line;
+                field_start = false;
+                continue;
+            }
+            field_start = b == delim || b == b'\n';
+            if b == b'\n' {
+                line += 1;
+            }
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+    if quoted && !after_quote {
+        return Some(format!(
+            "line {start_line}: a quote opens a field that is never closed, so the rest of the file would be one field; close the quote (or double a quote that is part of the text)"
+        ));
+    }
+    None
+}
+
+/// A CSV reading error: the row that breaks the file when one was found (`diag`), else the
+/// first line of polars' error (which quotes data and suggests options of its Python API).
 fn csv_error(label: &str, err: PolarsError, diag: Option<String>) -> anyhow::Error {
     match diag {
         Some(d) => anyhow!("{label}: {d}"),
-        None => anyhow!("{label}: cannot read CSV: {err}"),
+        None => {
+            let text = err.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            anyhow!(
+                "{label}: cannot read CSV: {}; check the quoting and --delimiter",
+                crate::text::excerpt(first)
+            )
+        }
     }
 }
 

@@ -42,9 +42,8 @@ impl JsonlFile {
             let serde_json::Value::Object(map) = value else {
                 bail!("{label}: line {}: expected a JSON object per line", i + 1);
             };
-            let row = u32::try_from(file.rows).map_err(|_| {
-                anyhow!("{label}: more than {} lines; split the file", u32::MAX)
-            })?;
+            let row = u32::try_from(file.rows)
+                .map_err(|_| anyhow!("{label}: more than {} lines; split the file", u32::MAX))?;
             for (k, v) in map {
                 let cell = match v {
                     serde_json::Value::Null => continue,

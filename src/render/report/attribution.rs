@@ -205,13 +205,35 @@ fn csv_table(r: &AttributionReport) -> Table {
     t
 }
 
-/// A number with thousands separators and two decimals: `1,234.50`.
+/// A number with thousands separators and two decimals: `1,234.50` (exactly as `{:.2}` writes
+/// it, so that values past 2^64 keep their digits).
 fn amount(x: f64) -> String {
-    let rounded = (x * 100.0).round() / 100.0;
-    let whole = rounded.trunc().abs() as u64;
-    let cents = ((rounded.abs() - whole as f64) * 100.0).round() as u64;
-    let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}{}.{cents:02}", count(whole))
+    let text = format!("{:.2}", x);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", text.as_str()),
+    };
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let whole = whole.parse::<u64>().map_or_else(|_| group(whole), count);
+    // -0.00 is 0.00.
+    let sign = if sign == "-" && digits.bytes().all(|b| b == b'0' || b == b'.') {
+        ""
+    } else {
+        sign
+    };
+    format!("{sign}{whole}.{cents}")
+}
+
+/// Digits in groups of three: `12,345,678,901,234,567,890,123`.
+fn group(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn model_title(m: AttributionModel) -> &'static str {
@@ -319,4 +341,16 @@ fn model_table(r: &AttributionReport, level: &str, value: bool) -> Table {
     }
     t.row(total);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_keep_their_digits() {
+        assert_eq!(super::amount(1234.5), "1,234.50");
+        assert_eq!(super::amount(-0.001), "0.00");
+        assert_eq!(super::amount(-1234567.125), "-1,234,567.12");
+        // Past 2^64 (where a cast to an integer would saturate at 18,446,744,073,709,551,615).
+        assert_eq!(super::amount(1.2e22), "12,000,000,000,000,000,000,000.00");
+    }
 }

@@ -11,8 +11,8 @@ use crate::analysis::graph::{GraphReport, NodeKind};
 use crate::cli::{Normalize, OutputFormat};
 use crate::journey::Level;
 use crate::meta::Meta;
-use crate::render::graph_style::GraphStyle;
 use crate::render::doc::MAX_COLUMNS;
+use crate::render::graph_style::GraphStyle;
 use crate::render::{count, rate6, Doc, Present, Table};
 
 /// What `transitions` writes.

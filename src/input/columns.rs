@@ -176,6 +176,17 @@ pub struct Times {
     pub naive: u64,
 }
 
+/// An instant from the data as the table keeps it: the two smallest values are the markers of
+/// a missing and an unreadable timestamp, so a value there (1677-09-21T00:12:43.145224193Z
+/// and before) is unreadable, never "missing" or a neighbouring instant.
+fn held(ns: i64) -> i64 {
+    if ns <= BAD_TIME {
+        BAD_TIME
+    } else {
+        ns
+    }
+}
+
 /// Parses a time column of any supported type into nanoseconds since the epoch (UTC).
 pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
     let n = col.len();
@@ -200,7 +211,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
                                     None => out.offsets.push((off, 1, i)),
                                 },
                             }
-                            ns.max(BAD_TIME + 1)
+                            held(ns)
                         }
                         None => BAD_TIME,
                     },
@@ -219,7 +230,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
             for arr in phys.downcast_iter() {
                 if !naive && arr.validity().is_none_or(|v| v.unset_bits() == 0) {
                     // The common case, without a branch per value.
-                    let scale = |x: &i64| x.checked_mul(factor).unwrap_or(BAD_TIME);
+                    let scale = |x: &i64| x.checked_mul(factor).map_or(BAD_TIME, held);
                     out.ns.extend(arr.values().iter().map(scale));
                     continue;
                 }
@@ -233,7 +244,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
                             } else {
                                 ns
                             };
-                            ns.unwrap_or(BAD_TIME)
+                            ns.map_or(BAD_TIME, held)
                         }
                     });
                 }
@@ -252,7 +263,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
                     Some(days) => (days as i64)
                         .checked_mul(86_400 * crate::duration::NS_PER_SEC)
                         .and_then(|ns| parser.naive_to_utc(ns))
-                        .unwrap_or(BAD_TIME),
+                        .map_or(BAD_TIME, held),
                 });
             }
             out.naive = n as u64;
@@ -262,7 +273,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
             for v in c.i64().map_err(cast_err)?.iter() {
                 out.ns.push(match v {
                     None => NO_TIME,
-                    Some(x) => parser.epoch(x).unwrap_or(BAD_TIME),
+                    Some(x) => parser.epoch(x).map_or(BAD_TIME, held),
                 });
             }
         }
@@ -271,7 +282,7 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
             for v in c.f64().map_err(cast_err)?.iter() {
                 out.ns.push(match v {
                     None => NO_TIME,
-                    Some(x) => parser.epoch_float(x).unwrap_or(BAD_TIME),
+                    Some(x) => parser.epoch_float(x).map_or(BAD_TIME, held),
                 });
             }
         }

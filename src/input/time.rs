@@ -17,7 +17,12 @@ pub const RANGE: &str =
 /// placeholder such as 9999-12-31), rather than one that cannot be parsed.
 pub fn beyond_range(value: &str) -> bool {
     let v = value.trim();
-    let beyond = |t: NaiveDateTime| t.and_utc().timestamp_nanos_opt().is_none();
+    // The two smallest instants mark missing and unreadable timestamps (`columns::held`).
+    let beyond = |t: NaiveDateTime| {
+        t.and_utc()
+            .timestamp_nanos_opt()
+            .is_none_or(|ns| ns <= i64::MIN + 1)
+    };
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
         return beyond(t.naive_utc());
     }

@@ -33,6 +33,9 @@ pub struct ConfigFile {
     /// used as `funnel --steps checkout`.
     #[serde(default)]
     pub funnels: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[stages]`: the stage map, in the order written: `awareness = ["home", "re:^blog"]`.
+    #[serde(default, deserialize_with = "ordered_stages")]
+    pub stages: Vec<crate::analysis::stages::StageDef>,
     /// `[[check]]`: the gates `journeymap check` runs (docs/check.md).
     #[serde(default)]
     pub check: Vec<crate::check::spec::CheckSpec>,
@@ -153,6 +156,120 @@ impl ConfigFile {
     }
 }
 
+/// `[stages]` as written: a table whose order is the stage order (a map would sort it), each
+/// value a list of names and `re:` patterns.
+fn ordered_stages<'de, D>(
+    d: D,
+) -> std::result::Result<Vec<crate::analysis::stages::StageDef>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Stages;
+    impl<'de> serde::de::Visitor<'de> for Stages {
+        type Value = Vec<crate::analysis::stages::StageDef>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of stage = [touchpoint names and re: patterns]")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((name, entries)) = map.next_entry::<String, Vec<String>>()? {
+                out.push(crate::analysis::stages::StageDef { name, entries });
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Stages)
+}
+
+/// Reads a stage map from CSV (`--stages FILE.csv`): columns `touchpoint` (or `channel`, or
+/// `value`) and `stage`, and optionally `order`. Stages are ordered by `order`, then by first
+/// appearance; within a stage, entries keep the file's order.
+pub fn read_stage_file(path: &Path) -> Result<Vec<crate::analysis::stages::StageDef>> {
+    use crate::analysis::stages::StageDef;
+    use crate::text::excerpt;
+    let label = path.display();
+    let mut rdr = csv::ReaderBuilder::new()
+        .from_path(path)
+        .with_context(|| format!("{label}: cannot read the stage file (given with --stages)"))?;
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| anyhow::anyhow!("{label}: cannot read the header: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(value_at), Some(stage_at)) =
+        (col(&["touchpoint", "channel", "value"]), col(&["stage"]))
+    else {
+        anyhow::bail!(
+            "{label}: a stage file needs the columns touchpoint and stage (and optionally order); found: {}",
+            header.join(", ")
+        );
+    };
+    let order_at = col(&["order"]);
+    // (name, order, entries) in order of first appearance.
+    let mut stages: Vec<(String, Option<f64>, Vec<String>)> = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| anyhow::anyhow!("{label} line {line}: {e}"))?;
+        let value = rec.get(value_at).unwrap_or("").trim();
+        let stage = rec.get(stage_at).unwrap_or("").trim();
+        if value.is_empty() && stage.is_empty() {
+            continue;
+        }
+        if value.is_empty() || stage.is_empty() {
+            anyhow::bail!("{label} line {line}: a row needs both a touchpoint and a stage");
+        }
+        let order = match order_at.map(|o| rec.get(o).unwrap_or("").trim()) {
+            None | Some("") => None,
+            Some(text) => Some(
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|o| o.is_finite())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{label} line {line}: order '{}' is not a number",
+                            excerpt(text)
+                        )
+                    })?,
+            ),
+        };
+        match stages.iter_mut().find(|(name, _, _)| name == stage) {
+            Some((_, known, entries)) => {
+                match (*known, order) {
+                    (Some(a), Some(b)) if a != b => anyhow::bail!(
+                        "{label} line {line}: stage '{}' has order {b} here and {a} before; give a stage one order",
+                        excerpt(stage)
+                    ),
+                    (None, Some(b)) => *known = Some(b),
+                    _ => {}
+                }
+                entries.push(value.to_string());
+            }
+            None => stages.push((stage.to_string(), order, vec![value.to_string()])),
+        }
+    }
+    if stages.is_empty() {
+        anyhow::bail!("{label}: the stage file has no rows");
+    }
+    // A stable sort: stages without an order keep their place after those with one.
+    stages.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(stages
+        .into_iter()
+        .map(|(name, _, entries)| StageDef { name, entries })
+        .collect())
+}
+
 /// Parses the text of a config file.
 pub fn parse(text: &str) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
@@ -161,6 +278,24 @@ pub fn parse(text: &str) -> Result<ConfigFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stages_keep_the_order_written() {
+        let cfg = parse(
+            r#"
+            [stages]
+            zeta = ["home", "re:^landing"]
+            alpha = ["product_view"]
+            mid = []
+            "#,
+        )
+        .unwrap();
+        let names: Vec<&str> = cfg.stages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["zeta", "alpha", "mid"]);
+        assert_eq!(cfg.stages[0].entries, ["home", "re:^landing"]);
+        let err = parse("[stages]\nawareness = \"home\"\n").unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
+    }
 
     #[test]
     fn full_example_parses() {

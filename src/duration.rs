@@ -52,7 +52,17 @@ pub fn parse_duration(text: &str) -> Result<i64> {
                 "'{text}' is not a duration: unknown unit '{other}' (use ms, s, m, h, d or w)"
             ),
         };
-        total = total.saturating_add((value * unit_ns).round() as i64);
+        let ns = (value * unit_ns).round();
+        match (ns < 9.2e18)
+            .then(|| total.checked_add(ns as i64))
+            .flatten()
+        {
+            Some(t) => total = t,
+            None => bail!(
+                "'{}' is longer than journeymap can hold (about 292 years)",
+                crate::text::excerpt(text)
+            ),
+        }
         rest = tail;
     }
     Ok(total)

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod inspect;
 pub mod measures;
 pub mod paths;
+pub mod stages;
 pub mod stats;
 pub mod step_matrix;
 pub mod steps;

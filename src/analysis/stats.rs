@@ -42,12 +42,29 @@ impl Summary {
 /// Numbers in output). Analyses keep exact values; the output rounds them with this, and
 /// `check` and `diff` compare values as reported.
 pub fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    let scaled = v * 1e6;
+    // Past 2^53 a float has no digits below 1e-6 to round away, and scaling back would change
+    // the value (1e17 would come back as 99999999999999984); past 1.8e302 the scaled value
+    // would be infinite. Such values are reported as they are.
+    if scaled.is_nan() || scaled.abs() >= 9_007_199_254_740_992.0 {
+        return v;
+    }
+    scaled.round() / 1e6
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_keeps_large_values_as_they_are() {
+        assert_eq!(round6(1.0 / 3.0), 0.333333);
+        assert_eq!(round6(-2.5e-7), -0.0);
+        for v in [1e17, 1e303, 1.7e308, -1e300, 123_456_789_012.345_67] {
+            assert_eq!(round6(v), v, "{v}");
+        }
+        assert!(round6(f64::NAN).is_nan());
+    }
 
     #[test]
     fn nearest_rank_matches_the_definition() {

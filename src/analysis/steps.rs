@@ -24,7 +24,8 @@ impl Step {
         let mut matches = vec![false; names.len()];
         let mut unmatched = Vec::new();
         for alt in text.split('|').map(str::trim).filter(|a| !a.is_empty()) {
-            let before = matches.iter().filter(|m| **m).count();
+            // Whether this alternative matches a value (also one an earlier one matched).
+            let mut hit = false;
             match alt.strip_prefix("re:") {
                 Some(pattern) => {
                     let re = regex::Regex::new(pattern).map_err(|e| {
@@ -33,16 +34,18 @@ impl Step {
                     for (id, name) in names.names().enumerate() {
                         if re.is_match(name) {
                             matches[id] = true;
+                            hit = true;
                         }
                     }
                 }
                 None => {
                     if let Some(id) = names.get(alt) {
                         matches[id as usize] = true;
+                        hit = true;
                     }
                 }
             }
-            if matches.iter().filter(|m| **m).count() == before {
+            if !hit {
                 unmatched.push(alt.to_string());
             }
         }

@@ -187,6 +187,26 @@ pub struct DropoffArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct StagesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The stage map as CSV: columns touchpoint and stage, optionally order (instead of the
+    /// [stages] table of journeymap.toml).
+    #[arg(long, value_name = "FILE.csv", help_heading = "Stages")]
+    pub stages: Option<std::path::PathBuf>,
+    /// Touchpoints and channels listed per stage.
+    #[arg(long, value_name = "N", default_value_t = 5, help_heading = "Stages")]
+    pub top_values: usize,
+    /// CSV: the stage-to-stage flow (from, to, count, journeys) instead of the stage rows.
+    #[arg(long, help_heading = "Stages")]
+    pub flow: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct TransitionsArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -63,6 +63,11 @@ pub enum Command {
     /// Where journeys end without converting: reach, exits and exit rate per touchpoint, and the
     /// most common last two steps before an exit.
     Dropoff(Box<DropoffArgs>),
+    /// Stages (awareness, consideration, purchase, ...): per stage the journeys that reach it,
+    /// go on, are lost there, skip it or come back, the time spent in it, its top touchpoints
+    /// and channels, and the flow between stages. The stage map is [stages] in
+    /// journeymap.toml or --stages FILE.csv.
+    Stages(Box<StagesArgs>),
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),

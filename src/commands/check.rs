@@ -167,7 +167,7 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
             // the run read.
             let mut read = meta.read_files();
             read.extend(checks_file.iter().copied());
-            let mut sink = Sink::open(Some(path), &read)?;
+            let mut sink = Sink::open_as(Some(path), &read, "--write-baseline")?;
             sink.writer().write_all(text.as_bytes())?;
             sink.finish()?;
             ctx.note(format_args!(

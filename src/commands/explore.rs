@@ -8,7 +8,6 @@ use crate::analysis::explore::{explore, Direction, ExploreOptions};
 use crate::analysis::steps::{check_patterns, Step};
 use crate::cli::{ExploreArgs, OutputFormat};
 use crate::error::usage;
-use crate::input::mapping::did_you_mean;
 use crate::render::graph_style::GraphStyle;
 use crate::render::report::explore::ExploreOutput;
 use crate::render::{self, emit, Reported};
@@ -74,12 +73,7 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
         }
         bail!(msg);
     }
-    for alt in unmatched {
-        let hint = did_you_mean(&alt, j.names().names());
-        ctx.warn(format_args!(
-            "{flag} '{alt}' matches nothing in the input{hint}"
-        ));
-    }
+    super::warn_unmatched(ctx, flag, "matches nothing", &unmatched, j.names());
     let opts = ExploreOptions {
         direction,
         depth: args.depth,

@@ -10,7 +10,6 @@ use crate::analysis::steps::StepList;
 use crate::cli::{FunnelArgs, OutputFormat};
 use crate::duration::parse_duration;
 use crate::error::usage;
-use crate::input::mapping::did_you_mean;
 use crate::journey::Dictionary;
 use crate::render::report::funnel::{DroppedOutput, FunnelOutput};
 use crate::render::{self, emit, Reported};
@@ -73,12 +72,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     let (steps, unmatched) = list
         .resolve(names)
         .map_err(|e| usage(format!("--steps: {e}")))?;
-    for alt in unmatched {
-        let hint = did_you_mean(&alt, names.names());
-        ctx.warn(format_args!(
-            "step '{alt}' matches nothing in the input{hint}"
-        ));
-    }
+    super::warn_unmatched(ctx, "step", "matches nothing", &unmatched, names);
     let excluded = match &exclusions {
         Some(list) => excluded_values(list, names, ctx)?,
         None => Vec::new(),

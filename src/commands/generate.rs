@@ -35,14 +35,15 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
         return Err(usage("--conversion-boost must be a number >= 0"));
     }
     let Some(start) = TimeParser::default().parse(&args.start) else {
+        let what = match crate::input::time::beyond_range(&args.start) {
+            true => "is outside the times journeymap reads (1677-09-22 to 2262-04-11)",
+            false => "is not a date; write it like 2026-01-01",
+        };
         bail!(usage(format!(
-            "--start '{}' is not a date; write it like 2026-01-01",
-            args.start
+            "--start '{}' {what}",
+            crate::text::excerpt(&args.start)
         )));
     };
-    if args.days == 0 {
-        return Err(usage("--days must be at least 1"));
-    }
     let opts = GenerateOptions {
         events: args.events,
         customers: args.customers,
@@ -51,6 +52,7 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
         days: args.days,
         conversion_boost: args.conversion_boost,
     };
+    crate::generate::check_options(&opts).map_err(|e| usage(e.to_string()))?;
     let mut sink = Sink::open(args.output.as_deref(), &[])?;
     let summary = write_log(&opts, kind, sink.writer())?;
     sink.finish()?;

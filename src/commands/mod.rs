@@ -14,6 +14,7 @@ pub mod graph;
 pub mod inspect;
 pub mod paths;
 mod prepare;
+pub mod stages;
 pub mod steps;
 pub mod transitions;
 
@@ -101,4 +102,44 @@ impl Segments {
         }
         (in_a, in_b)
     }
+}
+
+/// The most names that match nothing warned about one by one (with a "did you mean").
+const UNMATCHED_SHOWN: usize = 5;
+
+/// Warns about names given with `what` that `verb` ("never occurs", "matches nothing") in
+/// `names`: one warning each with the closest name, or, past [`UNMATCHED_SHOWN`], one warning
+/// that counts them (a suggestion for each of thousands would take minutes and flood stderr).
+pub fn warn_unmatched(
+    ctx: &Context,
+    what: &str,
+    verb: &str,
+    unmatched: &[String],
+    names: &crate::intern::Dictionary,
+) {
+    use crate::text::{count, excerpt};
+    if unmatched.len() <= UNMATCHED_SHOWN {
+        for name in unmatched {
+            let hint = crate::input::mapping::did_you_mean(name, names.names());
+            ctx.warn(format_args!(
+                "{what} '{}' {verb} in the input{hint}",
+                excerpt(name)
+            ));
+        }
+        return;
+    }
+    let first: Vec<String> = unmatched[..UNMATCHED_SHOWN]
+        .iter()
+        .map(|n| format!("'{}'", excerpt(n)))
+        .collect();
+    ctx.warn(format_args!(
+        "{} {what} names {} in the input (first: {}, ...)",
+        count(unmatched.len() as u64),
+        match verb {
+            "never occurs" => "never occur",
+            "matches nothing" => "match nothing",
+            v => v,
+        },
+        first.join(", ")
+    ));
 }

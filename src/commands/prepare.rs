@@ -3,17 +3,17 @@
 
 use anyhow::{bail, Result};
 
-use super::Context;
+use super::{warn_unmatched, Context};
 use crate::cli::InputArgs;
 use crate::config::ConfigFile;
 use crate::duration::humanize_secs;
 use crate::error::Error;
-use crate::input::{self, mapping, EventTable};
+use crate::input::{self, EventTable};
 use crate::journey::clean::{self, CleanSummary};
 use crate::journey::{self, Conversion, Journeys, Level, OrderStats};
 use crate::meta::Meta;
 use crate::settings::{self, OptionsInForce, Request, Settings};
-use crate::text::{count, counted, excerpt};
+use crate::text::counted;
 
 /// Reads `--config FILE`, or ./journeymap.toml where there is one; its errors are usage errors.
 pub fn config(input: &InputArgs) -> Result<ConfigFile> {
@@ -175,36 +175,16 @@ fn load(settings: &Settings, ctx: &Context) -> Result<EventTable> {
     Ok(table)
 }
 
-/// The most names that never occur warned about one by one (with a "did you mean").
-const MISSING_NAMES_SHOWN: usize = 5;
-
-/// Warns about the `names` given with `what` that no event has: one warning each (with the
-/// closest name), or, past [`MISSING_NAMES_SHOWN`], one warning that counts them.
-fn warn_missing(table: &EventTable, what: &str, names: &[String], ctx: &Context) {
-    let missing: Vec<&String> = names
-        .iter()
-        .filter(|n| table.touchpoints.get(n).is_none())
-        .collect();
-    if missing.len() <= MISSING_NAMES_SHOWN {
-        for name in missing {
-            let hint = mapping::did_you_mean(name, table.touchpoints.names());
-            ctx.warn(format_args!(
-                "{what} '{}' never occurs in the input{hint}",
-                excerpt(name)
-            ));
-        }
-        return;
-    }
-    let first: Vec<String> = missing[..MISSING_NAMES_SHOWN]
-        .iter()
-        .map(|n| format!("'{}'", excerpt(n)))
-        .collect();
-    ctx.warn(format_args!(
-        "{} {what} names never occur in the input (first: {}, ...)",
-        count(missing.len() as u64),
-        first.join(", ")
-    ));
-}
+/// The names outputs give nodes and rows of their own (graph, steps, explore, attribution,
+/// stages).
+const RESERVED_NAMES: [&str; 6] = [
+    "(start)",
+    "(end)",
+    "(other)",
+    "(null)",
+    "(conversion)",
+    "(unstaged)",
+];
 
 /// Warns about conversion and --exclude names that never occur; says what cleaning dropped.
 fn warn_about_names(
@@ -215,9 +195,44 @@ fn warn_about_names(
     ctx: &Context,
 ) {
     if let Conversion::Events(names) = settings.conversion() {
-        warn_missing(table, "conversion", names, ctx);
+        let missing: Vec<String> = names
+            .iter()
+            .filter(|n| table.touchpoints.get(n).is_none())
+            .cloned()
+            .collect();
+        warn_unmatched(
+            ctx,
+            "conversion",
+            "never occurs",
+            &missing,
+            &table.touchpoints,
+        );
     }
-    warn_missing(table, "--exclude", &settings.clean.exclude, ctx);
+    let missing: Vec<String> = (settings.clean.exclude.iter())
+        .filter(|n| table.touchpoints.get(n).is_none())
+        .cloned()
+        .collect();
+    warn_unmatched(
+        ctx,
+        "--exclude",
+        "never occurs",
+        &missing,
+        &table.touchpoints,
+    );
+    let dictionaries = [
+        ("touchpoint", Some(&table.touchpoints)),
+        ("channel", table.channels.as_ref()),
+    ];
+    for (what, dict) in dictionaries {
+        for name in RESERVED_NAMES {
+            if dict.is_some_and(|d| d.get(name).is_some()) {
+                let inner = name.trim_matches(|c| c == '(' || c == ')');
+                ctx.warn(format_args!(
+                    "a {what} in the input is named '{name}', which outputs also use for a node or row of their own; the two would look alike, so rename it (--rename '^\\({inner}\\)$={inner}_{what}')"
+                ));
+            }
+        }
+    }
     if clean.excluded_events > 0 {
         ctx.info(format_args!(
             "--exclude dropped {} events",

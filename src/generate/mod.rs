@@ -83,15 +83,24 @@ pub fn write_log(
 }
 
 /// Generates all events (shuffled) and the summary.
-fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
+/// The most events or customers a log may have: journeymap reads up to this many rows.
+pub const MAX_ROWS: u64 = u32::MAX as u64 - 1;
+
+/// Checks the options before anything is simulated; the messages name the flags.
+pub fn check_options(opts: &GenerateOptions) -> Result<()> {
     if opts.days == 0 || opts.days > MAX_DAYS {
-        bail!("days must be between 1 and {MAX_DAYS}, got {}", opts.days);
+        bail!("--days must be between 1 and {MAX_DAYS}, got {}", opts.days);
     }
     if !opts.conversion_boost.is_finite() || opts.conversion_boost < 0.0 {
         bail!(
-            "conversion boost must be a finite number >= 0, got {}",
+            "--conversion-boost must be a finite number >= 0, got {}",
             opts.conversion_boost
         );
+    }
+    for (flag, n) in [("--events", opts.events), ("--customers", opts.customers)] {
+        if let Some(n) = n.filter(|&n| n > MAX_ROWS) {
+            bail!("{flag} must be at most {MAX_ROWS} (the rows journeymap reads), got {n}");
+        }
     }
     // Visits may run a little past the end of the period: keep a 100-day margin.
     let last = i64::from(opts.days + 100) * SECS_PER_DAY;
@@ -105,6 +114,11 @@ fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
                 .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
         );
     }
+    Ok(())
+}
+
+fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
+    check_options(opts)?;
     let max_customers = match (opts.customers, opts.events) {
         (Some(c), _) => c,
         (None, Some(_)) => u64::MAX,

@@ -20,6 +20,24 @@ pub enum Text {
     Constant(String),
 }
 
+/// Days from 0001-01-01 (day 1 of the common era, as chrono counts) to 1970-01-01.
+pub const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// A timestamp as ISO 8601 text: with `Z` when it is an instant (`zoned`), without when it is a
+/// wall-clock time; a value past chrono's range as the raw number and unit.
+pub fn iso_text(x: i64, unit: TimeUnit, zoned: bool) -> String {
+    let t = match unit {
+        TimeUnit::Nanoseconds => Some(chrono::DateTime::from_timestamp_nanos(x)),
+        TimeUnit::Microseconds => chrono::DateTime::from_timestamp_micros(x),
+        TimeUnit::Milliseconds => chrono::DateTime::from_timestamp_millis(x),
+    };
+    match t {
+        Some(t) if zoned => t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
+        Some(t) => t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+        None => format!("{x} ({unit:?} since 1970)"),
+    }
+}
+
 impl Text {
     /// The named column, cast to text if it is not text already.
     pub fn from_frame(df: &DataFrame, name: &str) -> Result<Text> {
@@ -42,6 +60,32 @@ impl Text {
                     f
                 };
                 base.cast(&DataType::String).map_err(err)?
+            }
+            // Dates and timestamps as ISO 8601 text, written here (polars would need its time
+            // zone support to write zoned timestamps).
+            DataType::Datetime(unit, tz) => {
+                let phys = col.datetime().map_err(err)?.physical().clone();
+                let zoned = tz.is_some();
+                let text: Vec<Option<String>> = phys
+                    .iter()
+                    .map(|v| v.map(|x| iso_text(x, *unit, zoned)))
+                    .collect();
+                Column::new(col.name().clone(), text)
+            }
+            DataType::Date => {
+                let phys = col.date().map_err(err)?.physical().clone();
+                let text: Vec<Option<String>> = phys
+                    .iter()
+                    .map(|v| {
+                        v.map(|days| {
+                            chrono::NaiveDate::from_num_days_from_ce_opt(
+                                days.saturating_add(EPOCH_DAYS_FROM_CE),
+                            )
+                            .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string())
+                        })
+                    })
+                    .collect();
+                Column::new(col.name().clone(), text)
             }
             _ => col.cast(&DataType::String).map_err(err)?,
         };
@@ -267,6 +311,18 @@ pub fn times(col: &Column, name: &str, parser: &TimeParser) -> Result<Times> {
                 });
             }
             out.naive = n as u64;
+        }
+        DataType::UInt64 => {
+            // Past i64::MAX a cast would give null ("no timestamp"): those are unreadable.
+            for v in col.u64().map_err(cast_err)?.iter() {
+                out.ns.push(match v {
+                    None => NO_TIME,
+                    Some(x) => i64::try_from(x)
+                        .ok()
+                        .and_then(|x| parser.epoch(x))
+                        .map_or(BAD_TIME, held),
+                });
+            }
         }
         dt if dt.is_integer() => {
             let c = col.cast(&DataType::Int64).map_err(cast_err)?;

@@ -81,6 +81,8 @@ pub struct FileSet {
     files: HashMap<PathBuf, String>,
     /// Real paths of the directories walked.
     dirs: HashSet<PathBuf>,
+    /// Whether standard input is one of the inputs already.
+    stdin: bool,
     pub warnings: Vec<String>,
 }
 
@@ -133,6 +135,12 @@ pub fn resolve_inputs(
     let mut files = Vec::new();
     for input in inputs {
         if input == "-" {
+            if seen.stdin {
+                seen.warnings
+                    .push("- (standard input) is named more than once; it is read once".into());
+                continue;
+            }
+            seen.stdin = true;
             files.push(InputFile {
                 location: Location::Stdin,
                 label: "<stdin>".to_string(),
@@ -248,6 +256,12 @@ fn walk_dataset(
             if seen.first_walk(&path) {
                 walk_dataset(root, &path, out, seen)?;
             }
+        } else if format_from_name(&name).is_some() && !path.is_file() {
+            // A FIFO, a device or a socket (or a link to one) would block or never end.
+            seen.warnings.push(format!(
+                "{}: not a regular file (a FIFO, device or socket); skipped in the directory walk",
+                path.display()
+            ));
         } else if format_from_name(&name).is_some() {
             let hive = path
                 .strip_prefix(root)

@@ -16,27 +16,44 @@ pub const RANGE: &str =
 /// Whether `value` is a date or time that is well formed but outside [`RANGE`] (a far-future
 /// placeholder such as 9999-12-31), rather than one that cannot be parsed.
 pub fn beyond_range(value: &str) -> bool {
+    beyond_range_in(value, None)
+}
+
+/// [`beyond_range`], for epoch numbers in `unit` (else the magnitude rule). A wall-clock time
+/// within a day of the edges counts as beyond: its zone may move it past them.
+pub fn beyond_range_in(value: &str, unit: Option<TimeUnit>) -> bool {
     let v = value.trim();
+    const DAY: i64 = 86_400 * NS_PER_SEC;
     // The two smallest instants mark missing and unreadable timestamps (`columns::held`).
-    let beyond = |t: NaiveDateTime| {
+    let beyond = |t: NaiveDateTime, margin: i64| {
         t.and_utc()
             .timestamp_nanos_opt()
-            .is_none_or(|ns| ns <= i64::MIN + 1)
+            .is_none_or(|ns| ns <= i64::MIN + 1 + margin || ns >= i64::MAX - margin)
     };
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
-        return beyond(t.naive_utc());
+        return beyond(t.naive_utc(), 0);
     }
-    for layout in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+    for layout in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(v, layout) {
-            return beyond(t);
+            return beyond(t, DAY);
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0).is_some_and(beyond);
+        return d.and_hms_opt(0, 0, 0).is_some_and(|t| beyond(t, DAY));
     }
-    // An epoch number too large for nanoseconds in any unit.
-    v.parse::<f64>()
-        .is_ok_and(|x| x.is_finite() && x.abs() >= i64::MAX as f64)
+    // An epoch number too large for nanoseconds in its unit.
+    if let Ok(x) = v.parse::<i64>() {
+        let unit = unit.unwrap_or_else(|| TimeUnit::from_magnitude(x));
+        return x.checked_mul(unit.ns()).is_none();
+    }
+    v.parse::<f64>().is_ok_and(|x| {
+        let ns = x * unit.unwrap_or(TimeUnit::S).ns() as f64;
+        x.is_finite() && ns.abs() >= 9.2e18
+    })
 }
 
 /// The unit of epoch numbers (`--time-unit`).
@@ -198,11 +215,26 @@ impl TimeParser {
                 a.fix().local_minus_utc().max(b.fix().local_minus_utc())
             }
             chrono::LocalResult::None => {
+                // The offset of the wall-clock time three hours earlier, before the gap (gaps
+                // are 30 minutes to 2 hours; a skipped day falls back to the UTC reading).
                 let before = naive - chrono::Duration::hours(3);
-                tz.offset_from_utc_datetime(&before).fix().local_minus_utc()
+                match tz.offset_from_local_datetime(&before) {
+                    chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => {
+                        o.fix().local_minus_utc()
+                    }
+                    chrono::LocalResult::None => {
+                        tz.offset_from_utc_datetime(&before).fix().local_minus_utc()
+                    }
+                }
             }
         };
         naive_ns.checked_sub(offset as i64 * NS_PER_SEC)
+    }
+
+    /// Whether `value` is a well-formed time outside the range journeymap holds, read with
+    /// this parser's `--time-unit` (see [`beyond_range_in`]).
+    pub fn beyond_range(&self, value: &str) -> bool {
+        beyond_range_in(value, self.unit)
     }
 
     /// Whether naive times are interpreted in a zone other than UTC.
@@ -287,24 +319,34 @@ pub fn parse_tz(name: &str) -> Result<Tz> {
 pub fn parse_bound(parser: &TimeParser, text: &str, upper: bool, flag: &str) -> Result<i64> {
     let plain = TimeParser::new(None, None, parser.tz);
     let t = text.trim();
+    let shown = crate::text::excerpt(text);
     let Some(p) = plain.parse(t) else {
+        if beyond_range(t) {
+            bail!("{flag} '{shown}' is outside the range of time: {RANGE}");
+        }
         bail!(
-            "{flag} '{text}' is not a timestamp; write it like 2026-03-01 or 2026-03-01T12:00:00Z"
+            "{flag} '{shown}' is not a timestamp; write it like 2026-03-01 or 2026-03-01T12:00:00Z"
         );
     };
+    // A plain date (2026-03-01 or 20260301) as an upper bound means the whole day.
     let b = t.as_bytes();
-    let is_date = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
-    if !(upper && is_date) {
+    let (y, m, d) = match b.len() {
+        10 if b[4] == b'-' && b[7] == b'-' => (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2)),
+        8 => (digits(b, 0, 4), digits(b, 4, 2), digits(b, 6, 2)),
+        _ => (None, None, None),
+    };
+    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+        return Ok(p.ns);
+    };
+    if !upper {
         return Ok(p.ns);
     }
-    let (y, m, d) = (digits(b, 0, 4), digits(b, 5, 2), digits(b, 8, 2));
-    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
-        bail!("{flag} '{text}' is not a date");
-    };
-    let next_midnight = (days_from_civil(y as i64, m, d) + 1) * 86_400 * NS_PER_SEC;
-    match plain.naive_to_utc(next_midnight) {
+    // The last day there is (2262-04-11) ends after the last instant: the bound is then the
+    // last instant, which selects exactly the same events.
+    let next_midnight = (days_from_civil(y as i64, m, d) + 1).checked_mul(86_400 * NS_PER_SEC);
+    match next_midnight.and_then(|n| plain.naive_to_utc(n)) {
         Some(ns) => Ok(ns - 1),
-        None => bail!("{flag} '{text}' is out of range"),
+        None => Ok(i64::MAX),
     }
 }
 

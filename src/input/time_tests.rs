@@ -126,6 +126,34 @@ fn time_zones_convert_naive_times() {
     // 2026-03-29 02:30 does not exist in Berlin: read with the offset before the change.
     let gap = p.parse("2026-03-29 02:30:00").unwrap().ns;
     assert_eq!(gap, utc("2026-03-29T01:30:00Z").unwrap());
+    // Lord Howe Island moves its clocks by 30 minutes (+10:30 to +11:00 at 02:00 local):
+    // 02:15 does not exist and is read with +10:30, the offset before the change.
+    let howe = TimeParser::new(None, None, Some(parse_tz("Australia/Lord_Howe").unwrap()));
+    let gap = howe.parse("2026-10-04 02:15:00").unwrap().ns;
+    assert_eq!(gap, utc("2026-10-03T15:45:00Z").unwrap());
+}
+
+#[test]
+fn bounds_at_the_edges_of_time() {
+    let p = TimeParser::default();
+    // The last day there is ends after the last instant: the bound is the last instant.
+    assert_eq!(
+        parse_bound(&p, "2262-04-11", true, "--to").unwrap(),
+        i64::MAX
+    );
+    // A compact date is a whole day too.
+    let end = parse_bound(&p, "20260301", true, "--to").unwrap();
+    assert_eq!(end, utc("2026-03-02T00:00:00Z").unwrap() - 1);
+    for (text, upper) in [
+        ("2262-04-12", true),
+        ("1677-09-20", false),
+        ("9999-12-31", true),
+    ] {
+        let err = parse_bound(&p, text, upper, "--to")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("outside the range of time"), "{text}: {err}");
+    }
 }
 
 #[test]

@@ -33,8 +33,20 @@ pub fn parse_rename(rule: &str) -> Result<(Regex, String)> {
     let (pattern, alias) = rule.rsplit_once('=').ok_or_else(|| {
         anyhow!("--rename '{rule}' needs the form REGEX=ALIAS, like '/product/\\d+=product'")
     })?;
-    let re = Regex::new(pattern)
-        .map_err(|e| anyhow!("--rename '{rule}': the pattern '{pattern}' does not compile: {e}"))?;
+    let re = Regex::new(pattern).map_err(|e| {
+        // The regex error spans several lines (the pattern, a caret, the reason): one line.
+        let reason = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        anyhow!("--rename '{rule}': the pattern '{pattern}' does not compile: {reason}")
+    })?;
+    if alias.is_empty() {
+        anyhow::bail!(
+            "--rename '{rule}' renames to an empty name, which no event may have; to drop those events, rename them to one name and --exclude it"
+        );
+    }
     Ok((re, alias.to_string()))
 }
 
@@ -168,6 +180,9 @@ mod tests {
     fn bad_rules_are_clear_errors() {
         let err = parse_rename("([a-z]=x").unwrap_err().to_string();
         assert!(err.contains("does not compile"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
         assert!(parse_rename("no-equals-sign").is_err());
+        let err = parse_rename("home=").unwrap_err().to_string();
+        assert!(err.contains("renames to an empty name"), "{err}");
     }
 }

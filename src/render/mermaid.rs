@@ -11,11 +11,19 @@ use super::graph_style::{
 use crate::analysis::explore::ExploreReport;
 use crate::analysis::graph::{GraphReport, NodeKind};
 
-/// Escapes text for a double-quoted Mermaid label: quotes, angle brackets, `#`, `&` and
+/// Escapes text for a double-quoted Mermaid label: quotes, angle brackets, `#`, `&`, `%%` and
 /// the characters Mermaid treats as markup become entity codes; line breaks become spaces.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // `%%` starts a comment or a `%%{init: ...}%%` directive wherever it appears; a single
+        // `%` (a percentage) is plain text.
+        let doubled = |j: Option<usize>| j.and_then(|j| chars.get(j)) == Some(&'%');
+        if c == '%' && (doubled(i.checked_sub(1)) || doubled(Some(i + 1))) {
+            out.push_str("#37;");
+            continue;
+        }
         match c {
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),
@@ -135,5 +143,11 @@ mod tests {
             "#quot;]; evil [label=#quot;x"
         );
         assert_eq!(escape("a<b>#c|d"), "a#lt;b#gt;#35;c#124;d");
+        // A directive or comment cannot start inside a label; a percentage stays as it is.
+        assert_eq!(
+            escape("%%{init: {'theme':'dark'}}%%"),
+            "#37;#37;{init: {'theme':'dark'}}#37;#37;"
+        );
+        assert_eq!(escape("exit 25.0%"), "exit 25.0%");
     }
 }

@@ -72,6 +72,6 @@ pub fn emit(
         color: color.enabled(sink.is_terminal()),
         csv_raw: args.csv_raw,
     };
-    write(output, format, style, sink.writer())?;
+    write(output, format, style, sink.writer()).map_err(|e| sink.context(e))?;
     sink.finish()
 }

@@ -11,6 +11,7 @@ use crate::analysis::funnel_breakdown::Breakdown;
 use crate::analysis::graph::GraphReport;
 use crate::analysis::inspect::InspectReport;
 use crate::analysis::paths::PathsReport;
+use crate::analysis::stages::{StageRow, StagesReport};
 use crate::analysis::stats::round6;
 use crate::analysis::step_matrix::StepMatrix;
 
@@ -75,6 +76,24 @@ impl Reported for GraphReport {
             }
         }
         self.hidden.share = round6(self.hidden.share);
+    }
+}
+
+impl Reported for StagesReport {
+    fn round(&mut self) {
+        let row = |r: &mut StageRow| {
+            r.share = round6(r.share);
+            r.conversion_rate = opt(r.conversion_rate);
+            for n in r
+                .top_touchpoints
+                .iter_mut()
+                .chain(r.top_channels.iter_mut().flatten())
+            {
+                n.share = round6(n.share);
+            }
+        };
+        self.stages.iter_mut().for_each(row);
+        row(&mut self.unstaged);
     }
 }
 

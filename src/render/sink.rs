@@ -11,6 +11,8 @@ use crate::meta::ReadFile;
 /// Where output goes.
 pub struct Sink {
     inner: Inner,
+    /// The file as named (empty for stdout), for messages.
+    label: String,
 }
 
 enum Inner {
@@ -31,18 +33,34 @@ impl Sink {
     /// place at [`Sink::finish`]). Writing over a file the run reads is refused: journeymap
     /// never touches its input, config, checks or baseline.
     pub fn open(path: Option<&Path>, protected: &[ReadFile]) -> Result<Sink> {
+        Sink::open_as(path, protected, "-o")
+    }
+
+    /// [`Sink::open`] for a file named by another flag (`--write-baseline`), which messages
+    /// name.
+    pub fn open_as(path: Option<&Path>, protected: &[ReadFile], flag: &str) -> Result<Sink> {
         let Some(p) = path else {
             return Ok(Sink {
                 inner: Inner::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+                label: String::new(),
             });
         };
-        let target = follow_links(p);
+        let label = p.display().to_string();
+        let Some(target) = follow_links(p) else {
+            return Err(crate::error::usage(format!(
+                "{flag} {label}: the link leads round in a circle; name a file"
+            )));
+        };
+        if target.is_dir() || label.ends_with('/') {
+            return Err(crate::error::usage(format!(
+                "{flag} {label}: is a directory; name a file (in it)"
+            )));
+        }
         if let Ok(real) = std::fs::canonicalize(&target) {
             for file in protected {
                 if std::fs::canonicalize(file.path).ok().as_ref() == Some(&real) {
                     return Err(crate::error::usage(format!(
-                        "-o {} is the {} {}; journeymap never overwrites a file it reads, so pick another file",
-                        p.display(),
+                        "{flag} {label} is the {} {}; journeymap never overwrites a file it reads, so pick another file",
                         file.role,
                         file.path
                     )));
@@ -56,6 +74,7 @@ impl Sink {
                 .with_context(|| format!("{}: cannot write", p.display()))?;
             return Ok(Sink {
                 inner: Inner::Special(BufWriter::with_capacity(1 << 16, file)),
+                label,
             });
         }
         let dir = target
@@ -82,6 +101,7 @@ impl Sink {
                 target,
                 _guard: guard,
             },
+            label,
         })
     }
 
@@ -99,13 +119,28 @@ impl Sink {
         matches!(self.inner, Inner::Stdout(_)) && std::io::stdout().is_terminal()
     }
 
+    /// An error while writing, with the file's name (stdout's errors stay as they are, so
+    /// that a closed pipe is recognised).
+    pub fn context(&self, err: anyhow::Error) -> anyhow::Error {
+        match self.inner {
+            Inner::Stdout(_) => err,
+            _ => err.context(format!("{}: cannot write", self.label)),
+        }
+    }
+
     /// Flushes, and for a file moves it into place.
     pub fn finish(self) -> Result<()> {
+        let label = self.label;
         match self.inner {
             Inner::Stdout(mut w) => w.flush()?,
-            Inner::Special(mut w) => w.flush()?,
+            Inner::Special(mut w) => w
+                .flush()
+                .with_context(|| format!("{label}: cannot write"))?,
             Inner::File { tmp, target, .. } => {
-                let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("{label}: cannot write"))?;
                 tmp.as_file().sync_all().ok();
                 // A temporary file is private (0600); the result gets the permissions of the
                 // file it replaces, or the usual 0644 for a new one.
@@ -173,10 +208,10 @@ mod interrupt {
 }
 
 /// The file a path names, links followed (also to a target that does not exist yet), so that
-/// writing replaces the target and leaves the link in place.
-fn follow_links(path: &Path) -> PathBuf {
+/// writing replaces the target and leaves the link in place; `None` for a circle of links (or
+/// a chain of more than 40).
+fn follow_links(path: &Path) -> Option<PathBuf> {
     let mut current = path.to_path_buf();
-    // A bounded walk: a circle of links ends as the path itself (and fails when written).
     for _ in 0..40 {
         match std::fs::read_link(&current) {
             Ok(next) => {
@@ -185,10 +220,10 @@ fn follow_links(path: &Path) -> PathBuf {
                     _ => next,
                 };
             }
-            Err(_) => return current,
+            Err(_) => return Some(current),
         }
     }
-    path.to_path_buf()
+    None
 }
 
 /// A FIFO, a character or block device, or a socket: something a rename would destroy.

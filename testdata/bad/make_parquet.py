@@ -79,3 +79,30 @@ write(
         }
     ),
 )
+
+# Small integers and zoned timestamps as roles: an int8 customer, a uint16 touchpoint, and a
+# timestamp with a zone given as the touchpoint (read as ISO 8601 text).
+t3 = [dt.datetime(2026, 3, 1, 9, m, tzinfo=dt.timezone.utc) for m in (0, 5, 0)]
+write(
+    "small_ints.parquet",
+    pa.table(
+        {
+            "customer_id": pa.array([1, 1, 2], pa.int8()),
+            "timestamp": pa.array(t3, pa.timestamp("us", tz="UTC")),
+            "touchpoint": pa.array([1, 2, 1], pa.uint16()),
+            "seen_at": pa.array(t3, pa.timestamp("ms", tz="Asia/Kolkata")),
+        }
+    ),
+)
+
+# Unsigned 64-bit epoch numbers past i64::MAX: unreadable, never "no timestamp".
+write(
+    "u64_timestamp.parquet",
+    pa.table(
+        {
+            "customer_id": ["a", "a"],
+            "timestamp": pa.array([2**64 - 1, 1_772_355_600], pa.uint64()),
+            "touchpoint": ["home", "purchase"],
+        }
+    ),
+)

@@ -226,7 +226,7 @@ fn hostile_flag_values_are_errors_or_bounded() {
         run.stderr
     );
     let run = jm(&["generate", "--start", "2262-04-01", "-o", &out]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("2262-04-11T23:47:16Z"),
         "{}",
@@ -698,4 +698,210 @@ fn an_interrupted_run_removes_its_temporary_file() {
         assert!(!temp(), "the temporary file is left behind");
         assert!(!dir.join("out.csv").exists());
     }
+}
+
+#[test]
+fn bounds_at_the_edges_of_time_select_or_say_why() {
+    let tiny = data("tiny.csv");
+    // The last day there is: the whole of it, up to the last instant.
+    let run = jm(&["paths", &tiny, "--to", "2262-04-11", "-f", "json"]).ok();
+    assert_eq!(run.json()["journeys"], 4);
+    // A compact date is a whole day too.
+    let run = jm(&["paths", &tiny, "--to", "20260301", "-f", "json"]).ok();
+    assert_eq!(run.json()["journeys"], 2);
+    for (flag, value) in [("--to", "2262-04-12"), ("--from", "1677-09-20")] {
+        let run = jm(&["paths", &tiny, flag, value]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("is outside the range of time"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = jm(&["paths", &tiny, "--session-gap", "99999999999d"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("longer than journeymap can hold"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn parquet_small_integers_and_zoned_timestamps_read_for_every_role() {
+    let file = data("bad/small_ints.parquet");
+    let run = jm(&["paths", &file, "-f", "csv"]).ok();
+    assert_eq!(
+        run.stdout,
+        "rank,path,steps,cut,count,share,median_duration_s\n1,1,1,false,1,0.500000,0\n2,1 > 2,2,false,1,0.500000,300\n"
+    );
+    let run = jm(&["paths", &file, "--touchpoint", "seen_at", "-f", "csv"]).ok();
+    assert!(
+        run.stdout
+            .contains("2026-03-01T09:00:00Z > 2026-03-01T09:05:00Z,2,false,1,"),
+        "{}",
+        run.stdout
+    );
+    let run = jm(&["paths", &data("bad/u64_timestamp.parquet")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("outside the range journeymap holds (first: ")
+            && run.stderr.contains("'18446744073709551615'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn special_files_in_a_directory_are_skipped_not_read() {
+    let dir = scratch("hostile_fifo");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(data("tiny.csv"), dir.join("tiny.csv")).unwrap();
+    let fifo = std::ffi::CString::new(dir.join("sub/pipe.csv").display().to_string()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.csv")).unwrap();
+    let run = limited(
+        &["paths", &dir.display().to_string(), "-f", "json"],
+        2 << 30,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["journeys"], 4);
+    assert!(
+        run.stderr.contains("pipe.csv: not a regular file")
+            && run.stderr.contains("zero.csv: not a regular file"),
+        "{}",
+        run.stderr
+    );
+    // Standard input named twice is read once.
+    let text = std::fs::read(data("tiny.csv")).unwrap();
+    let run = run_in(&dir, &["paths", "-", "-", "-f", "json"], Some(&text));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["journeys"], 4);
+    assert!(run
+        .stderr
+        .contains("is named more than once; it is read once"));
+}
+
+#[test]
+fn many_steps_that_match_nothing_are_one_warning() {
+    let steps: Vec<String> = (0..1000).map(|i| format!("zz{i}")).collect();
+    let steps = format!("home,{}", steps.join(","));
+    let run = jm(&["funnel", &data("tiny.csv"), "--steps", &steps, "-f", "json"]).ok();
+    assert_eq!(
+        run.stderr,
+        "journeymap: warning: 1,000 step names match nothing in the input (first: 'zz0', 'zz1', 'zz2', 'zz3', 'zz4', ...)\n"
+    );
+    // An alternative named twice matches: no warning.
+    let run = jm(&["funnel", &data("tiny.csv"), "--steps", "home|home,purchase"]).ok();
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn values_are_reported_as_they_are() {
+    let dir = scratch("hostile_values");
+    let file = dir.join("big.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint,channel,revenue\n\
+         a,2026-03-01T09:00:00Z,home,seo,\n\
+         a,2026-03-01T09:05:00Z,purchase,seo,1e303\n\
+         b,2026-03-01T09:00:00Z,home,email,\n\
+         b,2026-03-01T09:05:00Z,purchase,email,1e17\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let run = jm(&[
+        "attribution",
+        &file,
+        "--conversion",
+        "purchase",
+        "--value-col",
+        "revenue",
+        "-f",
+        "json",
+    ])
+    .ok();
+    let v = run.json();
+    assert_eq!(v["total_value"].as_f64(), Some(1e303 + 1e17));
+    let values: Vec<f64> = v["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["first"]["value"].as_f64().unwrap())
+        .collect();
+    assert!(
+        values.contains(&1e17) && values.contains(&1e303),
+        "{values:?}"
+    );
+}
+
+#[test]
+fn names_that_outputs_use_themselves_are_warned_about() {
+    let dir = scratch("hostile_reserved");
+    let file = dir.join("end.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint\na,2026-03-01T09:00:00Z,home\na,2026-03-01T09:01:00Z,(end)\n",
+    )
+    .unwrap();
+    let run = jm(&["graph", &file.display().to_string(), "-f", "csv"]).ok();
+    assert!(
+        run.stderr.contains(
+            "a touchpoint in the input is named '(end)', which outputs also use for a node or row of their own"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Renaming to nothing is an error, not empty names.
+    let run = jm(&["paths", &data("tiny.csv"), "--rename", "home="]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("renames to an empty name"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn output_paths_that_cannot_be_a_file_are_usage_errors() {
+    let dir = scratch("hostile_output");
+    let tiny = data("tiny.csv");
+    std::os::unix::fs::symlink("loop2.csv", dir.join("loop1.csv")).unwrap();
+    std::os::unix::fs::symlink("loop1.csv", dir.join("loop2.csv")).unwrap();
+    let run = run_in(&dir, &["paths", &tiny, "-o", "loop1.csv"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("leads round in a circle"),
+        "{}",
+        run.stderr
+    );
+    assert!(std::fs::symlink_metadata(dir.join("loop1.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    for target in [".", "sub/"] {
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let run = run_in(&dir, &["paths", &tiny, "-f", "csv", "-o", target], None);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+    }
+    let run = jm(&[
+        "check",
+        &tiny,
+        "--checks",
+        &checks_file(),
+        "--write-baseline",
+        &tiny,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--write-baseline"), "{}", run.stderr);
+    let run = jm(&["generate", "--days", "36501", "-o", "x.csv"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--days must be between 1 and 36500"),
+        "{}",
+        run.stderr
+    );
 }

@@ -361,7 +361,7 @@ fn invalid_row_problems(opts: &LoadOptions, table: &EventTable) -> Vec<String> {
             excerpt(value),
             visible(&col)
         );
-        if time::beyond_range(value) {
+        if opts.time.beyond_range(value) {
             parts.push(format!(
                 "{} a timestamp outside the range journeymap holds ({first}; {})",
                 counted(bad.count, "row has", "rows have"),

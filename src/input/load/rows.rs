@@ -3,7 +3,7 @@
 
 use polars::prelude::Column;
 
-use crate::input::columns::{Times, BAD_TIME, NO_ID, NO_TIME};
+use crate::input::columns::{iso_text, Times, BAD_TIME, EPOCH_DAYS_FROM_CE, NO_ID, NO_TIME};
 use crate::input::table::EventTable;
 
 /// A piece's columns as the table keeps them, before `--where` and the checks of each row.
@@ -162,25 +162,16 @@ impl TimeColumn {
     /// Row `i`'s value as written, for a finding that shows it: text as it is, dates and
     /// timestamps in ISO 8601 (also those outside the range of nanoseconds since 1970).
     pub(super) fn raw(&self, i: usize) -> String {
-        use polars::prelude::{AnyValue, TimeUnit};
+        use polars::prelude::AnyValue;
         let Ok(v) = self.column.get(i) else {
             return String::new();
-        };
-        let instant = |x: i64, unit: &TimeUnit| match unit {
-            TimeUnit::Nanoseconds => Some(chrono::DateTime::from_timestamp_nanos(x)),
-            TimeUnit::Microseconds => chrono::DateTime::from_timestamp_micros(x),
-            TimeUnit::Milliseconds => chrono::DateTime::from_timestamp_millis(x),
         };
         match &v {
             AnyValue::Date(days) => chrono::NaiveDate::from_num_days_from_ce_opt(
                 days.saturating_add(EPOCH_DAYS_FROM_CE),
             )
             .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string()),
-            AnyValue::Datetime(x, unit, tz) => match instant(*x, unit) {
-                Some(t) if tz.is_some() => t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
-                Some(t) => t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
-                None => format!("{x} ({unit:?} since 1970)"),
-            },
+            AnyValue::Datetime(x, unit, tz) => iso_text(*x, *unit, tz.is_some()),
             other => other
                 .get_str()
                 .map(str::to_string)
@@ -188,6 +179,3 @@ impl TimeColumn {
         }
     }
 }
-
-/// Days from 0001-01-01 (day 1 of the common era, as chrono counts) to 1970-01-01.
-const EPOCH_DAYS_FROM_CE: i32 = 719_163;

@@ -11,5 +11,6 @@ pub mod funnel;
 pub mod graph;
 pub mod inspect;
 pub mod paths;
+pub mod stages;
 pub mod steps;
 pub mod transitions;

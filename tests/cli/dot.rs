@@ -150,3 +150,38 @@ fn mermaid_is_escaped_and_avoids_reserved_ids() {
     );
     assert!(text.contains("n_end([\"(end)<br/>2 journeys\"])"));
 }
+
+#[test]
+fn stages_draw_their_columns_with_hostile_names_as_labels() {
+    let dir = scratch("dot_stages");
+    let toml = dir.join("journeymap.toml");
+    // A stage named like DOT and Mermaid markup, holding every touchpoint of evil.csv.
+    std::fs::write(
+        &toml,
+        "[stages]\n'\"]; evil [label=\"x' = [\"re:^[^b]\"]\n\"%%{init: {}}%% <b>\" = [\"re:.\"]\n",
+    )
+    .unwrap();
+    let toml = toml.display().to_string();
+    let evil = data("evil.csv");
+    let text = jm(&["stages", &evil, "--config", &toml, "-f", "dot"])
+        .ok()
+        .stdout;
+    let g = parse_dot(&text);
+    assert!(has_label(&g, r#""]; evil [label="x"#), "{text}");
+    assert!(has_label(&g, "%%{init: {}}%% <b>"), "{text}");
+    assert!(!g.nodes.contains_key("evil"), "{g:?}");
+    // Columns in stage order: an invisible chain from (start) through the stages to (end).
+    assert!(
+        text.contains("start -> s0 -> s1 -> end [style=invis, weight=100];"),
+        "{text}"
+    );
+    render(&text);
+    let text = jm(&["stages", &evil, "--config", &toml, "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(!text.contains("%%{init"), "{text}");
+    assert!(
+        text.contains("#37;#37;{init: {}}#37;#37; #lt;b#gt;"),
+        "{text}"
+    );
+}

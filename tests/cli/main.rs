@@ -19,4 +19,5 @@ mod inspect;
 mod journeys;
 mod readme;
 mod snapshots;
+mod stages;
 mod steps;

@@ -148,6 +148,29 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>, &'static [&'static str])> {
             &["table", "json", "junit", "github"],
         ),
         (
+            "stages_testdata",
+            vec![
+                "stages",
+                "testdata/stages.csv",
+                "--config",
+                "testdata/stages.toml",
+                "--conversion",
+                "purchase",
+            ],
+            GRAPH,
+        ),
+        (
+            "stages_testdata_flow",
+            vec![
+                "stages",
+                "testdata/stages.csv",
+                "--config",
+                "testdata/stages.toml",
+                "--flow",
+            ],
+            &["csv"],
+        ),
+        (
             "diff_ab",
             vec![
                 "diff",

@@ -36,7 +36,7 @@ impl Analyses<'_> {
             };
             let (steps, unmatched) = list
                 .resolve(names)
-                .map_err(|e| crate::error::usage(e.to_string()))?;
+                .map_err(|e| crate::error::usage(format!("{e:#}")))?;
             for alt in unmatched {
                 let hint = crate::input::mapping::did_you_mean(&alt, names.names());
                 self.warnings.push(format!(

@@ -92,9 +92,11 @@ fn load_checks(args: &CheckArgs, cfg: &ConfigFile) -> Result<Vec<Check>> {
             let mut funnels = cfg.funnels.clone();
             funnels.extend(file.funnels);
             compile(&file.check, &funnels, &path.display().to_string())
-                .map_err(|e| usage(e.to_string()))?
+                .map_err(|e| usage(format!("{e:#}")))?
         }
-        None => compile(&cfg.check, &cfg.funnels, &cfg_name).map_err(|e| usage(e.to_string()))?,
+        None => {
+            compile(&cfg.check, &cfg.funnels, &cfg_name).map_err(|e| usage(format!("{e:#}")))?
+        }
     };
     if checks.is_empty() {
         return Err(usage(match &args.checks {

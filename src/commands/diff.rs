@@ -125,7 +125,7 @@ fn funnel_list(args: &DiffArgs, config: &crate::config::ConfigFile) -> Result<Op
     let Some(text) = &args.funnel else {
         return Ok(None);
     };
-    let list = StepList::parse(text, &config.funnels).map_err(|e| usage(e.to_string()))?;
+    let list = StepList::parse(text, &config.funnels).map_err(|e| usage(format!("{e:#}")))?;
     if list.steps.len() < 2 {
         return Err(usage(
             "--funnel needs at least two steps, like --funnel product_view,add_to_cart,purchase (or a funnel named under [funnels])",
@@ -153,7 +153,9 @@ fn funnel_rows(
     ctx: &Context,
 ) -> Result<Vec<DiffRow>> {
     let run = |j: &Journeys| -> Result<(crate::analysis::funnel::FunnelReport, Vec<String>)> {
-        let (steps, unmatched) = list.resolve(j.names()).map_err(|e| usage(e.to_string()))?;
+        let (steps, unmatched) = list
+            .resolve(j.names())
+            .map_err(|e| usage(format!("{e:#}")))?;
         Ok((funnel(j, &steps, args.order, window, &[]), unmatched))
     };
     let ((fa, ua), (fb, ub)) = (run(a)?, run(b)?);

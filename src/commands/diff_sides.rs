@@ -62,7 +62,7 @@ pub fn sides(
     if let Some(date) = &args.before {
         let p = prepare(&request, ctx)?;
         let cut = crate::input::time::parse_bound(&p.settings.load.time, date, false, "--before")
-            .map_err(|e| usage(e.to_string()))?;
+            .map_err(|e| usage(format!("{e:#}")))?;
         let j = &p.journeys;
         let starts_before = |i: usize| j.time[j.range(i).start] < cut;
         let before = (0..j.len()).filter(|&i| starts_before(i)).count();

@@ -52,7 +52,7 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
         days: args.days,
         conversion_boost: args.conversion_boost,
     };
-    crate::generate::check_options(&opts).map_err(|e| usage(e.to_string()))?;
+    crate::generate::check_options(&opts).map_err(|e| usage(format!("{e:#}")))?;
     let mut sink = Sink::open(args.output.as_deref(), &[])?;
     let summary = write_log(&opts, kind, sink.writer())?;
     sink.finish()?;

@@ -17,7 +17,7 @@ use crate::text::counted;
 
 /// Reads `--config FILE`, or ./journeymap.toml where there is one; its errors are usage errors.
 pub fn config(input: &InputArgs) -> Result<ConfigFile> {
-    ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(e.to_string()).into())
+    ConfigFile::find(input.config.as_deref()).map_err(|e| Error::Usage(format!("{e:#}")).into())
 }
 
 /// Loaded, cleaned and ordered input, ready for an analysis.

@@ -7,6 +7,8 @@
 //! length min(l + 1, k), so the shorter tuples form a DAG solved by substitution and only the
 //! full-length tuples need the elimination in [`super::solve`].
 
+use std::sync::OnceLock;
+
 use anyhow::{bail, Result};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
@@ -21,6 +23,8 @@ pub const CONVERSION: u32 = u32::MAX - 1;
 pub const NULL: u32 = u32::MAX;
 /// The most full-length states the dense exact solve takes (its matrix is n x n numbers).
 pub const MAX_SOLVED_STATES: usize = 10_000;
+/// From this many full-length states on, two threads share the removal effects.
+const PARALLEL_STATES: usize = 256;
 
 /// The chain: transient states and transition counts.
 #[derive(Debug, Clone)]
@@ -34,6 +38,8 @@ pub struct Chain {
     first_edge: Vec<usize>,
     /// Per state: the sum of its out-counts.
     total: Vec<u64>,
+    /// P(conversion) from every state of the whole chain, once solved.
+    solved: OnceLock<Vec<f64>>,
 }
 
 /// One row of `--transitions`.
@@ -140,6 +146,7 @@ impl Chain {
             edges,
             first_edge,
             total,
+            solved: OnceLock::new(),
         }
     }
 
@@ -174,14 +181,41 @@ impl Chain {
             .collect()
     }
 
-    /// Full-length states, which the dense solve takes.
-    fn full_states(&self) -> usize {
-        self.states.iter().filter(|t| t.len() == self.order).count()
-    }
-
     /// P(conversion) from (start), with the states that contain `removed` (a level id) turned
     /// into (null).
     pub fn p_conversion(&self, removed: Option<u32>) -> Result<f64> {
+        if removed.is_some() {
+            return Ok(self.absorption(removed)?[0]);
+        }
+        Ok(self.whole()?[0])
+    }
+
+    /// P(conversion) from every state of the whole chain (solved once).
+    fn whole(&self) -> Result<&[f64]> {
+        if let Some(x) = self.solved.get() {
+            return Ok(x);
+        }
+        let x = self.absorption(None)?;
+        Ok(self.solved.get_or_init(|| x))
+    }
+
+    /// The error for a chain whose dense solve would be too large.
+    fn too_many(&self, full: usize) -> Result<()> {
+        if full > MAX_SOLVED_STATES {
+            bail!(
+                "the order-{} Markov model has {} states of {} touches, more than the {} the exact solve handles; lower --order (or use --collapse-repeats, --level channel)",
+                self.order,
+                full,
+                self.order,
+                MAX_SOLVED_STATES
+            );
+        }
+        Ok(())
+    }
+
+    /// P(conversion) from every state (indexed by state id), with the states that contain
+    /// `removed` turned into (null) (they get 0).
+    fn absorption(&self, removed: Option<u32>) -> Result<Vec<f64>> {
         let n = self.states.len() + 1;
         let kept = |s: usize| s == 0 || removed.is_none_or(|c| !self.states[s - 1].contains(&c));
         // Dense index of each kept full-length state.
@@ -193,15 +227,7 @@ impl Chain {
                 full.push(i + 1);
             }
         }
-        if full.len() > MAX_SOLVED_STATES {
-            bail!(
-                "the order-{} Markov model has {} states of {} touches, more than the {} the exact solve handles; lower --order (or use --collapse-repeats, --level channel)",
-                self.order,
-                full.len(),
-                self.order,
-                MAX_SOLVED_STATES
-            );
-        }
+        self.too_many(full.len())?;
         let m = full.len();
         let mut chain = DenseChain::new(m);
         for (i, &s) in full.iter().enumerate() {
@@ -244,34 +270,291 @@ impl Chain {
             }
             x[s] = acc / self.total[s] as f64;
         }
-        Ok(x[0])
+        Ok(x)
     }
 
-    /// Removal effect of each id in `channels`: 1 - P(without it) / P. Two threads share the
-    /// solves when the chain is large.
+    /// Removal effect of each id in `channels` (P is `p`, from [`Chain::p_conversion`]):
+    /// 1 - P(without it) / P, found for all channels together by censoring (see [`Censored`]),
+    /// not by one solve per channel.
     pub fn removal_effects(&self, channels: &[u32], p: f64) -> Result<Vec<f64>> {
-        let effect = |c: u32| -> Result<f64> {
-            let without = self.p_conversion(Some(c))?;
-            Ok(if p > 0.0 {
-                (1.0 - without / p).max(0.0)
-            } else {
-                0.0
+        self.removal_effects_on(channels, p, 2)
+    }
+
+    /// [`Chain::removal_effects`] with at most `threads` threads (1 or 2; the same numbers
+    /// either way).
+    pub(super) fn removal_effects_on(
+        &self,
+        channels: &[u32],
+        p: f64,
+        threads: usize,
+    ) -> Result<Vec<f64>> {
+        let mut out = vec![0.0; channels.len()];
+        if p <= 0.0 || channels.is_empty() {
+            return Ok(out);
+        }
+        let x = self.whole()?;
+        // The short tuples that lead into full-length ones (tuples of k - 1 touches, or (start)
+        // at order 1): they stay rows of every censored chain. States are sorted by length,
+        // so the short ones are the ids before the first full-length one.
+        let n_short = 1 + self.states.iter().filter(|t| t.len() < self.order).count();
+        let sources: Vec<u32> = (0..n_short as u32)
+            .filter(|&s| {
+                self.out(s as usize).iter().any(|&(_, t, _)| {
+                    t != CONVERSION && t != NULL && self.states[t as usize - 1].len() == self.order
+                })
             })
+            .collect();
+        let live: Vec<u32> = (n_short as u32..self.states.len() as u32 + 1).collect();
+        let ids = channels
+            .iter()
+            .chain(self.states.iter().flatten())
+            .max()
+            .map_or(0, |&m| m as usize + 1);
+        let mut source_row = vec![usize::MAX; n_short];
+        for (i, &s) in sources.iter().enumerate() {
+            source_row[s as usize] = i;
+        }
+        let ctx = Ctx {
+            chain: self,
+            sources,
+            source_row,
+            x,
+            n_short,
+            ids,
         };
-        if self.full_states() < 256 || channels.len() < 2 {
-            return channels.iter().map(|&c| effect(c)).collect();
-        }
-        let (a, b) = channels.split_at(channels.len() / 2);
-        let (left, right) = std::thread::scope(|s| {
-            let worker = s.spawn(|| b.iter().map(|&c| effect(c)).collect::<Result<Vec<_>>>());
-            let left = a.iter().map(|&c| effect(c)).collect::<Result<Vec<_>>>();
-            (left, worker.join())
-        });
-        let mut out = left?;
-        match right {
-            Ok(r) => out.extend(r?),
-            Err(_) => bail!("a removal-effect solve failed"),
-        }
+        let root = ctx.root(live).censor(&ctx, channels);
+        let threads = if root.live.len() >= PARALLEL_STATES {
+            threads
+        } else {
+            1
+        };
+        ctx.effects(root, channels, &mut out, threads);
         Ok(out)
+    }
+}
+
+/// What every step of the censoring shares: the chain, its sources (see
+/// [`Chain::removal_effects`]) and P(conversion) from every state of the whole chain.
+struct Ctx<'a> {
+    chain: &'a Chain,
+    x: &'a [f64],
+    sources: Vec<u32>,
+    /// Per short state, its index in `sources` (`usize::MAX` if it is not one).
+    source_row: Vec<usize>,
+    /// States `0..n_short` are (start) and the tuples shorter than the order.
+    n_short: usize,
+    /// Level ids are below this.
+    ids: usize,
+}
+
+/// The chain censored on the full-length states `live` (watched only while it is in them):
+/// what it does in the other full-length states has been folded into the rows by GTH
+/// elimination, so from every row the probabilities of the next live state, (conversion) and
+/// (null) are exact and still add up to 1.
+///
+/// For a set of channels C, the censored chain on the states that contain a channel of C is
+/// shared by every channel of C: the states without any are kept by all their removals. So the
+/// channels are halved recursively, each half censoring further, down to one channel c: its
+/// chain keeps only the states that contain c, the ones its removal turns into (null). There,
+/// a source row's (conversion) entry is P(conversion) without c, and the rest of its
+/// conversion probability goes through a removed state s: sum of a(s) x(s) with x from the
+/// whole chain. The removal effect is that part over the whole, so no digits cancel. With
+/// halving, each level of the recursion eliminates from matrices that shrink geometrically:
+/// O(n^3) for all channels at order 1 instead of O(n^3) per channel.
+struct Censored {
+    /// Full-length state ids, in the chain's order.
+    live: Vec<u32>,
+    /// Row-major, `live.len() + sources` rows of `live.len() + 2`: the live states' rows, then
+    /// the sources'; columns are the live states, then (conversion), then (null).
+    a: Vec<f64>,
+}
+
+impl Ctx<'_> {
+    /// The whole chain over the full-length states `live`.
+    fn root(&self, live: Vec<u32>) -> Censored {
+        let r = live.len();
+        let w = r + 2;
+        let first_full = self.n_short as u32;
+        let mut a = vec![0.0; (r + self.sources.len()) * w];
+        let rows = live.iter().chain(&self.sources);
+        for (row, &s) in a.chunks_exact_mut(w).zip(rows) {
+            let total = self.chain.total[s as usize] as f64;
+            let (mut conv, mut null) = (0u64, 0u64);
+            for &(_, t, c) in self.chain.out(s as usize) {
+                match t {
+                    CONVERSION => conv += c,
+                    NULL => null += c,
+                    // `live` is every full-length state, in order.
+                    _ if t >= first_full => row[(t - first_full) as usize] += c as f64 / total,
+                    // Never: tuples only grow up to the order.
+                    _ => {}
+                }
+            }
+            row[r] = conv as f64 / total;
+            row[r + 1] = null as f64 / total;
+        }
+        Censored { live, a }
+    }
+
+    /// Fills `out[i]` with the removal effect of `channels[i]`, given `node` censored on the
+    /// states that contain one of `channels`.
+    fn effects(&self, node: Censored, channels: &[u32], out: &mut [f64], threads: usize) {
+        if channels.len() == 1 {
+            out[0] = self.leaf(&node, channels[0]);
+            return;
+        }
+        let half = channels.len() / 2;
+        let (left, right) = channels.split_at(half);
+        let (out_left, out_right) = out.split_at_mut(half);
+        let copy = Censored {
+            live: node.live.clone(),
+            a: node.a.clone(),
+        };
+        if threads > 1 {
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    let child = copy.censor(self, left);
+                    self.effects(child, left, out_left, threads / 2);
+                });
+                let child = node.censor(self, right);
+                self.effects(child, right, out_right, threads - threads / 2);
+            });
+        } else {
+            let child = copy.censor(self, left);
+            self.effects(child, left, out_left, 1);
+            let child = node.censor(self, right);
+            self.effects(child, right, out_right, 1);
+        }
+    }
+
+    /// The removal effect of `c`, given `node` censored on the states that contain it.
+    fn leaf(&self, node: &Censored, c: u32) -> f64 {
+        let r = node.live.len();
+        let w = r + 2;
+        let chain = self.chain;
+        let removed = |s: usize| s != 0 && chain.states[s - 1].contains(&c);
+        // Per short state: P(conversion) without c (`direct`), and the rest of its
+        // P(conversion), which passes through a state with c (`via`).
+        let mut direct = vec![0.0; self.n_short];
+        let mut via = vec![0.0; self.n_short];
+        for s in (0..self.n_short).rev() {
+            if removed(s) || chain.total[s] == 0 {
+                continue;
+            }
+            let i = self.source_row[s];
+            if i != usize::MAX {
+                let row = &node.a[(r + i) * w..(r + i + 1) * w];
+                direct[s] = row[r];
+                let mut v = 0.0;
+                for (&a, &t) in row[..r].iter().zip(&node.live) {
+                    if a != 0.0 {
+                        v += a * self.x[t as usize];
+                    }
+                }
+                via[s] = v;
+                continue;
+            }
+            let (mut d, mut v) = (0.0, 0.0);
+            for &(_, t, k) in chain.out(s) {
+                let k = k as f64;
+                match t {
+                    CONVERSION => d += k,
+                    NULL => {}
+                    _ if removed(t as usize) => v += k * self.x[t as usize],
+                    _ => {
+                        d += k * direct[t as usize];
+                        v += k * via[t as usize];
+                    }
+                }
+            }
+            let total = chain.total[s] as f64;
+            direct[s] = d / total;
+            via[s] = v / total;
+        }
+        let whole = direct[0] + via[0];
+        if whole > 0.0 {
+            via[0] / whole
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Censored {
+    /// Censors further, on the live states that contain one of `channels`: eliminates the
+    /// others in order (GTH: each pivot is the sum of its row's other entries, every step adds
+    /// and multiplies non-negative numbers), then drops their rows and columns.
+    fn censor(mut self, ctx: &Ctx, channels: &[u32]) -> Censored {
+        let mut mark = vec![false; ctx.ids];
+        for &c in channels {
+            mark[c as usize] = true;
+        }
+        let r = self.live.len();
+        let w = r + 2;
+        let rows = self.a.len() / w;
+        let keep: Vec<bool> = self
+            .live
+            .iter()
+            .map(|&s| {
+                ctx.chain.states[s as usize - 1]
+                    .iter()
+                    .any(|&c| mark[c as usize])
+            })
+            .collect();
+        let mut alive = vec![true; r];
+        let mut nz: Vec<(usize, f64)> = Vec::new();
+        for g in 0..r {
+            if keep[g] {
+                continue;
+            }
+            alive[g] = false;
+            let row_g = &self.a[g * w..(g + 1) * w];
+            nz.clear();
+            let (conv_g, null_g) = (row_g[r], row_g[r + 1]);
+            let mut p = conv_g + null_g;
+            for (v, &a) in row_g[..r].iter().enumerate() {
+                if a != 0.0 && alive[v] {
+                    nz.push((v, a));
+                    p += a;
+                }
+            }
+            for u in 0..rows {
+                if u < r && !alive[u] {
+                    continue;
+                }
+                let row_u = &mut self.a[u * w..(u + 1) * w];
+                let a_ug = row_u[g];
+                if a_ug == 0.0 {
+                    continue;
+                }
+                row_u[g] = 0.0;
+                if p <= 0.0 {
+                    // g cannot leave itself: reaching it never converts.
+                    row_u[r + 1] += a_ug;
+                    continue;
+                }
+                let f = a_ug / p;
+                for &(v, a) in &nz {
+                    row_u[v] += f * a;
+                }
+                row_u[r] += f * conv_g;
+                row_u[r + 1] += f * null_g;
+            }
+        }
+        // Keep the live rows and columns, in place (each cell moves to a lower index).
+        let cols: Vec<usize> = (0..r).filter(|&v| keep[v]).chain([r, r + 1]).collect();
+        let w2 = cols.len();
+        let mut at = 0;
+        for u in (0..rows).filter(|&u| u >= r || keep[u]) {
+            for &v in &cols {
+                self.a[at] = self.a[u * w + v];
+                at += 1;
+            }
+        }
+        self.a.truncate(at);
+        self.a.shrink_to_fit();
+        debug_assert_eq!(at % w2, 0);
+        self.live = (0..r).filter(|&v| keep[v]).map(|v| self.live[v]).collect();
+        self
     }
 }

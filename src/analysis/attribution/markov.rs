@@ -274,8 +274,9 @@ impl Chain {
     }
 
     /// Removal effect of each id in `channels` (P is `p`, from [`Chain::p_conversion`]):
-    /// 1 - P(without it) / P, found for all channels together by censoring (see [`Censored`]),
-    /// not by one solve per channel.
+    /// 1 - P(without it) / P. At order 1 all channels are found together by censoring (see
+    /// [`Censored`]); at higher orders by one solve per channel, which two threads share when
+    /// the chain is large.
     pub fn removal_effects(&self, channels: &[u32], p: f64) -> Result<Vec<f64>> {
         self.removal_effects_on(channels, p, 2)
     }
@@ -288,119 +289,133 @@ impl Chain {
         p: f64,
         threads: usize,
     ) -> Result<Vec<f64>> {
-        let mut out = vec![0.0; channels.len()];
         if p <= 0.0 || channels.is_empty() {
-            return Ok(out);
+            return Ok(vec![0.0; channels.len()]);
         }
+        let threads = if self.full_states() >= PARALLEL_STATES {
+            threads
+        } else {
+            1
+        };
+        if self.order == 1 {
+            return self.censored_effects(channels, threads);
+        }
+        let effect = |c: u32| -> Result<f64> {
+            let without = self.p_conversion(Some(c))?;
+            Ok((1.0 - without / p).max(0.0))
+        };
+        if threads < 2 || channels.len() < 2 {
+            return channels.iter().map(|&c| effect(c)).collect();
+        }
+        let (a, b) = channels.split_at(channels.len() / 2);
+        let (left, right) = std::thread::scope(|s| {
+            let worker = s.spawn(|| b.iter().map(|&c| effect(c)).collect::<Result<Vec<_>>>());
+            let left = a.iter().map(|&c| effect(c)).collect::<Result<Vec<_>>>();
+            (left, worker.join())
+        });
+        let mut out = left?;
+        match right {
+            Ok(r) => out.extend(r?),
+            Err(_) => bail!("a removal-effect solve failed"),
+        }
+        Ok(out)
+    }
+
+    /// Full-length states, which the dense solve takes.
+    fn full_states(&self) -> usize {
+        self.states.iter().filter(|t| t.len() == self.order).count()
+    }
+
+    /// The removal effects at order 1 (state `s` is channel `states[s - 1][0]`), all
+    /// together: see [`Censored`].
+    fn censored_effects(&self, channels: &[u32], threads: usize) -> Result<Vec<f64>> {
         let x = self.whole()?;
-        // The short tuples that lead into full-length ones (tuples of k - 1 touches, or (start)
-        // at order 1): they stay rows of every censored chain. States are sorted by length,
-        // so the short ones are the ids before the first full-length one.
-        let n_short = 1 + self.states.iter().filter(|t| t.len() < self.order).count();
-        let sources: Vec<u32> = (0..n_short as u32)
-            .filter(|&s| {
-                self.out(s as usize).iter().any(|&(_, t, _)| {
-                    t != CONVERSION && t != NULL && self.states[t as usize - 1].len() == self.order
-                })
-            })
-            .collect();
-        let live: Vec<u32> = (n_short as u32..self.states.len() as u32 + 1).collect();
         let ids = channels
             .iter()
             .chain(self.states.iter().flatten())
             .max()
             .map_or(0, |&m| m as usize + 1);
-        let mut source_row = vec![usize::MAX; n_short];
-        for (i, &s) in sources.iter().enumerate() {
-            source_row[s as usize] = i;
-        }
         let ctx = Ctx {
             chain: self,
-            sources,
-            source_row,
             x,
-            n_short,
             ids,
         };
-        let root = ctx.root(live).censor(&ctx, channels);
-        let threads = if root.live.len() >= PARALLEL_STATES {
-            threads
-        } else {
-            1
-        };
+        let mut out = vec![0.0; channels.len()];
+        let root = ctx.root().censor(&ctx, channels);
         ctx.effects(root, channels, &mut out, threads);
         Ok(out)
     }
 }
 
-/// What every step of the censoring shares: the chain, its sources (see
-/// [`Chain::removal_effects`]) and P(conversion) from every state of the whole chain.
+/// What every step of the censoring shares: the chain (at order 1), P(conversion) from every
+/// state of the whole chain, and a bound on the level ids.
 struct Ctx<'a> {
     chain: &'a Chain,
     x: &'a [f64],
-    sources: Vec<u32>,
-    /// Per short state, its index in `sources` (`usize::MAX` if it is not one).
-    source_row: Vec<usize>,
-    /// States `0..n_short` are (start) and the tuples shorter than the order.
-    n_short: usize,
-    /// Level ids are below this.
     ids: usize,
 }
 
-/// The chain censored on the full-length states `live` (watched only while it is in them):
-/// what it does in the other full-length states has been folded into the rows by GTH
-/// elimination, so from every row the probabilities of the next live state, (conversion) and
-/// (null) are exact and still add up to 1.
+/// An order-1 chain censored on the channel states `live` (watched only while it is in them):
+/// what it does in the other states has been folded into the rows by GTH elimination, so from
+/// every row the probabilities of the next live state, (conversion) and (null) are exact and
+/// still add up to 1. (start) is always the last row.
 ///
-/// For a set of channels C, the censored chain on the states that contain a channel of C is
-/// shared by every channel of C: the states without any are kept by all their removals. So the
-/// channels are halved recursively, each half censoring further, down to one channel c: its
-/// chain keeps only the states that contain c, the ones its removal turns into (null). There,
-/// a source row's (conversion) entry is P(conversion) without c, and the rest of its
-/// conversion probability goes through a removed state s: sum of a(s) x(s) with x from the
-/// whole chain. The removal effect is that part over the whole, so no digits cancel. With
-/// halving, each level of the recursion eliminates from matrices that shrink geometrically:
-/// O(n^3) for all channels at order 1 instead of O(n^3) per channel.
+/// Removing channel c turns its state into (null). In the chain censored on c alone, (start)
+/// goes straight to (conversion) with probability d = P(conversion) without c, and to c with
+/// probability a (that of ever reaching c); the rest of P is a x(c), with x(c) from the whole
+/// chain, and the removal takes exactly that away: RE(c) = a x(c) / (d + a x(c)), computed
+/// from non-negative numbers with nothing subtracted. The censored chain on a set of
+/// channels is shared by all of them, so the channels are halved recursively, each half
+/// censoring its parent's chain further: the matrices halve at each level, and all the
+/// effects cost about as much as a dense solve (O(n^3)) instead of one solve per channel
+/// (O(n^4)).
+///
+/// At higher orders, removing a channel removes every tuple that contains it, and the same
+/// recursion stays exact (the states with none of a set's channels are kept by all their
+/// removals), but the censored chains of the tuple graphs fill in: measured slower than one
+/// solve per channel on realistic data, with several times the memory (bench/NOTES.md).
 struct Censored {
-    /// Full-length state ids, in the chain's order.
+    /// State ids, in the chain's order.
     live: Vec<u32>,
-    /// Row-major, `live.len() + sources` rows of `live.len() + 2`: the live states' rows, then
-    /// the sources'; columns are the live states, then (conversion), then (null).
+    /// Row-major, `live.len() + 1` rows of `live.len() + 2`: the live states' rows, then
+    /// (start)'s; columns are the live states, then (conversion), then (null).
     a: Vec<f64>,
 }
 
 impl Ctx<'_> {
-    /// The whole chain over the full-length states `live`.
-    fn root(&self, live: Vec<u32>) -> Censored {
-        let r = live.len();
+    /// The whole chain.
+    fn root(&self) -> Censored {
+        let chain = self.chain;
+        let r = chain.states.len();
         let w = r + 2;
-        let first_full = self.n_short as u32;
-        let mut a = vec![0.0; (r + self.sources.len()) * w];
-        let rows = live.iter().chain(&self.sources);
-        for (row, &s) in a.chunks_exact_mut(w).zip(rows) {
-            let total = self.chain.total[s as usize] as f64;
+        let mut a = vec![0.0; (r + 1) * w];
+        let rows = (1..=r).chain([0]);
+        for (row, s) in a.chunks_exact_mut(w).zip(rows) {
+            let total = chain.total[s] as f64;
             let (mut conv, mut null) = (0u64, 0u64);
-            for &(_, t, c) in self.chain.out(s as usize) {
+            for &(_, t, c) in chain.out(s) {
                 match t {
                     CONVERSION => conv += c,
                     NULL => null += c,
-                    // `live` is every full-length state, in order.
-                    _ if t >= first_full => row[(t - first_full) as usize] += c as f64 / total,
-                    // Never: tuples only grow up to the order.
-                    _ => {}
+                    _ => row[t as usize - 1] += c as f64 / total,
                 }
             }
-            row[r] = conv as f64 / total;
-            row[r + 1] = null as f64 / total;
+            if total > 0.0 {
+                row[r] = conv as f64 / total;
+                row[r + 1] = null as f64 / total;
+            }
         }
-        Censored { live, a }
+        Censored {
+            live: (1..=r as u32).collect(),
+            a,
+        }
     }
 
     /// Fills `out[i]` with the removal effect of `channels[i]`, given `node` censored on the
-    /// states that contain one of `channels`.
+    /// states of `channels`.
     fn effects(&self, node: Censored, channels: &[u32], out: &mut [f64], threads: usize) {
         if channels.len() == 1 {
-            out[0] = self.leaf(&node, channels[0]);
+            out[0] = self.leaf(&node);
             return;
         }
         let half = channels.len() / 2;
@@ -427,53 +442,21 @@ impl Ctx<'_> {
         }
     }
 
-    /// The removal effect of `c`, given `node` censored on the states that contain it.
-    fn leaf(&self, node: &Censored, c: u32) -> f64 {
+    /// The removal effect of a channel, given `node` censored on its state (none if the
+    /// channel has no state).
+    fn leaf(&self, node: &Censored) -> f64 {
         let r = node.live.len();
-        let w = r + 2;
-        let chain = self.chain;
-        let removed = |s: usize| s != 0 && chain.states[s - 1].contains(&c);
-        // Per short state: P(conversion) without c (`direct`), and the rest of its
-        // P(conversion), which passes through a state with c (`via`).
-        let mut direct = vec![0.0; self.n_short];
-        let mut via = vec![0.0; self.n_short];
-        for s in (0..self.n_short).rev() {
-            if removed(s) || chain.total[s] == 0 {
-                continue;
+        let start = &node.a[r * (r + 2)..];
+        let direct = start[r];
+        let mut via = 0.0;
+        for (&a, &t) in start[..r].iter().zip(&node.live) {
+            if a != 0.0 {
+                via += a * self.x[t as usize];
             }
-            let i = self.source_row[s];
-            if i != usize::MAX {
-                let row = &node.a[(r + i) * w..(r + i + 1) * w];
-                direct[s] = row[r];
-                let mut v = 0.0;
-                for (&a, &t) in row[..r].iter().zip(&node.live) {
-                    if a != 0.0 {
-                        v += a * self.x[t as usize];
-                    }
-                }
-                via[s] = v;
-                continue;
-            }
-            let (mut d, mut v) = (0.0, 0.0);
-            for &(_, t, k) in chain.out(s) {
-                let k = k as f64;
-                match t {
-                    CONVERSION => d += k,
-                    NULL => {}
-                    _ if removed(t as usize) => v += k * self.x[t as usize],
-                    _ => {
-                        d += k * direct[t as usize];
-                        v += k * via[t as usize];
-                    }
-                }
-            }
-            let total = chain.total[s] as f64;
-            direct[s] = d / total;
-            via[s] = v / total;
         }
-        let whole = direct[0] + via[0];
+        let whole = direct + via;
         if whole > 0.0 {
-            via[0] / whole
+            via / whole
         } else {
             0.0
         }
@@ -481,9 +464,9 @@ impl Ctx<'_> {
 }
 
 impl Censored {
-    /// Censors further, on the live states that contain one of `channels`: eliminates the
-    /// others in order (GTH: each pivot is the sum of its row's other entries, every step adds
-    /// and multiplies non-negative numbers), then drops their rows and columns.
+    /// Censors further, on the live states of `channels`: eliminates the others in order (GTH:
+    /// each pivot is the sum of its row's other entries, every step adds and multiplies
+    /// non-negative numbers), then drops their rows and columns.
     fn censor(mut self, ctx: &Ctx, channels: &[u32]) -> Censored {
         let mut mark = vec![false; ctx.ids];
         for &c in channels {
@@ -491,15 +474,11 @@ impl Censored {
         }
         let r = self.live.len();
         let w = r + 2;
-        let rows = self.a.len() / w;
+        let rows = r + 1;
         let keep: Vec<bool> = self
             .live
             .iter()
-            .map(|&s| {
-                ctx.chain.states[s as usize - 1]
-                    .iter()
-                    .any(|&c| mark[c as usize])
-            })
+            .map(|&s| mark[ctx.chain.states[s as usize - 1][0] as usize])
             .collect();
         let mut alive = vec![true; r];
         let mut nz: Vec<(usize, f64)> = Vec::new();
@@ -518,11 +497,10 @@ impl Censored {
                     p += a;
                 }
             }
-            for u in 0..rows {
+            for (u, row_u) in self.a.chunks_exact_mut(w).enumerate() {
                 if u < r && !alive[u] {
                     continue;
                 }
-                let row_u = &mut self.a[u * w..(u + 1) * w];
                 let a_ug = row_u[g];
                 if a_ug == 0.0 {
                     continue;
@@ -543,9 +521,8 @@ impl Censored {
         }
         // Keep the live rows and columns, in place (each cell moves to a lower index).
         let cols: Vec<usize> = (0..r).filter(|&v| keep[v]).chain([r, r + 1]).collect();
-        let w2 = cols.len();
         let mut at = 0;
-        for u in (0..rows).filter(|&u| u >= r || keep[u]) {
+        for u in (0..rows).filter(|&u| u == r || keep[u]) {
             for &v in &cols {
                 self.a[at] = self.a[u * w + v];
                 at += 1;
@@ -553,7 +530,6 @@ impl Censored {
         }
         self.a.truncate(at);
         self.a.shrink_to_fit();
-        debug_assert_eq!(at % w2, 0);
         self.live = (0..r).filter(|&v| keep[v]).map(|v| self.live[v]).collect();
         self
     }

@@ -287,7 +287,7 @@ fn every_model_adds_up_to_the_converting_journeys() {
 }
 
 mod removal_effects {
-    //! The removal effects of all channels at once (censoring, markov.rs) against the
+    //! The order-1 removal effects of all channels at once (censoring, markov.rs) against the
     //! definition: one solve per channel on the chain without it.
     use super::super::markov::Chain;
     use crate::journey::Dictionary;
@@ -316,13 +316,7 @@ mod removal_effects {
     /// channel is followed by one of at most three (itself among them now and then), so the
     /// chain has few edges, self-loops and long cycles. Conversion depends on the last
     /// channel, so the effects differ.
-    fn random_chain(
-        rng: &mut Rng,
-        m: u64,
-        dense: bool,
-        order: usize,
-        journeys: u64,
-    ) -> (Chain, Vec<u32>) {
+    fn random_chain(rng: &mut Rng, m: u64, dense: bool, journeys: u64) -> (Chain, Vec<u32>) {
         let mut names = Dictionary::new();
         for c in 0..m {
             names.intern(&format!("ch{c:02}"));
@@ -359,7 +353,7 @@ mod removal_effects {
         if !paths.iter().any(|p| p.1) {
             paths[0].1 = true;
         }
-        let chain = Chain::build(paths.iter().map(|(p, c)| (p.as_slice(), *c)), order, &names);
+        let chain = Chain::build(paths.iter().map(|(p, c)| (p.as_slice(), *c)), 1, &names);
         let mut channels: Vec<u32> = paths.iter().flat_map(|p| p.0.clone()).collect();
         channels.sort_unstable();
         channels.dedup();
@@ -378,14 +372,12 @@ mod removal_effects {
             );
             assert!((0.0..=1.0).contains(&g));
         }
-        // Two threads compute the same numbers, to the bit.
-        let one = chain.removal_effects_on(channels, p, 1).unwrap();
-        let two = chain.removal_effects_on(channels, p, 2).unwrap();
-        assert_eq!(
-            one.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-            two.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-            "{what}"
-        );
+        // Another order of the channels halves them differently: the same effects.
+        let reversed: Vec<u32> = channels.iter().rev().copied().collect();
+        let again = chain.removal_effects(&reversed, p).unwrap();
+        for (&g, &h) in got.iter().zip(again.iter().rev()) {
+            assert!((g - h).abs() <= 1e-13 * g, "{what}: {g} and {h}");
+        }
     }
 
     #[test]
@@ -400,7 +392,7 @@ mod removal_effects {
             let m = 2 + rng.below(59);
             let dense = i % 2 == 0;
             let journeys = 20 + rng.below(400);
-            let (chain, channels) = random_chain(&mut rng, m, dense, 1, journeys);
+            let (chain, channels) = random_chain(&mut rng, m, dense, journeys);
             agree(
                 &chain,
                 &channels,
@@ -425,28 +417,10 @@ mod removal_effects {
     }
 
     #[test]
-    fn agree_with_one_solve_per_channel_at_higher_orders() {
-        // Removing a channel removes every tuple that contains it: sets of states.
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for i in 0..40 {
-            let order = 2 + (i % 3) as usize;
-            let m = 2 + rng.below(7);
-            let dense = i % 2 == 1;
-            let journeys = 20 + rng.below(400);
-            let (chain, channels) = random_chain(&mut rng, m, dense, order, journeys);
-            agree(
-                &chain,
-                &channels,
-                &format!("chain {i} (order {order}, {m} channels, dense {dense})"),
-            );
-        }
-    }
-
-    #[test]
     fn two_threads_on_a_large_chain() {
         // 300 channels: the root has more than 256 states, so two threads share the work.
         let mut rng = Rng(0x1234_5678_9abc_def1);
-        let (chain, channels) = random_chain(&mut rng, 300, false, 1, 3000);
+        let (chain, channels) = random_chain(&mut rng, 300, false, 3000);
         assert!(chain.states.len() >= 256);
         let p = chain.p_conversion(None).unwrap();
         let one = chain.removal_effects_on(&channels, p, 1).unwrap();
@@ -518,6 +492,7 @@ mod removal_effects {
     }
 
     /// A reference at order 1 in double-double arithmetic.
+    #[allow(clippy::needless_range_loop)] // textbook elimination reads best with indices
     mod dd {
         use super::super::super::markov::{Chain, CONVERSION, NULL};
 

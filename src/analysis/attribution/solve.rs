@@ -31,7 +31,8 @@ impl DenseChain {
     }
 
     /// The probability of absorption in (conversion) from each state. A state that cannot
-    /// reach an absorbing state (impossible for a chain built from finished journeys) gets 0.
+    /// reach an absorbing state (impossible for a chain built from finished journeys) gets 0,
+    /// and so does the path through it from any other state.
     pub fn absorption(mut self) -> Vec<f64> {
         let n = self.n;
         let mut pivot = vec![0.0; n];
@@ -48,21 +49,23 @@ impl DenseChain {
                 }
             }
             pivot[s] = p;
-            if p <= 0.0 {
-                continue;
-            }
             let (conv_s, null_s) = (self.conversion[s], self.null[s]);
             for (k, row_u) in tail.chunks_exact_mut(n).enumerate() {
                 let a_us = row_u[s];
                 if a_us == 0.0 {
                     continue;
                 }
-                let f = a_us / p;
                 row_u[s] = 0.0;
+                let u = s + 1 + k;
+                if p <= 0.0 {
+                    // s never leaves itself, so going there never converts.
+                    self.null[u] += a_us;
+                    continue;
+                }
+                let f = a_us / p;
                 for &v in &row_nz {
                     row_u[v] += f * row_s[v];
                 }
-                let u = s + 1 + k;
                 self.conversion[u] += f * conv_s;
                 self.null[u] += f * null_s;
             }
@@ -125,6 +128,16 @@ mod tests {
         let x = chain(2, &[(0, 1, 0.5), (1, 0, 0.5)], &[0.1, 0.3]).absorption();
         assert!((x[0] - 1.0 / 3.0).abs() < 1e-15, "{x:?}");
         assert!((x[1] - 7.0 / 15.0).abs() < 1e-15, "{x:?}");
+    }
+
+    #[test]
+    fn a_trap_converts_nothing_in_either_order() {
+        // One state converts half the time and otherwise enters a state that only loops on
+        // itself: x = 0.5 whether the trap comes first or last in the elimination order.
+        let x = chain(2, &[(0, 1, 0.5), (1, 1, 1.0)], &[0.5, 0.0]).absorption();
+        assert_eq!(x, [0.5, 0.0]);
+        let x = chain(2, &[(1, 0, 0.5), (0, 0, 1.0)], &[0.0, 0.5]).absorption();
+        assert_eq!(x, [0.0, 0.5]);
     }
 
     #[test]

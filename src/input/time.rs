@@ -184,7 +184,11 @@ impl TimeParser {
             scale /= 10;
             part += (c - b'0') as i64 * scale;
         }
-        Some(if neg { whole - part } else { whole + part })
+        if neg {
+            whole.checked_sub(part)
+        } else {
+            whole.checked_add(part)
+        }
     }
 
     /// Converts an epoch integer (unit from `--time-unit` or from its magnitude) to ns.

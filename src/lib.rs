@@ -11,6 +11,8 @@ pub mod commands;
 pub mod config;
 pub mod duration;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod input;
 pub mod intern;

@@ -12,6 +12,7 @@ mod diff;
 mod dot;
 mod explore;
 mod funnel;
+mod fuzz_corpus;
 mod generate;
 mod hostile;
 mod input_files;

@@ -36,6 +36,7 @@ TASKS = {
     # journeymap only (no DuckDB counterpart): the gates of bench/checks.toml, and a diff of
     # the two halves of the period with a funnel.
     "check": (["check", "--checks", os.path.join(ROOT, "bench", "checks.toml"), "-f", "json", "-q"], None),
+    "stages": (["stages", "--config", os.path.join(ROOT, "examples", "journeymap.toml"), "-f", "json", "-q"], None),
     "diff": (["diff", "--before", "2026-02-15", "--session-gap", "30m", "--conversion", "purchase",
               "--funnel", "product_view,add_to_cart,checkout,purchase", "-f", "json", "-q"], None),
 }

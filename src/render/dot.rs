@@ -31,24 +31,39 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
-    for line in comment_lines(g, name, style) {
-        writeln!(out, "// {line}")?;
-    }
+/// Opens a drawing in the house style: `digraph journeymap {`, the graph's direction and font
+/// (and `more` graph attributes), boxes with rounded corners (filled with `node_fill` unless
+/// each node sets its own) and grey edges.
+pub fn open_graph(
+    out: &mut dyn Write,
+    rankdir: &str,
+    more: &str,
+    node_fill: Option<&str>,
+) -> Result<()> {
     writeln!(out, "digraph journeymap {{")?;
     writeln!(
         out,
-        "  graph [rankdir={}, charset=\"UTF-8\", fontname=\"Helvetica\"];",
-        style.rankdir.name()
+        "  graph [rankdir={rankdir}, charset=\"UTF-8\", fontname=\"Helvetica\"{more}];"
     )?;
+    let fill = node_fill
+        .map(|f| format!(", fillcolor=\"{f}\""))
+        .unwrap_or_default();
     writeln!(
         out,
-        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];"
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11{fill}];"
     )?;
     writeln!(
         out,
         "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
     )?;
+    Ok(())
+}
+
+pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Write) -> Result<()> {
+    for line in comment_lines(g, name, style) {
+        writeln!(out, "// {line}")?;
+    }
+    open_graph(out, style.rankdir.name(), "", None)?;
     for n in &g.nodes {
         let label = joined(&node_lines(n), escape, "\\n");
         let attrs = match n.kind {
@@ -87,20 +102,7 @@ pub fn write_explore(r: &ExploreReport, style: &GraphStyle, out: &mut dyn Write)
         r.journeys,
         escape(&r.anchor)
     )?;
-    writeln!(out, "digraph journeymap {{")?;
-    writeln!(
-        out,
-        "  graph [rankdir={}, charset=\"UTF-8\", fontname=\"Helvetica\", nodesep=0.15];",
-        style.rankdir.name()
-    )?;
-    writeln!(
-        out,
-        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, fillcolor=\"#eef3fb\"];"
-    )?;
-    writeln!(
-        out,
-        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
-    )?;
+    open_graph(out, style.rankdir.name(), ", nodesep=0.15", Some("#eef3fb"))?;
     for p in &r.positions {
         let mut ids = Vec::new();
         for (rank, n) in p.nodes.iter().enumerate() {

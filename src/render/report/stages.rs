@@ -258,19 +258,7 @@ fn draw_dot(r: &StagesReport, out: &mut dyn Write) -> Result<()> {
         r.journeys,
         r.stages.len()
     )?;
-    writeln!(out, "digraph journeymap {{")?;
-    writeln!(
-        out,
-        "  graph [rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", nodesep=0.3, ranksep=0.6];"
-    )?;
-    writeln!(
-        out,
-        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, fillcolor=\"#eef3fb\"];"
-    )?;
-    writeln!(
-        out,
-        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];"
-    )?;
+    dot::open_graph(out, "LR", ", nodesep=0.3, ranksep=0.6", Some("#eef3fb"))?;
     writeln!(
         out,
         "  start [label=\"(start)\\n{} journeys\", shape=oval, fillcolor=\"#dddddd\"];",

@@ -21,7 +21,13 @@ pub enum Text {
 }
 
 /// Days from 0001-01-01 (day 1 of the common era, as chrono counts) to 1970-01-01.
-pub const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// A date (days since 1970) as ISO 8601 text, or the raw number past chrono's range.
+pub fn date_text(days: i32) -> String {
+    chrono::NaiveDate::from_num_days_from_ce_opt(days.saturating_add(EPOCH_DAYS_FROM_CE))
+        .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string())
+}
 
 /// A timestamp as ISO 8601 text: with `Z` when it is an instant (`zoned`), without when it is a
 /// wall-clock time; a value past chrono's range as the raw number and unit.
@@ -74,17 +80,7 @@ impl Text {
             }
             DataType::Date => {
                 let phys = col.date().map_err(err)?.physical().clone();
-                let text: Vec<Option<String>> = phys
-                    .iter()
-                    .map(|v| {
-                        v.map(|days| {
-                            chrono::NaiveDate::from_num_days_from_ce_opt(
-                                days.saturating_add(EPOCH_DAYS_FROM_CE),
-                            )
-                            .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string())
-                        })
-                    })
-                    .collect();
+                let text: Vec<Option<String>> = phys.iter().map(|v| v.map(date_text)).collect();
                 Column::new(col.name().clone(), text)
             }
             _ => col.cast(&DataType::String).map_err(err)?,

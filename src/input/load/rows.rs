@@ -3,7 +3,7 @@
 
 use polars::prelude::Column;
 
-use crate::input::columns::{iso_text, Times, BAD_TIME, EPOCH_DAYS_FROM_CE, NO_ID, NO_TIME};
+use crate::input::columns::{date_text, iso_text, Times, BAD_TIME, NO_ID, NO_TIME};
 use crate::input::table::EventTable;
 
 /// A piece's columns as the table keeps them, before `--where` and the checks of each row.
@@ -167,10 +167,7 @@ impl TimeColumn {
             return String::new();
         };
         match &v {
-            AnyValue::Date(days) => chrono::NaiveDate::from_num_days_from_ce_opt(
-                days.saturating_add(EPOCH_DAYS_FROM_CE),
-            )
-            .map_or_else(|| format!("{days} days since 1970"), |d| d.to_string()),
+            AnyValue::Date(days) => date_text(*days),
             AnyValue::Datetime(x, unit, tz) => iso_text(*x, *unit, tz.is_some()),
             other => other
                 .get_str()

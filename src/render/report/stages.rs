@@ -226,10 +226,10 @@ impl Present for StagesOutput<'_> {
 fn stage_lines(s: &StageRow) -> Vec<String> {
     let mut lines = vec![
         s.stage.clone(),
-        format!("reached {} ({})", s.reached, percent(Some(s.share))),
+        format!("reached {} ({})", count(s.reached), percent(Some(s.share))),
     ];
     if let Some(lost) = s.lost_here {
-        lines.push(format!("lost here {lost}"));
+        lines.push(format!("lost here {}", count(lost)));
     }
     for n in &s.top_touchpoints {
         lines.push(format!("{} {}", n.name, percent(Some(n.share))));
@@ -262,7 +262,7 @@ fn draw_dot(r: &StagesReport, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  start [label=\"(start)\\n{} journeys\", shape=oval, fillcolor=\"#dddddd\"];",
-        r.journeys - r.journeys_without_stage
+        count(r.journeys - r.journeys_without_stage)
     )?;
     for (i, s) in r.stages.iter().enumerate() {
         let label = stage_lines(s)
@@ -293,7 +293,7 @@ fn draw_dot(r: &StagesReport, out: &mut dyn Write) -> Result<()> {
             out,
             "  {from} -> {to} [penwidth={}, label=\"{}\"{style}];",
             pen_width(e.count, max),
-            e.count
+            count(e.count)
         )?;
     }
     writeln!(out, "}}")?;
@@ -326,7 +326,7 @@ fn draw_mermaid(r: &StagesReport, out: &mut dyn Write) -> Result<()> {
             from
         };
         let arrow = if e.back_step { "-.->" } else { "-->" };
-        writeln!(out, "  {from} {arrow}|{}| {to}", e.count)?;
+        writeln!(out, "  {from} {arrow}|{}| {to}", count(e.count))?;
     }
     Ok(())
 }

@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// `[stages]`: the stage map, in the order written: `awareness = ["home", "re:^blog"]`.
     #[serde(default, deserialize_with = "ordered_stages")]
     pub stages: Vec<crate::analysis::stages::StageDef>,
+    /// `[scores]`: the score column of `stages`, `painpoints` and stage checks.
+    #[serde(default)]
+    pub scores: ScoresSection,
     /// `[[check]]`: the gates `journeymap check` runs (docs/check.md).
     #[serde(default)]
     pub check: Vec<crate::check::spec::CheckSpec>,
@@ -95,6 +98,19 @@ pub struct CleanSection {
     #[serde(default, rename = "where")]
     pub filter: Vec<String>,
     pub skip_invalid: Option<bool>,
+}
+
+/// `[scores]`: survey answers, CSAT, NPS or sentiment that some events carry (metrics.md,
+/// Scores).
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ScoresSection {
+    /// The column of numbers (`--score-col`).
+    pub column: Option<String>,
+    /// Which event a score belongs to (`--score-applies`).
+    pub applies: Option<crate::analysis::scores::Applies>,
+    /// Scores at or below this are low (`--low-score`).
+    pub low: Option<f64>,
 }
 
 /// `[[source]]`: one export to stitch into the journeys.

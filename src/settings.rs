@@ -25,6 +25,8 @@ pub struct Request<'a> {
     pub default_level: DefaultLevel,
     /// An extra column kept per row, with the flag that named it (for its errors).
     pub keep_column: Option<(&'a str, &'static str)>,
+    /// The kept column may be missing from some inputs (`--score-col`).
+    pub keep_optional: bool,
 }
 
 impl<'a> Request<'a> {
@@ -36,6 +38,7 @@ impl<'a> Request<'a> {
             lenient: false,
             default_level: DefaultLevel::Touchpoint,
             keep_column: None,
+            keep_optional: false,
         }
     }
 
@@ -59,6 +62,16 @@ impl<'a> Request<'a> {
     pub fn keep_column(self, column: Option<&'a str>, flag: &'static str) -> Self {
         Request {
             keep_column: column.map(|c| (c, flag)),
+            ..self
+        }
+    }
+
+    /// Keeps `column` per row where an input has it (`--score-col`: a survey export has
+    /// scores, the web events do not); an error only when no input has it.
+    pub fn keep_optional_column(self, column: Option<&'a str>, flag: &'static str) -> Self {
+        Request {
+            keep_column: column.map(|c| (c, flag)),
+            keep_optional: true,
             ..self
         }
     }
@@ -436,6 +449,7 @@ pub fn resolve(req: &Request) -> Result<Settings> {
             sniff_types: req.lenient,
             attribute: req.keep_column.map(|(c, _)| c.to_string()),
             attribute_flag: req.keep_column.map(|(_, flag)| flag),
+            attribute_optional: req.keep_optional,
         },
         clean: CleanRules {
             rename,

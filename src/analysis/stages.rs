@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 use serde::Serialize;
 
+use crate::analysis::scores::{by_group, ScoreSummary, Scores, ScoresInfo};
 use crate::analysis::stats::nearest_rank;
 use crate::intern::Dictionary;
 use crate::journey::Journeys;
@@ -92,6 +93,18 @@ impl StageMap {
     fn stage(&self, v: u32) -> u8 {
         self.of_value.get(v as usize).copied().unwrap_or(NO_STAGE)
     }
+
+    /// The index of value `v`'s stage; `None` when it is unstaged.
+    #[inline]
+    pub fn stage_of(&self, v: u32) -> Option<usize> {
+        let s = self.stage(v);
+        (s != NO_STAGE).then_some(s as usize)
+    }
+
+    /// The name of value `v`'s stage; `None` when it is unstaged.
+    pub fn stage_name(&self, v: u32) -> Option<&str> {
+        self.stage_of(v).map(|s| self.names[s].as_str())
+    }
 }
 
 /// A median and a p90, in seconds (nearest rank).
@@ -140,6 +153,9 @@ pub struct StageRow {
     /// `None` without a conversion definition.
     pub conversions: Option<u64>,
     pub conversion_rate: Option<f64>,
+    /// The scores that belong to the stage's events (with `--score-col`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scores: Option<ScoreSummary>,
 }
 
 /// One edge of the stage flow.
@@ -167,6 +183,9 @@ pub struct StagesReport {
     pub stages: Vec<StageRow>,
     pub unstaged: StageRow,
     pub flow: Vec<FlowEdge>,
+    /// Where the scores come from and how many were read (with `--score-col`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scores: Option<ScoresInfo>,
 }
 
 /// Event counts of (stage, name id) pairs, dense while that is small.
@@ -394,6 +413,7 @@ pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> Sta
                 conversions: conversion.then_some(t.conversions),
                 conversion_rate: (conversion && t.reached > 0)
                     .then(|| t.conversions as f64 / t.reached as f64),
+                scores: None,
             }
         })
         .collect();
@@ -428,5 +448,27 @@ pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> Sta
         stages: rows,
         unstaged,
         flow: edges,
+        scores: None,
     }
+}
+
+/// Adds each stage's (and `(unstaged)`'s) score summary to the report.
+pub fn add_scores(
+    report: &mut StagesReport,
+    j: &Journeys,
+    map: &StageMap,
+    scores: &Scores,
+    info: ScoresInfo,
+    conversion: bool,
+) {
+    let k = map.names.len();
+    let values = j.values();
+    let mut summaries = by_group(j, scores, k + 1, info.low_score, conversion, |e| {
+        Some(map.stage_of(values[e]).unwrap_or(k))
+    });
+    report.unstaged.scores = summaries.pop();
+    for (row, s) in report.stages.iter_mut().zip(summaries) {
+        row.scores = Some(s);
+    }
+    report.scores = Some(info);
 }

@@ -204,6 +204,53 @@ pub struct StagesArgs {
     /// CSV: the stage-to-stage flow (from, to, count, journeys) instead of the stage rows.
     #[arg(long, help_heading = "Stages")]
     pub flow: bool,
+    #[command(flatten)]
+    pub scores: ScoreArgs,
+}
+
+/// Scores that some events carry (survey answers, CSAT, NPS, sentiment): metrics.md, Scores.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ScoreArgs {
+    /// A column of numbers that some events carry (a survey answer, CSAT, NPS, sentiment);
+    /// it may be missing from some inputs (default: `column` in [scores]).
+    #[arg(long, value_name = "COL", help_heading = "Scores")]
+    pub score_col: Option<String>,
+    /// Which event a score belongs to: its own (self), or the journey's nearest earlier event
+    /// without a score (previous: the chat that a survey rates). Default self.
+    #[arg(long, value_enum, value_name = "WHICH", help_heading = "Scores")]
+    pub score_applies: Option<crate::analysis::scores::Applies>,
+    /// Scores at or below this are low (2 counts the 1s and 2s of a CSAT 1-5).
+    #[arg(
+        long,
+        value_name = "X",
+        allow_negative_numbers = true,
+        help_heading = "Scores"
+    )]
+    pub low_score: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+pub struct PainpointsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The stage map as CSV, to name each touchpoint's stage (default: [stages] in
+    /// journeymap.toml, when there is one).
+    #[arg(long, value_name = "FILE.csv", help_heading = "Pain points")]
+    pub stages: Option<std::path::PathBuf>,
+    /// Rows shown, most journeys lost first (0 shows every touchpoint).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        help_heading = "Pain points"
+    )]
+    pub top: usize,
+    #[command(flatten)]
+    pub scores: ScoreArgs,
 }
 
 #[derive(Args, Debug)]

@@ -68,6 +68,11 @@ pub enum Command {
     /// and channels, and the flow between stages. The stage map is [stages] in
     /// journeymap.toml or --stages FILE.csv.
     Stages(Box<StagesArgs>),
+    /// Pain points: touchpoints ranked by the journeys lost there, with their exit rate, the
+    /// journeys that loop back to them, their stage and, with --score-col, the scores
+    /// customers gave there.
+    #[command(visible_alias = "pain-points")]
+    Painpoints(Box<PainpointsArgs>),
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),

@@ -3,9 +3,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{config, prepare, Context};
-use crate::analysis::stages::{stages, StageMap};
+use std::path::Path;
+
+use super::{config, prepare, scores, Context};
+use crate::analysis::stages::{add_scores, stages, StageDef, StageMap};
 use crate::cli::{OutputFormat, StagesArgs};
+use crate::config::ConfigFile;
 use crate::error::usage;
 use crate::meta::ReadFile;
 use crate::render::report::stages::StagesOutput;
@@ -29,33 +32,27 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
         &[Table, Csv, Json, Md, Dot, Mermaid],
     )?;
     let config = config(&args.input)?;
-    let defs = match &args.stages {
-        Some(path) => crate::config::read_stage_file(path)?,
-        None if config.stages.is_empty() => {
-            return Err(usage(
-                "no stages are defined: add a [stages] table to journeymap.toml (awareness = [\"home\", \"re:^blog\"], ...) or pass --stages FILE.csv",
-            ))
-        }
-        None => config.stages.clone(),
+    let Some(defs) = stage_defs(args.stages.as_deref(), &config)? else {
+        return Err(usage(
+            "no stages are defined: add a [stages] table to journeymap.toml (awareness = [\"home\", \"re:^blog\"], ...) or pass --stages FILE.csv",
+        ));
     };
-    for def in &defs {
-        for entry in &def.entries {
-            if let Some(pattern) = entry.strip_prefix("re:") {
-                regex::Regex::new(pattern).map_err(|e| {
-                    usage(format!(
-                        "stage '{}': the pattern '{}' does not compile: {e}",
-                        excerpt(&def.name),
-                        excerpt(pattern)
-                    ))
-                })?;
-            }
-        }
-    }
-    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
+    let score_settings = scores::settings(&args.scores, &config)?;
+    let request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
+        score_settings.as_ref().map(|s| s.column.as_str()),
+        scores::FLAG,
+    );
+    let prepared = prepare(&request, ctx)?;
     let j = &prepared.journeys;
     let (map, unmatched) = StageMap::build(&defs, j.names())?;
     super::warn_unmatched(ctx, "stage entry", "matches nothing", &unmatched, j.names());
-    let report = stages(j, &map, prepared.conversion_defined(), args.top_values).reported();
+    let conversion = prepared.conversion_defined();
+    let mut report = stages(j, &map, conversion, args.top_values);
+    if let Some(s) = &score_settings {
+        let (read, info) = scores::read(&prepared, s, ctx)?;
+        add_scores(&mut report, j, &map, &read, info, conversion);
+    }
+    let report = report.reported();
     if report.unstaged_events > 0 {
         let names: Vec<&str> = report
             .unstaged
@@ -86,4 +83,31 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
         role: "stage file",
     }));
     emit(&output, format, &args.output, &read, ctx.color)
+}
+
+/// The stage map: `--stages FILE.csv`, else `[stages]` of journeymap.toml; `None` when neither
+/// defines one. A `re:` pattern that does not compile is a usage error.
+pub(super) fn stage_defs(
+    file: Option<&Path>,
+    config: &ConfigFile,
+) -> Result<Option<Vec<StageDef>>> {
+    let defs = match file {
+        Some(path) => crate::config::read_stage_file(path)?,
+        None if config.stages.is_empty() => return Ok(None),
+        None => config.stages.clone(),
+    };
+    for def in &defs {
+        for entry in &def.entries {
+            if let Some(pattern) = entry.strip_prefix("re:") {
+                regex::Regex::new(pattern).map_err(|e| {
+                    usage(format!(
+                        "stage '{}': the pattern '{}' does not compile: {e}",
+                        excerpt(&def.name),
+                        excerpt(pattern)
+                    ))
+                })?;
+            }
+        }
+    }
+    Ok(Some(defs))
 }

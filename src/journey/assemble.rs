@@ -54,7 +54,9 @@ pub(super) fn assemble_journeys(
         if conversion {
             journey.note_conversion(ev, events_conversion);
         }
-        if !merge {
+        if merge {
+            out.merged_rows.push(ev.row);
+        } else {
             events.push(touchpoint, channel, ev);
             journey.keep(value);
         }

@@ -94,6 +94,9 @@ pub struct Journeys {
     pub row: Vec<u32>,
     /// Conversion events seen (before collapsing).
     pub conversion_events: u64,
+    /// The row positions of the events that `--collapse-repeats` merged into the event
+    /// before (empty without it), in no particular order.
+    pub merged_rows: Vec<u32>,
 }
 
 impl Journeys {

@@ -220,4 +220,5 @@ fn append_journeys(out: &mut Journeys, tail: Journeys, shift: usize) {
     out.conversion_time.extend(tail.conversion_time);
     out.conversion_row.extend(tail.conversion_row);
     out.conversion_events += tail.conversion_events;
+    out.merged_rows.extend(tail.merged_rows);
 }

@@ -126,6 +126,22 @@ pub fn rate6(v: Option<f64>) -> String {
     }
 }
 
+/// A score as CSV and JSON write it (the shortest text of the rounded number: `3.5`, `2`), or
+/// empty.
+pub fn score_csv(v: Option<f64>) -> String {
+    v.filter(|x| x.is_finite())
+        .map(|x| x.to_string())
+        .unwrap_or_default()
+}
+
+/// A score for tables, with 2 decimals: `3.50`, or `-`.
+pub fn score(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:.2}"),
+        _ => "-".to_string(),
+    }
+}
+
 /// Formats a share as a percentage for tables: `12.3%`.
 pub fn percent(v: Option<f64>) -> String {
     match v {

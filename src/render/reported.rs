@@ -10,7 +10,9 @@ use crate::analysis::funnel::{Bin, FunnelReport};
 use crate::analysis::funnel_breakdown::Breakdown;
 use crate::analysis::graph::GraphReport;
 use crate::analysis::inspect::InspectReport;
+use crate::analysis::painpoints::PainReport;
 use crate::analysis::paths::PathsReport;
+use crate::analysis::scores::ScoreSummary;
 use crate::analysis::stages::{StageRow, StagesReport};
 use crate::analysis::stats::round6;
 use crate::analysis::step_matrix::StepMatrix;
@@ -91,9 +93,37 @@ impl Reported for StagesReport {
             {
                 n.share = round6(n.share);
             }
+            if let Some(s) = &mut r.scores {
+                round_scores(s);
+            }
         };
         self.stages.iter_mut().for_each(row);
         row(&mut self.unstaged);
+    }
+}
+
+fn round_scores(s: &mut ScoreSummary) {
+    for x in [
+        &mut s.mean,
+        &mut s.median,
+        &mut s.low_share,
+        &mut s.mean_converting,
+        &mut s.mean_not_converting,
+    ] {
+        *x = opt(*x);
+    }
+}
+
+impl Reported for PainReport {
+    fn round(&mut self) {
+        for r in &mut self.rows {
+            r.exit_rate = round6(r.exit_rate);
+            r.share_of_lost = opt(r.share_of_lost);
+            r.loop_rate = round6(r.loop_rate);
+            if let Some(s) = &mut r.scores {
+                round_scores(s);
+            }
+        }
     }
 }
 

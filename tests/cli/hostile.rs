@@ -19,6 +19,7 @@ fn commands(checks: &str) -> Vec<Vec<String>> {
         vec!["graph", "-f", "dot"],
         vec!["transitions"],
         vec!["dropoff"],
+        vec!["painpoints"],
         vec!["steps"],
         vec!["explore", "--from", "home"],
         vec!["funnel", "--steps", "home,purchase"],

@@ -19,6 +19,7 @@ mod input_files;
 mod inspect;
 mod journeys;
 mod readme;
+mod scores;
 mod snapshots;
 mod stages;
 mod steps;

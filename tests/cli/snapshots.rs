@@ -160,6 +160,11 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>, &'static [&'static str])> {
             GRAPH,
         ),
         (
+            "painpoints_scores",
+            vec!["painpoints", "--config", "testdata/scores.toml"],
+            TABLE,
+        ),
+        (
             "stages_testdata_flow",
             vec![
                 "stages",

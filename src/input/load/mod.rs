@@ -48,6 +48,9 @@ pub struct LoadOptions {
     pub attribute: Option<String>,
     /// The flag that names [`LoadOptions::attribute`], for errors (default `--breakdown`).
     pub attribute_flag: Option<&'static str>,
+    /// The attribute column may be missing from some inputs (their rows have no value); it
+    /// is an error only when no input has it (`--score-col`).
+    pub attribute_optional: bool,
 }
 
 /// Reads all inputs.
@@ -71,6 +74,17 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
             bar.set_message(format!("reading {}", o.file.label));
         }
         load_file(opts, o, m, &mut table)?;
+    }
+    if let (Some(col), true) = (&opts.attribute, opts.attribute_optional) {
+        if !opened.iter().any(|(o, _)| has_column(o, col)) {
+            let (o, _) = &opened[0];
+            let flag = opts.attribute_flag.unwrap_or("--breakdown");
+            let err = mapping::missing_column(&o.file.label, &o.columns, col, flag);
+            bail!(
+                "no input has the column '{}' of {flag}: {err}",
+                visible(col)
+            );
+        }
     }
     intern_customers(&mut table);
     if let Some(bar) = spinner {
@@ -105,7 +119,12 @@ fn open_sources(opts: &LoadOptions, warnings: &mut Vec<String>) -> Result<Vec<(O
 fn check_named_columns(opts: &LoadOptions, o: &Opened) -> Result<()> {
     let attribute_flag = opts.attribute_flag.unwrap_or("--breakdown");
     let named = (opts.filters.iter().map(|(col, _)| (col, "--where")))
-        .chain(opts.attribute.iter().map(|col| (col, attribute_flag)))
+        .chain(
+            opts.attribute
+                .iter()
+                .filter(|_| !opts.attribute_optional)
+                .map(|col| (col, attribute_flag)),
+        )
         .chain(
             opts.converted_col
                 .iter()
@@ -142,6 +161,11 @@ fn file_column(o: &Opened, name: &str) -> String {
     mapping::lookup(&o.columns, name)
         .cloned()
         .unwrap_or_else(|| name.to_string())
+}
+
+/// Whether the file has the column the user calls `name` (stored or a partition key).
+pub(super) fn has_column(o: &Opened, name: &str) -> bool {
+    mapping::lookup(&o.columns, name).is_some() || o.hive_value(name).is_some()
 }
 
 /// Reads one file into the table, piece by piece.
@@ -204,7 +228,12 @@ fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Result<Vec<Str
             .iter()
             .map(|c| (c.as_str(), "--converted-col")),
     );
-    named.extend(opts.attribute.iter().map(|c| (c.as_str(), attribute_flag)));
+    named.extend(
+        opts.attribute
+            .iter()
+            .filter(|c| !opts.attribute_optional || has_column(o, c))
+            .map(|c| (c.as_str(), attribute_flag)),
+    );
     let mut stored: Vec<String> = Vec::new();
     for (name, flag) in named {
         let name = file_column(o, name);

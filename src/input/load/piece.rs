@@ -33,7 +33,11 @@ pub(super) fn load_frame(
     let piece = PieceColumns { opened: o, df: &df };
 
     if let (Some(col), Some((dict, ids))) = (&opts.attribute, table.attribute.as_mut()) {
-        append_attribute(&piece.text(col)?, n, dict, ids);
+        if opts.attribute_optional && !super::has_column(o, col) {
+            ids.extend(std::iter::repeat_n(NO_ATTRIBUTE, n));
+        } else {
+            append_attribute(&piece.text(col)?, n, dict, ids);
+        }
     }
     let keep = rows_kept(&opts.filters, &piece, n)?;
     let converted = match &opts.converted_col {

@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::scores;
 use crate::analysis::stages::{FlowEdge, NameShare, Quantiles, StageRow, StagesReport};
 use crate::cli::OutputFormat;
 use crate::duration::humanize_secs;
@@ -75,27 +76,32 @@ impl Present for StagesOutput<'_> {
             }
             return Some(t);
         }
-        let mut t = Table::new(&[
-            "stage",
-            "reached",
-            "share",
-            "continued",
-            "lost_here",
-            "skipped",
-            "came_back",
-            "time_in_stage_median_s",
-            "time_in_stage_p90_s",
-            "time_to_next_stage_median_s",
-            "time_to_next_stage_p90_s",
-            "events",
-            "conversions",
-            "conversion_rate",
-            "top_touchpoints",
-            "top_channels",
-        ]);
+        let mut t = Table::new(
+            &[
+                "stage",
+                "reached",
+                "share",
+                "continued",
+                "lost_here",
+                "skipped",
+                "came_back",
+                "time_in_stage_median_s",
+                "time_in_stage_p90_s",
+                "time_to_next_stage_median_s",
+                "time_to_next_stage_p90_s",
+                "events",
+                "conversions",
+                "conversion_rate",
+                "top_touchpoints",
+                "top_channels",
+            ]
+            .into_iter()
+            .chain(r.scores.iter().flat_map(|_| scores::CSV_COLUMNS))
+            .collect::<Vec<_>>(),
+        );
         let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_default();
         for s in rows(r) {
-            t.row(vec![
+            let mut row = vec![
                 s.stage.clone(),
                 s.reached.to_string(),
                 rate6(Some(s.share)),
@@ -112,7 +118,11 @@ impl Present for StagesOutput<'_> {
                 rate6(s.conversion_rate),
                 listed(&s.top_touchpoints),
                 s.top_channels.as_deref().map(listed).unwrap_or_default(),
-            ]);
+            ];
+            if r.scores.is_some() {
+                row.extend(scores::csv_cells(s.scores.as_ref()));
+            }
+            t.row(row);
         }
         Some(t)
     }
@@ -184,6 +194,19 @@ impl Present for StagesOutput<'_> {
             t.row(row);
         }
         doc.table(t);
+        if let Some(info) = &r.scores {
+            doc.heading("Scores by stage (the mean in stage order is the emotion curve)");
+            doc.fields(vec![("scores", scores::describe(info))]);
+            let mut header = vec!["stage"];
+            header.extend(scores::table_header(info, conversion));
+            let mut t = Table::new(&header);
+            for s in rows(r) {
+                let mut row = vec![s.stage.clone()];
+                row.extend(scores::table_cells(s.scores.as_ref(), info, conversion));
+                t.row(row);
+            }
+            doc.table(t);
+        }
         doc.heading("What happens in each stage (share of the stage's events)");
         let channels = r.unstaged.top_channels.is_some();
         let mut header = vec!["stage", "events>", "top touchpoints"];
@@ -230,6 +253,16 @@ fn stage_lines(s: &StageRow) -> Vec<String> {
     ];
     if let Some(lost) = s.lost_here {
         lines.push(format!("lost here {}", count(lost)));
+    }
+    if let Some(sc) = &s.scores {
+        lines.push(match sc.mean {
+            Some(_) => format!(
+                "mean score {} ({})",
+                crate::render::score(sc.mean),
+                crate::text::counted(sc.responses, "response", "responses")
+            ),
+            None => "no scores".to_string(),
+        });
     }
     for n in &s.top_touchpoints {
         lines.push(format!("{} {}", n.name, percent(Some(n.share))));

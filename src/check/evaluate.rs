@@ -8,10 +8,11 @@ use anyhow::Result;
 use super::baseline::{Baseline, Recorded};
 use super::judge::{bounds, describe, show_value, versus_baseline, CheckResult, Move, Verdict};
 use super::measure::Measured;
-use super::measure::{Check, FunnelDef, Measure};
+use super::measure::{Check, FunnelDef, Measure, StageMeasure};
 use crate::analysis::funnel::{funnel, FunnelReport};
 use crate::analysis::graph::NodeKind;
 use crate::analysis::measures::{self, EdgeRates, Rate};
+use crate::analysis::stages::StagesReport;
 use crate::analysis::steps::StepList;
 use crate::journey::Journeys;
 
@@ -19,6 +20,8 @@ use crate::journey::Journeys;
 struct Analyses<'a> {
     j: &'a Journeys,
     conversion_defined: bool,
+    /// The stage report, when a check measures a stage.
+    stages: Option<&'a StagesReport>,
     edges: Option<EdgeRates>,
     exits: Option<BTreeMap<String, Rate>>,
     funnels: BTreeMap<String, FunnelReport>,
@@ -69,16 +72,45 @@ impl Analyses<'_> {
     fn measure(&mut self, m: &Measure) -> Result<(Measured, Option<String>)> {
         let rate = |r: Option<Rate>| Measured {
             rate: r,
-            count: None,
+            ..Default::default()
         };
         Ok(match m {
             Measure::Journeys => (
                 Measured {
-                    rate: None,
                     count: Some(self.j.len() as u64),
+                    ..Default::default()
                 },
                 None,
             ),
+            Measure::Stage(name, what) => {
+                let report = self
+                    .stages
+                    .ok_or_else(|| anyhow::anyhow!("a stage check needs the stage report"))?;
+                let Some(row) = report.stages.iter().find(|s| &s.stage == name) else {
+                    anyhow::bail!("no stage '{name}'");
+                };
+                let of = |x: u64, n: u64| Rate {
+                    value: (n > 0).then(|| crate::analysis::stats::round6(x as f64 / n as f64)),
+                    of: crate::analysis::ztest::Proportion::new(x, n),
+                };
+                match what {
+                    StageMeasure::Reached => (rate(Some(of(row.reached, report.journeys))), None),
+                    StageMeasure::LostHereRate => (
+                        rate(Some(of(row.lost_here.unwrap_or(0), row.reached))),
+                        (row.reached == 0).then(|| format!("no journey reaches {name}")),
+                    ),
+                    StageMeasure::MeanScore => {
+                        let s = row.scores.as_ref();
+                        (
+                            Measured {
+                                score: Some((s.and_then(|s| s.mean), s.map_or(0, |s| s.responses))),
+                                ..Default::default()
+                            },
+                            None,
+                        )
+                    }
+                }
+            }
             Measure::FunnelOverall(f) => (rate(measures::overall_rate(self.funnel(f)?)), None),
             Measure::FunnelStep(f, n) => (rate(measures::step_rate(self.funnel(f)?, *n)), None),
             Measure::PathShare(p) => {
@@ -132,10 +164,12 @@ pub fn evaluate(
     conversion_defined: bool,
     checks: &[Check],
     baseline: Option<&Baseline>,
+    stages: Option<&StagesReport>,
 ) -> Result<Evaluation> {
     let mut a = Analyses {
         j,
         conversion_defined,
+        stages,
         edges: None,
         exits: None,
         funnels: BTreeMap::new(),
@@ -166,8 +200,9 @@ pub fn evaluate(
             p_value: None,
             verdict: Verdict::Pass,
             message: String::new(),
+            unit: c.measure.unit(),
         };
-        let show = |v: f64| show_value(c.measure.is_rate(), v);
+        let show = |v: f64| show_value(c.measure.unit(), v);
         let now = describe(&c.measure, &m, note.as_deref());
         if c.limits.min.is_some() || c.limits.max.is_some() {
             let above_one = [("min", c.limits.min), ("max", c.limits.max)]

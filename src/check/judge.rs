@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::baseline::Recorded;
-use super::measure::{Kind, Limits, Measure, Measured};
+use super::measure::{Kind, Limits, Measure, Measured, Unit};
 use crate::analysis::stats::round6;
 use crate::analysis::ztest::{two_proportion, Proportion};
 
@@ -63,6 +63,9 @@ pub struct CheckResult {
     pub verdict: Verdict,
     /// One sentence for people: what was measured and why it passes or fails.
     pub message: String,
+    /// What the value is (moves of a score are in score points, not percentage points).
+    #[serde(skip)]
+    pub unit: Unit,
 }
 
 /// Judges `min` and `max`.
@@ -128,10 +131,11 @@ pub(crate) fn versus_baseline(
         }
     };
     let max_drop = allowed;
+    let pts = r.unit.points();
     r.alpha = l.alpha;
     r.limit = match l.alpha {
-        Some(a) => format!("{word} <= {max_drop} pp (if p < {a})"),
-        None => format!("{word} <= {max_drop} pp"),
+        Some(a) => format!("{word} <= {max_drop} {pts} (if p < {a})"),
+        None => format!("{word} <= {max_drop} {pts}"),
     };
     let Some(rec) = recorded else {
         r.verdict = Verdict::Skipped;
@@ -148,7 +152,7 @@ pub(crate) fn versus_baseline(
         );
         return r;
     };
-    let drop_pp = round6((was - is) * 100.0);
+    let drop_pp = round6((was - is) * r.unit.scale());
     r.drop_pp = Some(drop_pp);
     let test = match (rec.count, rec.total, m.rate) {
         (Some(x), Some(n), Some(now)) => two_proportion(Proportion::new(x, n), now.of),
@@ -156,9 +160,9 @@ pub(crate) fn versus_baseline(
     };
     r.p_value = test.map(|t| round6(t.p_value));
     let moved = if drop_pp >= 0.0 {
-        format!("{} pp below the baseline's {}", pp(drop_pp), show(was))
+        format!("{} {pts} below the baseline's {}", pp(drop_pp), show(was))
     } else {
-        format!("{} pp above the baseline's {}", pp(-drop_pp), show(was))
+        format!("{} {pts} above the baseline's {}", pp(-drop_pp), show(was))
     };
     let p_text = match r.p_value {
         Some(p) if p > 0.0 => format!(", p = {p}"),
@@ -170,23 +174,23 @@ pub(crate) fn versus_baseline(
         Move::Rise => -drop_pp,
     };
     let (verdict, why) = if moved_pp <= max_drop {
-        (Verdict::Pass, format!("within {max_drop} pp"))
+        (Verdict::Pass, format!("within {max_drop} {pts}"))
     } else {
         match (l.alpha, r.p_value) {
             (Some(a), Some(p)) if p >= a => (
                 Verdict::Pass,
-                format!("more than {max_drop} pp but not significant at alpha {a}"),
+                format!("more than {max_drop} {pts} but not significant at alpha {a}"),
             ),
             (Some(_), None) => (
                 Verdict::Fail,
                 format!(
-                    "more than the {max_drop} pp allowed, and no significance test: the baseline \
+                    "more than the {max_drop} {pts} allowed, and no significance test: the baseline \
                      has no count and total for this value (record it again with --write-baseline)"
                 ),
             ),
             _ => (
                 Verdict::Fail,
-                format!("more than the {max_drop} pp allowed"),
+                format!("more than the {max_drop} {pts} allowed"),
             ),
         }
     };
@@ -201,23 +205,36 @@ pub fn pp(x: f64) -> String {
     t.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A value as people read it: a percentage for shares and rates, a count for journeys.
-pub fn show_value(is_rate: bool, v: f64) -> String {
-    if is_rate {
-        let pct = format!("{:.2}", v * 100.0);
-        let pct = pct.trim_end_matches('0').trim_end_matches('.');
-        format!("{pct}%")
-    } else {
-        crate::text::count(v.max(0.0).round() as u64)
+/// A value as people read it: a percentage for shares and rates, a count for journeys, a
+/// score with 2 decimals.
+pub fn show_value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Rate => {
+            let pct = format!("{:.2}", v * 100.0);
+            let pct = pct.trim_end_matches('0').trim_end_matches('.');
+            format!("{pct}%")
+        }
+        Unit::Count => crate::text::count(v.max(0.0).round() as u64),
+        Unit::Score => format!("{v:.2}"),
     }
 }
 
 /// `2.9% (47 of 1,642)`, or `1,642 journeys`, or what is missing.
 pub(crate) fn describe(measure: &Measure, m: &Measured, note: Option<&str>) -> String {
+    if let Some((mean, responses)) = m.score {
+        return match mean {
+            Some(v) => format!(
+                "{} (mean of {})",
+                show_value(Unit::Score, v),
+                crate::text::counted(responses, "response", "responses")
+            ),
+            None => "no value (no responses)".to_string(),
+        };
+    }
     match (m.rate, m.count, m.value()) {
         (Some(r), _, Some(v)) => format!(
             "{} ({} of {})",
-            show_value(measure.is_rate(), v),
+            show_value(measure.unit(), v),
             crate::text::count(r.of.count),
             crate::text::count(r.of.total)
         ),

@@ -15,6 +15,57 @@ pub enum Measure {
     EdgePOut(String, String),
     ExitRate(String),
     Journeys,
+    /// A stage's value (`kind = "stage"`).
+    Stage(String, StageMeasure),
+}
+
+/// What a stage check measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageMeasure {
+    /// reached / journeys.
+    Reached,
+    /// lost_here / reached.
+    LostHereRate,
+    /// The mean of the stage's scores.
+    MeanScore,
+}
+
+impl StageMeasure {
+    pub fn name(self) -> &'static str {
+        match self {
+            StageMeasure::Reached => "reached",
+            StageMeasure::LostHereRate => "lost_here_rate",
+            StageMeasure::MeanScore => "mean_score",
+        }
+    }
+}
+
+/// What a measured value is: a share or rate (limits and moves in percentage points), a count,
+/// or a score (moves in score points).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unit {
+    #[default]
+    Rate,
+    Count,
+    Score,
+}
+
+impl Unit {
+    /// What a move against the baseline is counted in.
+    pub fn points(self) -> &'static str {
+        match self {
+            Unit::Score => "points",
+            _ => "pp",
+        }
+    }
+
+    /// The factor from a difference of values to a move (100 for percentage points).
+    pub fn scale(self) -> f64 {
+        match self {
+            Unit::Score => 1.0,
+            _ => 100.0,
+        }
+    }
 }
 
 /// A funnel as a check runs it.
@@ -52,12 +103,22 @@ impl Measure {
             Measure::EdgePOut(a, b) => format!("edge [{a} -> {b}]: p_out"),
             Measure::ExitRate(t) => format!("exit_rate [{t}]"),
             Measure::Journeys => "journeys".to_string(),
+            Measure::Stage(s, m) => format!("stage [{s}]: {}", m.name()),
         }
     }
 
-    /// Whether the value is a share or rate (percentage points apply), not a count.
+    /// What the value is: a rate, a count or a score.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Measure::Journeys => Unit::Count,
+            Measure::Stage(_, StageMeasure::MeanScore) => Unit::Score,
+            _ => Unit::Rate,
+        }
+    }
+
+    /// Whether the value is a share or rate (percentage points apply).
     pub fn is_rate(&self) -> bool {
-        !matches!(self, Measure::Journeys)
+        self.unit() == Unit::Rate
     }
 
     pub(crate) fn default_name(&self) -> String {
@@ -72,6 +133,14 @@ impl Measure {
             Measure::EdgePOut(a, b) => format!("edge {a} -> {b}: p_out"),
             Measure::ExitRate(t) => format!("{t}: exit rate"),
             Measure::Journeys => "journeys".to_string(),
+            Measure::Stage(s, m) => format!(
+                "stage {s}: {}",
+                match m {
+                    StageMeasure::Reached => "reached",
+                    StageMeasure::LostHereRate => "lost-here rate",
+                    StageMeasure::MeanScore => "mean score",
+                }
+            ),
         }
     }
 }
@@ -117,6 +186,7 @@ pub enum Kind {
     Edge,
     ExitRate,
     Journeys,
+    Stage,
 }
 
 impl Kind {
@@ -127,22 +197,27 @@ impl Kind {
             Kind::Edge => "edge",
             Kind::ExitRate => "exit_rate",
             Kind::Journeys => "journeys",
+            Kind::Stage => "stage",
         }
     }
 }
 
-/// A measured value: a rate with its counts, or the number of journeys.
-#[derive(Clone, Copy, Debug)]
+/// A measured value: a rate with its counts, the number of journeys, or a score with its
+/// responses.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Measured {
     pub rate: Option<Rate>,
     pub count: Option<u64>,
+    /// A mean score (`None` without responses) and the responses it is the mean of.
+    pub score: Option<(Option<f64>, u64)>,
 }
 
 impl Measured {
     pub fn value(&self) -> Option<f64> {
-        match (self.rate, self.count) {
-            (Some(r), _) => r.value,
-            (None, Some(n)) => Some(n as f64),
+        match (self.rate, self.count, self.score) {
+            (Some(r), _, _) => r.value,
+            (None, Some(n), _) => Some(n as f64),
+            (None, None, Some((mean, _))) => mean,
             _ => None,
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde::Deserialize;
 
-pub use super::measure::{step_label, Check, FunnelDef, Kind, Limits, Measure};
+pub use super::measure::{step_label, Check, FunnelDef, Kind, Limits, Measure, StageMeasure};
 use crate::analysis::steps::{list_items, StepList};
 
 /// One `[[check]]` table as written.
@@ -15,7 +15,7 @@ use crate::analysis::steps::{list_items, StepList};
 pub struct CheckSpec {
     /// Shown in every report; derived from the measure when absent.
     pub name: Option<String>,
-    /// funnel, path, edge, exit_rate or journeys.
+    /// funnel, path, edge, exit_rate, journeys or stage.
     pub kind: Kind,
     /// funnel: a funnel named under [funnels], "a,b,c", or a list of steps.
     pub steps: Option<Steps>,
@@ -36,6 +36,10 @@ pub struct CheckSpec {
     pub to: Option<String>,
     /// exit_rate: the touchpoint (the channel with --level channel).
     pub touchpoint: Option<String>,
+    /// stage: the stage's name under [stages].
+    pub stage: Option<String>,
+    /// stage: reached (default), lost_here_rate or mean_score.
+    pub measure: Option<String>,
     /// The value must be at least this.
     pub min: Option<f64>,
     /// The value must be at most this.
@@ -142,6 +146,7 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
         Kind::Edge => &["from", "to"],
         Kind::ExitRate => &["touchpoint"],
         Kind::Journeys => &[],
+        Kind::Stage => &["stage", "measure"],
     };
     let given = [
         ("steps", spec.steps.is_some()),
@@ -153,6 +158,8 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
         ("from", spec.from.is_some()),
         ("to", spec.to.is_some()),
         ("touchpoint", spec.touchpoint.is_some()),
+        ("stage", spec.stage.is_some()),
+        ("measure", spec.measure.is_some()),
     ];
     for (key, set) in given {
         if set && !allowed.contains(&key) {
@@ -187,6 +194,23 @@ fn compile_one(spec: &CheckSpec, funnels: &BTreeMap<String, Vec<String>>) -> Res
         )],
         Kind::ExitRate => vec![Measure::ExitRate(text(&spec.touchpoint, "touchpoint")?)],
         Kind::Funnel => funnel_measures(spec, funnels)?,
+        Kind::Stage => {
+            let stage = text(&spec.stage, "stage").map_err(|_| {
+                anyhow::anyhow!("needs `stage`, the name of a stage under [stages]")
+            })?;
+            let m = match spec.measure.as_deref().map(str::trim) {
+                None | Some("reached") => StageMeasure::Reached,
+                Some("lost_here_rate") => StageMeasure::LostHereRate,
+                Some("mean_score") => StageMeasure::MeanScore,
+                Some(other) => {
+                    bail!("measure = \"{other}\" is not reached, lost_here_rate or mean_score")
+                }
+            };
+            if m == StageMeasure::MeanScore && limits.alpha.is_some() {
+                bail!("alpha does not apply to mean_score (there is no test of two means); leave it out");
+            }
+            vec![Measure::Stage(stage, m)]
+        }
     };
     let many = measures.len() > 1;
     Ok(measures

@@ -6,17 +6,19 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use super::scores::ScoreSettings;
 use super::{config, prepare, Context};
+use crate::analysis::stages::{add_scores, stages, StageDef, StageMap, StagesReport};
 use crate::check::baseline::Baseline;
 use crate::check::evaluate::{evaluate, missing_in_baseline};
-use crate::check::spec::{compile, Check, ChecksFile};
+use crate::check::spec::{compile, Check, ChecksFile, Measure, StageMeasure};
 use crate::check::Verdict;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::ConfigFile;
 use crate::error::{usage, Error};
 use crate::meta::ReadFile;
 use crate::render::report::check::{CheckOutput, Summary};
-use crate::render::{self, Present, Sink};
+use crate::render::{self, Present, Reported, Sink};
 use crate::settings::Request;
 use crate::text::counted;
 
@@ -114,7 +116,14 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     let config = config(&args.input)?;
     let checks = load_checks(args, &config)?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
+    let stage_checks = StageChecks::of(&checks, &config)?;
+    let score_column = stage_checks
+        .as_ref()
+        .and_then(|s| s.scores.as_ref())
+        .map(|s| s.column.as_str());
+    let request = Request::new(&args.input, &args.journey, &config)
+        .keep_optional_column(score_column, super::scores::FLAG);
+    let prepared = prepare(&request, ctx)?;
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
         let differ = b.differing_options(&prepared.options().recorded());
         if !differ.is_empty() {
@@ -137,11 +146,16 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
             )));
         }
     }
+    let stages = match &stage_checks {
+        Some(s) => Some(s.report(&prepared, ctx)?),
+        None => None,
+    };
     let eval = evaluate(
         &prepared.journeys,
         prepared.conversion_defined(),
         &checks,
         baseline.as_ref(),
+        stages.as_ref(),
     )?;
     for w in &eval.warnings {
         ctx.warn(w);
@@ -230,4 +244,71 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// What the stage checks need: the stage map of journeymap.toml and, for `mean_score`, its
+/// `[scores]`.
+struct StageChecks {
+    defs: Vec<StageDef>,
+    scores: Option<ScoreSettings>,
+}
+
+impl StageChecks {
+    /// `None` without stage checks; a usage error when they name a stage the map does not
+    /// have, or ask for scores without a score column.
+    fn of(checks: &[Check], config: &ConfigFile) -> Result<Option<StageChecks>> {
+        let stage_checks: Vec<(&Check, &String, StageMeasure)> = checks
+            .iter()
+            .filter_map(|c| match &c.measure {
+                Measure::Stage(name, m) => Some((c, name, *m)),
+                _ => None,
+            })
+            .collect();
+        if stage_checks.is_empty() {
+            return Ok(None);
+        }
+        let Some(defs) = super::stages::stage_defs(None, config)? else {
+            return Err(usage(
+                "stage checks need the stage map: add a [stages] table to journeymap.toml (docs/config.md)",
+            ));
+        };
+        for (c, name, _) in &stage_checks {
+            if !defs.iter().any(|d| &d.name == *name) {
+                let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+                return Err(usage(format!(
+                    "{}: no stage '{name}' under [stages] (the stages are {})",
+                    c.name,
+                    names.join(", ")
+                )));
+            }
+        }
+        let scores = super::scores::settings(&Default::default(), config)?;
+        if scores.is_none() {
+            if let Some((c, _, _)) = stage_checks
+                .iter()
+                .find(|(_, _, m)| *m == StageMeasure::MeanScore)
+            {
+                return Err(usage(format!(
+                    "{}: measure = \"mean_score\" needs a score column: set column in [scores] of journeymap.toml",
+                    c.name
+                )));
+            }
+        }
+        Ok(Some(StageChecks { defs, scores }))
+    }
+
+    /// The stage report the checks measure (with scores when `[scores]` names a column).
+    fn report(&self, p: &super::Prepared, ctx: &Context) -> Result<StagesReport> {
+        let j = &p.journeys;
+        let (map, unmatched) = StageMap::build(&self.defs, j.names())?;
+        super::warn_unmatched(ctx, "stage entry", "matches nothing", &unmatched, j.names());
+        let conversion = p.conversion_defined();
+        let mut report = stages(j, &map, conversion, 0);
+        if let Some(s) = &self.scores {
+            let (read, info) = super::scores::read(p, s, ctx)?;
+            add_scores(&mut report, j, &map, &read, info, conversion);
+        }
+        // The values compared with a baseline are the reported ones (rounded to 6 decimals).
+        Ok(report.reported())
+    }
 }

@@ -945,3 +945,213 @@ fn alpha_without_counts_in_the_baseline_says_why_it_fails() {
         run.stderr
     );
 }
+
+const STAGE_CHECKS: &str = r#"
+[[check]]
+kind = "stage"
+stage = "service"
+measure = "mean_score"
+min = 2.5
+
+[[check]]
+kind = "stage"
+stage = "consideration"
+min = 0.6
+
+[[check]]
+name = "service losses"
+kind = "stage"
+stage = "service"
+measure = "lost_here_rate"
+max = 0.5
+
+[[check]]
+kind = "stage"
+stage = "service"
+measure = "mean_score"
+max_drop = 0.5
+"#;
+
+/// testdata/scores.toml's stages and scores in `dir`, with u4's service score `u4`.
+fn scores_dir(name: &str, u4: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    std::fs::copy(data("stages.csv"), dir.join("stages.csv")).unwrap();
+    std::fs::copy(data("scores.toml"), dir.join("journeymap.toml")).unwrap();
+    let surveys = std::fs::read_to_string(data("surveys.csv"))
+        .unwrap()
+        .replace("survey_support, 3", &format!("survey_support,{u4}"));
+    std::fs::write(dir.join("surveys.csv"), surveys).unwrap();
+    dir
+}
+
+#[test]
+fn stage_checks_gate_reach_losses_and_mean_scores() {
+    let dir = scores_dir("check_stages", "3");
+    write(&dir, "checks.toml", STAGE_CHECKS);
+    let run = run_in(
+        &dir,
+        &["check", "--checks", "checks.toml", "-f", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v = run.json();
+    let r = |i: usize| &v["checks"][i];
+    // service: scores 1, 2 and 3 (testdata/README.md, surveys.csv): mean 2, below 2.5.
+    assert_eq!(r(0)["name"], "stage service: mean score");
+    assert_eq!(r(0)["measure"], "stage [service]: mean_score");
+    assert_eq!(r(0)["value"], 2.0);
+    assert_eq!(r(0)["verdict"], "fail");
+    assert!(
+        r(0)["message"]
+            .as_str()
+            .unwrap()
+            .contains("2.00 (mean of 3 responses), below the floor 2.50"),
+        "{}",
+        r(0)["message"]
+    );
+    // consideration: reached by 4 of 6.
+    assert_eq!(r(1)["value"], 0.666667);
+    assert_eq!(
+        (r(1)["count"].as_u64(), r(1)["total"].as_u64()),
+        (Some(4), Some(6))
+    );
+    assert_eq!(r(1)["verdict"], "pass");
+    // service: both journeys that reach it are lost there.
+    assert_eq!(r(2)["value"], 1.0);
+    assert_eq!(
+        (r(2)["count"].as_u64(), r(2)["total"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(r(2)["verdict"], "fail");
+    assert_eq!(r(3)["verdict"], "skipped");
+
+    // A baseline, then a run where u4 rates 1 instead of 3: the mean falls from 2 to 4/3,
+    // 0.67 score points, more than the 0.5 allowed.
+    run_in(
+        &dir,
+        &[
+            "check",
+            "--checks",
+            "checks.toml",
+            "--write-baseline",
+            "base.json",
+        ],
+        None,
+    );
+    let worse = scores_dir("check_stages_worse", "1");
+    std::fs::copy(dir.join("base.json"), worse.join("base.json")).unwrap();
+    write(&worse, "checks.toml", STAGE_CHECKS);
+    let run = run_in(
+        &worse,
+        &[
+            "check",
+            "--checks",
+            "checks.toml",
+            "--baseline",
+            "base.json",
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v = run.json();
+    let drop = &v["checks"][3];
+    assert_eq!(drop["baseline"], 2.0);
+    assert_eq!(drop["value"], 1.333333);
+    assert_eq!(drop["drop_pp"], 0.666667);
+    assert_eq!(drop["limit"], "drop <= 0.5 points");
+    assert_eq!(drop["verdict"], "fail");
+    assert!(
+        drop["message"]
+            .as_str()
+            .unwrap()
+            .contains("0.67 points below the baseline's 2.00: more than the 0.5 points allowed"),
+        "{}",
+        drop["message"]
+    );
+    let table = run_in(
+        &worse,
+        &[
+            "check",
+            "--checks",
+            "checks.toml",
+            "--baseline",
+            "base.json",
+        ],
+        None,
+    );
+    assert!(
+        table.stdout.contains("1.33 (baseline 2.00, -0.67 points)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn stage_check_mistakes_are_usage_errors() {
+    let dir = scores_dir("check_stage_mistakes", "3");
+    let cases = [
+        ("kind = \"stage\"\nmin = 0.1\n", "needs `stage`"),
+        (
+            "kind = \"stage\"\nstage = \"service\"\nmeasure = \"mood\"\nmin = 0.1\n",
+            "measure = \"mood\" is not reached, lost_here_rate or mean_score",
+        ),
+        (
+            "kind = \"stage\"\nstage = \"servce\"\nmin = 0.1\n",
+            "no stage 'servce' under [stages] (the stages are awareness, consideration, purchase, service)",
+        ),
+        (
+            "kind = \"stage\"\nstage = \"service\"\nmeasure = \"mean_score\"\nmax_drop = 1\nalpha = 0.05\n",
+            "alpha does not apply to mean_score",
+        ),
+        (
+            "kind = \"exit_rate\"\ntouchpoint = \"cart\"\nstage = \"service\"\nmax = 1\n",
+            "`stage` does not apply to kind = \"exit_rate\"",
+        ),
+    ];
+    for (i, (check, want)) in cases.iter().enumerate() {
+        let name = format!("c{i}.toml");
+        write(&dir, &name, &format!("[[check]]\n{check}"));
+        let run = run_in(&dir, &["check", "--checks", &name], None);
+        assert_eq!(run.code, 2, "{check}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{check}: {}", run.stderr);
+    }
+    // mean_score without [scores]; any stage check without [stages].
+    write(
+        &dir,
+        "journeymap.toml",
+        &std::fs::read_to_string(data("scores.toml"))
+            .unwrap()
+            .replace("column = \"csat\"", ""),
+    );
+    write(
+        &dir,
+        "m.toml",
+        "[[check]]\nkind = \"stage\"\nstage = \"service\"\nmeasure = \"mean_score\"\nmin = 1\n",
+    );
+    let run = run_in(&dir, &["check", "--checks", "m.toml"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs a score column"),
+        "{}",
+        run.stderr
+    );
+    write(
+        &dir,
+        "journeymap.toml",
+        "[conversion]\nevents = [\"purchase\"]\n",
+    );
+    write(
+        &dir,
+        "r.toml",
+        "[[check]]\nkind = \"stage\"\nstage = \"service\"\nmin = 0.1\n",
+    );
+    let run = run_in(&dir, &["check", "stages.csv", "--checks", "r.toml"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stage checks need the stage map"),
+        "{}",
+        run.stderr
+    );
+}

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::check::judge::{pp, show_value};
-use crate::check::measure::Kind;
 use crate::check::{CheckResult, Verdict};
 use crate::meta::Meta;
 use crate::render::{count, Doc, Present, Table};
@@ -81,11 +80,16 @@ fn document(o: &CheckOutput) -> Doc {
     ]);
     let mut t = Table::new(&["check", "value>", "limit", "verdict"]);
     for r in results {
-        let show = |v: f64| show_value(r.kind != Kind::Journeys, v);
+        let show = |v: f64| show_value(r.unit, v);
         let mut value = r.value.map(show).unwrap_or_else(|| "-".to_string());
         if let (Some(b), Some(d)) = (r.baseline, r.drop_pp) {
             let sign = if d > 0.0 { "-" } else { "+" };
-            value = format!("{value} (baseline {}, {sign}{} pp)", show(b), pp(d.abs()));
+            value = format!(
+                "{value} (baseline {}, {sign}{} {})",
+                show(b),
+                pp(d.abs()),
+                r.unit.points()
+            );
         }
         let verdict = match r.verdict {
             Verdict::Pass => "pass",

@@ -337,6 +337,11 @@ pub struct GenerateArgs {
     /// for regression checks.
     #[arg(long, value_name = "F", default_value_t = 1.0)]
     pub conversion_boost: f64,
+    /// Add survey answers after support contacts: touchpoint survey_support with a score
+    /// 1-5 in a score column (lower after support tickets than after live chats, and one
+    /// lower for customers who never purchase; docs/cli.md, generate).
+    #[arg(long)]
+    pub surveys: bool,
     /// Output file: .csv, .csv.gz or .parquet (CSV on stdout without it).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

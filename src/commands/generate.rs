@@ -51,6 +51,7 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
         start: start.ns.div_euclid(1_000_000_000),
         days: args.days,
         conversion_boost: args.conversion_boost,
+        surveys: args.surveys,
     };
     crate::generate::check_options(&opts).map_err(|e| usage(format!("{e:#}")))?;
     let mut sink = Sink::open(args.output.as_deref(), &[])?;
@@ -58,10 +59,15 @@ pub fn run(args: &GenerateArgs, ctx: &Context) -> Result<()> {
     sink.finish()?;
     if let Some(p) = &args.output {
         ctx.info(format_args!(
-            "wrote {} events of {} customers ({} conversions) to {}",
+            "wrote {} events of {} customers ({} conversions{}) to {}",
             summary.events,
             summary.customers,
             summary.conversions,
+            if args.surveys {
+                format!(", {} surveys", summary.surveys)
+            } else {
+                String::new()
+            },
             p.display()
         ));
     }

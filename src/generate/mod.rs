@@ -20,7 +20,7 @@ use polars::prelude::{
     ParquetWriter, StringChunkedBuilder, TimeUnit, TimeZone,
 };
 
-use model::{Event, Model, Rng, CHANNELS, PURCHASE, TOUCHPOINTS};
+use model::{touchpoint_name, Event, Model, Rng, CHANNELS, PURCHASE};
 
 pub struct GenerateOptions {
     /// Approximate target number of events (customers are added until reached).
@@ -34,6 +34,9 @@ pub struct GenerateOptions {
     pub days: u32,
     /// Multiplies the probability of moving into `purchase`.
     pub conversion_boost: f64,
+    /// Adds survey answers (touchpoint `survey_support`, a `score` column) after support
+    /// contacts, with the pattern of [`model::add_surveys`].
+    pub surveys: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +52,8 @@ pub struct GenerateSummary {
     pub customers: u64,
     /// Number of `purchase` rows (converted = 1).
     pub conversions: u64,
+    /// Number of survey rows (with `--surveys`; counted in `events`).
+    pub surveys: u64,
 }
 
 const DEFAULT_CUSTOMERS: u64 = 1000;
@@ -59,7 +64,7 @@ const MIN_TS: i64 = i64::MIN / 1_000_000_000 + 1;
 const MAX_TS: i64 = i64::MAX / 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 
-const HEADER: &[u8] = b"customer_id,timestamp,touchpoint,channel,converted,revenue\n";
+const HEADER: &[u8] = b"customer_id,timestamp,touchpoint,channel,converted,revenue";
 
 /// Writes the whole log to `out`; returns what was written.
 /// Deterministic: same options => byte-identical output.
@@ -70,13 +75,13 @@ pub fn write_log(
 ) -> Result<GenerateSummary> {
     let (events, summary) = simulate(opts)?;
     match kind {
-        OutputKind::Csv => write_csv(&events, opts.start, out)?,
+        OutputKind::Csv => write_csv(&events, opts.start, opts.surveys, out)?,
         OutputKind::CsvGz => {
             let mut gz = GzEncoder::new(&mut *out, Compression::fast());
-            write_csv(&events, opts.start, &mut gz)?;
+            write_csv(&events, opts.start, opts.surveys, &mut gz)?;
             gz.finish().context("finishing gzip stream")?;
         }
-        OutputKind::Parquet => write_parquet(&events, opts.start, out)?,
+        OutputKind::Parquet => write_parquet(&events, opts.start, opts.surveys, out)?,
     }
     out.flush().context("flushing output")?;
     Ok(summary)
@@ -134,11 +139,22 @@ fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
     let model = Model::new(opts.conversion_boost);
     let period = opts.days * SECS_PER_DAY as u32;
     let mut rng = Rng::new(opts.seed);
+    // Surveys draw from a stream of their own: the other events are the same with or without.
+    let mut survey_rng = opts
+        .surveys
+        .then(|| Rng::new(opts.seed ^ 0x5075_7276_6579_5321));
     let mut customers: u64 = 0;
     let mut conversions: u64 = 0;
+    let mut surveys: u64 = 0;
     while customers < max_customers && (events.len() as u64) < max_events {
         let id = u32::try_from(customers + 1).context("too many customers (max 4294967295)")?;
+        let from = events.len();
         conversions += u64::from(model.customer(&mut rng, id, period, &mut events));
+        if let Some(r) = &mut survey_rng {
+            let before = events.len();
+            model::add_surveys(r, &mut events, from);
+            surveys += (events.len() - before) as u64;
+        }
         customers += 1;
     }
 
@@ -152,6 +168,7 @@ fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
         events: events.len() as u64,
         customers,
         conversions,
+        surveys,
     };
     Ok((events, summary))
 }
@@ -231,12 +248,16 @@ fn push_u32(buf: &mut Vec<u8>, mut n: u32) {
     buf.extend_from_slice(&tmp[i..]);
 }
 
-fn write_csv(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()> {
+fn write_csv(events: &[Event], start: i64, surveys: bool, out: &mut dyn Write) -> Result<()> {
     const FLUSH_AT: usize = 1 << 20;
     let dates = date_table(start, events);
     let sod0 = start.rem_euclid(SECS_PER_DAY) as u64;
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 256);
     buf.extend_from_slice(HEADER);
+    if surveys {
+        buf.extend_from_slice(b",score");
+    }
+    buf.push(b'\n');
     for e in events {
         push_customer(&mut buf, e.customer);
         buf.push(b',');
@@ -248,17 +269,24 @@ fn write_csv(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()> {
         buf.extend_from_slice(date);
         let (h, m, s) = (two(sod / 3600), two(sod / 60 % 60), two(sod % 60));
         buf.extend_from_slice(&[h[0], h[1], b':', m[0], m[1], b':', s[0], s[1], b'Z', b',']);
-        buf.extend_from_slice(TOUCHPOINTS[e.tp as usize].as_bytes());
+        buf.extend_from_slice(touchpoint_name(e.tp).as_bytes());
         buf.push(b',');
         buf.extend_from_slice(CHANNELS[e.ch as usize].as_bytes());
         if e.tp == PURCHASE {
             buf.extend_from_slice(b",1,");
             push_u32(&mut buf, e.cents / 100);
             let c = two(e.cents % 100);
-            buf.extend_from_slice(&[b'.', c[0], c[1], b'\n']);
+            buf.extend_from_slice(&[b'.', c[0], c[1]]);
         } else {
-            buf.extend_from_slice(b",0,\n");
+            buf.extend_from_slice(b",0,");
         }
+        if surveys {
+            buf.push(b',');
+            if e.score > 0 {
+                buf.push(digit(u32::from(e.score)));
+            }
+        }
+        buf.push(b'\n');
         if buf.len() >= FLUSH_AT {
             out.write_all(&buf).context("writing CSV")?;
             buf.clear();
@@ -268,7 +296,7 @@ fn write_csv(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn write_parquet(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()> {
+fn write_parquet(events: &[Event], start: i64, surveys: bool, out: &mut dyn Write) -> Result<()> {
     let n = events.len();
     let mut ids = StringChunkedBuilder::new("customer_id".into(), n);
     let mut tps = StringChunkedBuilder::new("touchpoint".into(), n);
@@ -278,7 +306,7 @@ fn write_parquet(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()
         id_buf.clear();
         push_customer(&mut id_buf, e.customer);
         ids.append_value(std::str::from_utf8(&id_buf).context("customer id")?);
-        tps.append_value(TOUCHPOINTS[e.tp as usize]);
+        tps.append_value(touchpoint_name(e.tp));
         chs.append_value(CHANNELS[e.ch as usize]);
     }
     let micros: Vec<i64> = events
@@ -294,7 +322,7 @@ fn write_parquet(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()
             .iter()
             .map(|e| (e.tp == PURCHASE).then(|| f64::from(e.cents) / 100.0)),
     );
-    let columns = vec![
+    let mut columns = vec![
         ids.finish().into_column(),
         ts.into_column(),
         tps.finish().into_column(),
@@ -302,6 +330,15 @@ fn write_parquet(events: &[Event], start: i64, out: &mut dyn Write) -> Result<()
         BooleanChunked::from_slice("converted".into(), &converted).into_column(),
         revenue.into_column(),
     ];
+    if surveys {
+        let scores = Int64Chunked::from_iter_options(
+            "score".into(),
+            events
+                .iter()
+                .map(|e| (e.score > 0).then_some(i64::from(e.score))),
+        );
+        columns.push(scores.into_column());
+    }
     let mut df = DataFrame::new(n, columns).context("building DataFrame")?;
     ParquetWriter::new(out)
         .finish(&mut df)

@@ -115,14 +115,62 @@ const PROMO_PAGE: u8 = 22;
 const EMAIL_OPEN: u8 = 23;
 const EMAIL_CLICK: u8 = 24;
 const NEWSLETTER_SIGNUP: u8 = 25;
-const SUPPORT_TICKET: u8 = 26;
-const LIVE_CHAT: u8 = 27;
+pub(crate) const SUPPORT_TICKET: u8 = 26;
+pub(crate) const LIVE_CHAT: u8 = 27;
 const STORE_LOCATOR: u8 = 28;
 const APP_OPEN: u8 = 29;
 const PUSH_OPEN: u8 = 30;
 const ORDER_STATUS: u8 = 31;
 /// Pseudo-state "leave the site".
 const EXIT: u8 = u8::MAX;
+/// The survey after a support contact (`--surveys`); not a state of the chain.
+pub(crate) const SURVEY_SUPPORT: u8 = TOUCHPOINTS.len() as u8;
+
+/// The name of touchpoint `tp` (the chain's, or the survey's).
+pub(crate) fn touchpoint_name(tp: u8) -> &'static str {
+    TOUCHPOINTS
+        .get(tp as usize)
+        .copied()
+        .unwrap_or("survey_support")
+}
+
+/// The share of support contacts (support_ticket, live_chat) that a survey answers.
+pub(crate) const SURVEY_RATE: f64 = 0.6;
+
+/// Adds survey answers after the support contacts of one customer, whose events (in time
+/// order) are `events[from..]`. The pattern, which the tests recover: a survey rates the
+/// contact just before it (it comes halfway to the customer's next event, at most 5 minutes
+/// later; no survey when the next event is less than 2 s away); a live chat scores 3 or 4 and
+/// a support ticket 1 or 2 (each equally likely), one more when the customer purchases at
+/// some point. So the means are live_chat 3.5, support_ticket 1.5, plus 1 for converting
+/// customers.
+pub(crate) fn add_surveys(rng: &mut Rng, events: &mut Vec<Event>, from: usize) {
+    let n = events.len();
+    let converted = events[from..n].iter().any(|e| e.tp == PURCHASE);
+    for i in from..n {
+        let e = events[i];
+        if e.tp != SUPPORT_TICKET && e.tp != LIVE_CHAT {
+            continue;
+        }
+        let gap = if i + 1 < n {
+            events[i + 1].dt - e.dt
+        } else {
+            u32::MAX
+        };
+        if gap < 2 || rng.f64() >= SURVEY_RATE {
+            continue;
+        }
+        let base = if e.tp == LIVE_CHAT { 3 } else { 1 } + u8::from(converted);
+        events.push(Event {
+            customer: e.customer,
+            dt: e.dt + (gap / 2).min(300),
+            cents: 0,
+            tp: SURVEY_SUPPORT,
+            ch: e.ch,
+            score: base + rng.below(2) as u8,
+        });
+    }
+}
 
 #[rustfmt::skip]
 pub(crate) const CHANNELS: [&str; 8] = [
@@ -247,6 +295,8 @@ pub(crate) struct Event {
     pub(crate) cents: u32,
     pub(crate) tp: u8,
     pub(crate) ch: u8,
+    /// A survey's score (1 to 5); 0 for every other event.
+    pub(crate) score: u8,
 }
 
 pub(crate) struct Model {
@@ -313,6 +363,7 @@ impl Model {
                     cents,
                     tp,
                     ch,
+                    score: 0,
                 });
                 tp = self.transitions[ch as usize][tp as usize].sample(rng);
                 if tp == EXIT {

@@ -1,5 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
+use super::model::TOUCHPOINTS;
 use super::*;
 
 const START: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -12,6 +13,7 @@ fn opts(events: Option<u64>, customers: Option<u64>, seed: u64) -> GenerateOptio
         start: START,
         days: 90,
         conversion_boost: 1.0,
+        surveys: false,
     }
 }
 
@@ -111,7 +113,7 @@ fn customers_option_gives_exactly_n_customers() {
         assert_eq!(s.customers, n);
     }
     let (b, s) = bytes(&opts(None, Some(0), 3), OutputKind::Csv);
-    assert_eq!((b, s.events), (HEADER.to_vec(), 0));
+    assert_eq!((b, s.events), ([HEADER, b"\n"].concat(), 0));
 }
 
 #[test]
@@ -357,3 +359,63 @@ fn output_is_stable_golden_hash() {
     assert_eq!(fnv, GOLDEN);
 }
 const GOLDEN: u64 = 0xa73c_1121_38ca_e8cd;
+
+#[test]
+fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
+    let plain = opts(None, Some(3000), 5);
+    let with = GenerateOptions {
+        surveys: true,
+        ..opts(None, Some(3000), 5)
+    };
+    let (a, sa) = bytes(&plain, OutputKind::Csv);
+    let (b, sb) = bytes(&with, OutputKind::Csv);
+    let a = String::from_utf8(a).unwrap();
+    let b = String::from_utf8(b).unwrap();
+    assert!(b.starts_with("customer_id,timestamp,touchpoint,channel,converted,revenue,score\n"));
+    assert!(sb.surveys > 0);
+    assert_eq!(sb.events, sa.events + sb.surveys);
+    assert_eq!(
+        (sa.customers, sa.conversions),
+        (sb.customers, sb.conversions)
+    );
+    // Without the survey rows and the score column, the same rows (in another order: the
+    // shuffle depends on the number of rows).
+    let mut rest: Vec<&str> = b
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains(",survey_support,"))
+        .map(|l| l.strip_suffix(',').expect("an empty score"))
+        .collect();
+    let mut before: Vec<&str> = a.lines().skip(1).collect();
+    rest.sort_unstable();
+    before.sort_unstable();
+    assert_eq!(rest, before);
+    // Every survey has a score from 1 to 5, and only surveys have one.
+    let mut surveys = 0;
+    for l in b.lines().skip(1) {
+        let score = l.rsplit(',').next().unwrap();
+        if l.contains(",survey_support,") {
+            surveys += 1;
+            assert!(matches!(score, "1" | "2" | "3" | "4" | "5"), "{l}");
+        } else {
+            assert_eq!(score, "", "{l}");
+        }
+    }
+    assert_eq!(surveys, sb.surveys);
+    // A survey follows a support contact of its customer: the customer's event just before it
+    // is a support_ticket or live_chat.
+    let mut by_customer: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    for l in b.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        by_customer.entry(f[0]).or_default().push((f[1], f[2]));
+    }
+    for events in by_customer.values_mut() {
+        events.sort();
+        for w in events.windows(2) {
+            if w[1].1 == "survey_support" {
+                assert!(matches!(w[0].1, "support_ticket" | "live_chat"), "{w:?}");
+                assert!(w[0].0 < w[1].0, "{w:?}");
+            }
+        }
+    }
+}

@@ -131,3 +131,90 @@ fn closed_pipe_exits_quietly_with_0() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `generate --surveys` plants a pattern (src/generate/model.rs, add_surveys): a live chat
+/// scores 3 or 4 and a support ticket 1 or 2, one more for customers who purchase. With
+/// `--score-applies previous`, `painpoints` gives each survey's score back to the contact it
+/// rates and recovers the four means.
+#[test]
+fn survey_scores_recover_the_planted_pattern() {
+    let dir = scratch("generate_surveys");
+    let file = dir.join("log.csv").display().to_string();
+    let run = jm(&[
+        "-v",
+        "generate",
+        "--customers",
+        "50000",
+        "--seed",
+        "7",
+        "--surveys",
+        "-o",
+        &file,
+    ])
+    .ok();
+    assert!(run.stderr.contains(" surveys) to "), "{}", run.stderr);
+    let v = jm(&[
+        "painpoints",
+        &file,
+        "--score-col",
+        "score",
+        "--score-applies",
+        "previous",
+        "--conversion",
+        "purchase",
+        "--top",
+        "0",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    let row = |name: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["scores"]
+            .clone()
+    };
+    let near = |got: &serde_json::Value, want: f64, tol: f64| {
+        let g = got.as_f64().unwrap();
+        assert!((g - want).abs() <= tol, "{g} is not {want} +- {tol}");
+    };
+    for (name, base) in [("live_chat", 3.5), ("support_ticket", 1.5)] {
+        let s = row(name);
+        assert!(s["responses"].as_u64().unwrap() > 500, "{name}: {s}");
+        near(&s["mean_not_converting"], base, 0.1);
+        near(&s["mean_converting"], base + 1.0, 0.25);
+    }
+    // Nearly every survey rates a support contact; the few others follow a contact that
+    // shares its instant with another event (ties keep the shuffled row order).
+    let read = v["scores"]["read"].as_u64().unwrap();
+    let on_support = row("live_chat")["responses"].as_u64().unwrap()
+        + row("support_ticket")["responses"].as_u64().unwrap();
+    assert!(
+        on_support as f64 >= 0.95 * read as f64,
+        "{on_support} of {read}"
+    );
+    // With `self`, every score stays on the survey rows.
+    let v = jm(&[
+        "painpoints",
+        &file,
+        "--score-col",
+        "score",
+        "--top",
+        "0",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    let survey = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "survey_support")
+        .unwrap();
+    assert_eq!(survey["scores"]["responses"].as_u64(), Some(read));
+}

@@ -8,6 +8,32 @@ use super::scores::{by_group, ScoreSummary, Scores};
 use super::stages::{StageMap, UNSTAGED};
 use crate::journey::Journeys;
 
+/// How the rows are ranked (`--sort`); ties go by journeys lost, then by name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PainSort {
+    /// Most journeys lost first.
+    #[default]
+    Lost,
+    /// Highest exit rate first.
+    ExitRate,
+    /// Most journeys that loop back first.
+    Loops,
+    /// Lowest mean score first (values without scores last).
+    MeanScore,
+}
+
+impl PainSort {
+    pub fn name(self) -> &'static str {
+        match self {
+            PainSort::Lost => "lost",
+            PainSort::ExitRate => "exit-rate",
+            PainSort::Loops => "loops",
+            PainSort::MeanScore => "mean-score",
+        }
+    }
+}
+
 /// One value's row.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PainRow {
@@ -70,6 +96,7 @@ pub fn painpoints(
     conversion_defined: bool,
     stages: Option<&StageMap>,
     scores: Option<(&Scores, Option<f64>)>,
+    sort: PainSort,
 ) -> PainReport {
     let names = j.names();
     let values = j.values();
@@ -96,9 +123,22 @@ pub fn painpoints(
             scores: summaries.as_ref().map(|s| s[v].clone()),
         })
         .collect();
+    let mean = |r: &PainRow| r.scores.as_ref().and_then(|s| s.mean);
     rows.sort_by(|a, b| {
-        b.lost_here
-            .cmp(&a.lost_here)
+        let first = match sort {
+            PainSort::Lost => std::cmp::Ordering::Equal,
+            PainSort::ExitRate => b.exit_rate.total_cmp(&a.exit_rate),
+            PainSort::Loops => b.loops.cmp(&a.loops),
+            // Lowest first; a value without scores after every value with them.
+            PainSort::MeanScore => match (mean(a), mean(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            },
+        };
+        first
+            .then_with(|| b.lost_here.cmp(&a.lost_here))
             .then_with(|| a.name.as_bytes().cmp(b.name.as_bytes()))
     });
     PainReport {
@@ -119,7 +159,7 @@ mod tests {
     fn loops_need_another_value_between() {
         // a b a: a loops; a a: a repeat, no loop; b c c b: b loops once per journey.
         let j = journeys(&["a b a a b", "a a c", "b c c b"], &[false, false, true]);
-        let r = painpoints(&j, true, None, None);
+        let r = painpoints(&j, true, None, None, PainSort::Lost);
         let row = |name: &str| r.rows.iter().find(|x| x.name == name).unwrap().clone();
         assert_eq!((row("a").journeys, row("a").loops), (2, 1));
         assert_eq!((row("b").journeys, row("b").loops), (2, 2));
@@ -133,5 +173,16 @@ mod tests {
         // Ranked by lost, then name.
         let order: Vec<&str> = r.rows.iter().map(|x| x.name.as_str()).collect();
         assert_eq!(order, ["b", "c", "a"]);
+        // By loops: b (2), a (1), c (0); by exit rate: b and c (0.5) by lost then name, a.
+        let order = |sort| {
+            painpoints(&j, true, None, None, sort)
+                .rows
+                .iter()
+                .map(|x| x.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(PainSort::Loops), ["b", "a", "c"]);
+        assert_eq!(order(PainSort::ExitRate), ["b", "c", "a"]);
+        assert_eq!(order(PainSort::MeanScore), ["b", "c", "a"]);
     }
 }

@@ -241,7 +241,7 @@ pub struct PainpointsArgs {
     /// journeymap.toml, when there is one).
     #[arg(long, value_name = "FILE.csv", help_heading = "Pain points")]
     pub stages: Option<std::path::PathBuf>,
-    /// Rows shown, most journeys lost first (0 shows every touchpoint).
+    /// Rows shown, in the order of --sort (0 shows every touchpoint).
     #[arg(
         long,
         value_name = "N",
@@ -249,6 +249,16 @@ pub struct PainpointsArgs {
         help_heading = "Pain points"
     )]
     pub top: usize,
+    /// The ranking: journeys lost (default), exit rate, loops, or mean score (lowest first;
+    /// touchpoints without scores last). Ties go by journeys lost, then by name.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "BY",
+        default_value = "lost",
+        help_heading = "Pain points"
+    )]
+    pub sort: crate::analysis::painpoints::PainSort,
     #[command(flatten)]
     pub scores: ScoreArgs,
 }

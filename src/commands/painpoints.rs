@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use super::stages::stage_defs;
 use super::{config, prepare, scores, Context};
-use crate::analysis::painpoints::painpoints;
+use crate::analysis::painpoints::{painpoints, PainSort};
 use crate::analysis::scores::ScoresInfo;
 use crate::analysis::stages::StageMap;
 use crate::cli::{OutputFormat, PainpointsArgs};
+use crate::error::usage;
 use crate::meta::ReadFile;
 use crate::render::report::painpoints::PainOutput;
 use crate::render::{self, emit, Reported};
@@ -20,6 +21,7 @@ use crate::settings::Request;
 struct Options {
     stages_file: Option<String>,
     top: usize,
+    sort: &'static str,
 }
 
 pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
@@ -28,6 +30,11 @@ pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
     let config = config(&args.input)?;
     let defs = stage_defs(args.stages.as_deref(), &config)?;
     let score_settings = scores::settings(&args.scores, &config)?;
+    if args.sort == PainSort::MeanScore && score_settings.is_none() {
+        return Err(usage(
+            "--sort mean-score needs scores: pass --score-col COL (or set column in [scores] of journeymap.toml)",
+        ));
+    }
     let request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
         score_settings.as_ref().map(|s| s.column.as_str()),
         scores::FLAG,
@@ -51,6 +58,7 @@ pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
         prepared.conversion_defined(),
         map.as_ref(),
         read.as_ref().map(|(s, info)| (s, info.low_score)),
+        args.sort,
     );
     if args.top > 0 {
         report.rows.truncate(args.top);
@@ -61,6 +69,7 @@ pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
     let meta = prepared.meta("painpoints").with_options(Options {
         stages_file: stages_file.clone(),
         top: args.top,
+        sort: args.sort.name(),
     });
     let output = PainOutput {
         meta: &meta,

@@ -123,49 +123,56 @@ const PUSH_OPEN: u8 = 30;
 const ORDER_STATUS: u8 = 31;
 /// Pseudo-state "leave the site".
 const EXIT: u8 = u8::MAX;
-/// The survey after a support contact (`--surveys`); not a state of the chain.
+/// The surveys (`--surveys`), touchpoints after the chain's: not states of the chain.
 pub(crate) const SURVEY_SUPPORT: u8 = TOUCHPOINTS.len() as u8;
+pub(crate) const SURVEY_PURCHASE: u8 = SURVEY_SUPPORT + 1;
 
-/// The name of touchpoint `tp` (the chain's, or the survey's).
+/// The name of touchpoint `tp` (the chain's, or a survey's).
 pub(crate) fn touchpoint_name(tp: u8) -> &'static str {
-    TOUCHPOINTS
-        .get(tp as usize)
-        .copied()
-        .unwrap_or("survey_support")
+    match tp {
+        SURVEY_SUPPORT => "survey_support",
+        SURVEY_PURCHASE => "survey_purchase",
+        _ => TOUCHPOINTS[tp as usize],
+    }
 }
 
 /// The share of support contacts (support_ticket, live_chat) that a survey answers.
 pub(crate) const SURVEY_RATE: f64 = 0.6;
+/// The share of purchases that a survey answers.
+pub(crate) const PURCHASE_SURVEY_RATE: f64 = 0.4;
 
-/// Adds survey answers after the support contacts of one customer, whose events (in time
-/// order) are `events[from..]`. The pattern, which the tests recover: a survey rates the
-/// contact just before it (it comes halfway to the customer's next event, at most 5 minutes
-/// later; no survey when the next event is less than 2 s away); a live chat scores 3 or 4 and
-/// a support ticket 1 or 2 (each equally likely), one more when the customer purchases at
-/// some point. So the means are live_chat 3.5, support_ticket 1.5, plus 1 for converting
-/// customers.
+/// Adds survey answers after the support contacts and purchases of one customer, whose events
+/// (in time order) are `events[from..]`. The pattern, which the tests recover: a survey rates
+/// the event just before it (it comes halfway to the customer's next event, at most 5 minutes
+/// later; no survey when the next event is less than 2 s away). After a support contact
+/// (survey_support, 60% of them): a live chat scores 3 or 4 and a support ticket 1 or 2 (each
+/// equally likely), one more when the customer purchases at some point; so the means are
+/// live_chat 3.5, support_ticket 1.5, plus 1 for converting customers. After a purchase
+/// (survey_purchase, 40% of them): 4 or 5.
 pub(crate) fn add_surveys(rng: &mut Rng, events: &mut Vec<Event>, from: usize) {
     let n = events.len();
     let converted = events[from..n].iter().any(|e| e.tp == PURCHASE);
     for i in from..n {
         let e = events[i];
-        if e.tp != SUPPORT_TICKET && e.tp != LIVE_CHAT {
-            continue;
-        }
+        let (survey, rate, base) = match e.tp {
+            LIVE_CHAT => (SURVEY_SUPPORT, SURVEY_RATE, 3 + u8::from(converted)),
+            SUPPORT_TICKET => (SURVEY_SUPPORT, SURVEY_RATE, 1 + u8::from(converted)),
+            PURCHASE => (SURVEY_PURCHASE, PURCHASE_SURVEY_RATE, 4),
+            _ => continue,
+        };
         let gap = if i + 1 < n {
             events[i + 1].dt - e.dt
         } else {
             u32::MAX
         };
-        if gap < 2 || rng.f64() >= SURVEY_RATE {
+        if gap < 2 || rng.f64() >= rate {
             continue;
         }
-        let base = if e.tp == LIVE_CHAT { 3 } else { 1 } + u8::from(converted);
         events.push(Event {
             customer: e.customer,
             dt: e.dt + (gap / 2).min(300),
             cents: 0,
-            tp: SURVEY_SUPPORT,
+            tp: survey,
             ch: e.ch,
             score: base + rng.below(2) as u8,
         });

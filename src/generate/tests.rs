@@ -383,7 +383,7 @@ fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
     let mut rest: Vec<&str> = b
         .lines()
         .skip(1)
-        .filter(|l| !l.contains(",survey_support,"))
+        .filter(|l| !l.contains(",survey_"))
         .map(|l| l.strip_suffix(',').expect("an empty score"))
         .collect();
     let mut before: Vec<&str> = a.lines().skip(1).collect();
@@ -394,7 +394,7 @@ fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
     let mut surveys = 0;
     for l in b.lines().skip(1) {
         let score = l.rsplit(',').next().unwrap();
-        if l.contains(",survey_support,") {
+        if l.contains(",survey_") {
             surveys += 1;
             assert!(matches!(score, "1" | "2" | "3" | "4" | "5"), "{l}");
         } else {
@@ -402,20 +402,33 @@ fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
         }
     }
     assert_eq!(surveys, sb.surveys);
-    // A survey follows a support contact of its customer: the customer's event just before it
-    // is a support_ticket or live_chat.
+    // A survey follows a support contact (or, survey_purchase, a purchase) of its customer:
+    // one of the customer's events at the last instant before the survey is one.
     let mut by_customer: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     for l in b.lines().skip(1) {
         let f: Vec<&str> = l.split(',').collect();
         by_customer.entry(f[0]).or_default().push((f[1], f[2]));
     }
-    for events in by_customer.values_mut() {
-        events.sort();
-        for w in events.windows(2) {
-            if w[1].1 == "survey_support" {
-                assert!(matches!(w[0].1, "support_ticket" | "live_chat"), "{w:?}");
-                assert!(w[0].0 < w[1].0, "{w:?}");
-            }
+    let mut checked = 0;
+    for events in by_customer.values() {
+        for (t, name) in events.iter().filter(|e| e.1.starts_with("survey_")) {
+            let last = events.iter().filter(|e| e.0 < *t).map(|e| e.0).max();
+            let at_last: Vec<&str> = events
+                .iter()
+                .filter(|e| Some(e.0) == last)
+                .map(|e| e.1)
+                .collect();
+            let rated: &[&str] = match *name {
+                "survey_support" => &["support_ticket", "live_chat"],
+                _ => &["purchase"],
+            };
+            assert!(
+                at_last.iter().any(|n| rated.contains(n)),
+                "{name} at {t} after {at_last:?}"
+            );
+            checked += 1;
         }
     }
+    assert_eq!(checked, surveys);
+    assert!(b.contains(",survey_purchase,") && b.contains(",survey_support,"));
 }

@@ -188,15 +188,17 @@ fn survey_scores_recover_the_planted_pattern() {
         near(&s["mean_not_converting"], base, 0.1);
         near(&s["mean_converting"], base + 1.0, 0.25);
     }
-    // Nearly every survey rates a support contact; the few others follow a contact that
-    // shares its instant with another event (ties keep the shuffled row order).
+    // Nearly every survey rates a support contact or a purchase; the few others follow one
+    // that shares its instant with another event (ties keep the shuffled row order).
     let read = v["scores"]["read"].as_u64().unwrap();
-    let on_support = row("live_chat")["responses"].as_u64().unwrap()
-        + row("support_ticket")["responses"].as_u64().unwrap();
+    let responses = |name: &str| row(name)["responses"].as_u64().unwrap();
+    let on_contacts = responses("live_chat") + responses("support_ticket") + responses("purchase");
     assert!(
-        on_support as f64 >= 0.95 * read as f64,
-        "{on_support} of {read}"
+        on_contacts as f64 >= 0.95 * read as f64,
+        "{on_contacts} of {read}"
     );
+    // Purchase surveys score 4 or 5.
+    near(&row("purchase")["mean"], 4.5, 0.1);
     // With `self`, every score stays on the survey rows.
     let v = jm(&[
         "painpoints",
@@ -210,11 +212,15 @@ fn survey_scores_recover_the_planted_pattern() {
     ])
     .ok()
     .json();
-    let survey = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "survey_support")
-        .unwrap();
-    assert_eq!(survey["scores"]["responses"].as_u64(), Some(read));
+    let survey = |name: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["scores"]["responses"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(survey("survey_support") + survey("survey_purchase"), read);
 }

@@ -209,6 +209,32 @@ fn pain_points_rank_by_journeys_lost_with_exit_rate_loops_and_scores() {
         (1, Some(5.0), Some(5.0), Some(0.0), Some(5.0), None)
     );
     assert_eq!(s("survey_support"), NONE);
+    // --sort mean-score: the lowest mean first, values without scores after them (by lost,
+    // then name).
+    let (by_score, _) = run_json("painpoints", &["--sort", "mean-score", "--top", "5"]);
+    let names: Vec<&str> = by_score["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "support_chat",
+            "faq_returns",
+            "purchase",
+            "cart",
+            "newsletter"
+        ]
+    );
+    let run = jm(&["painpoints", &data("stages.csv"), "--sort", "mean-score"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--sort mean-score needs scores"),
+        "{}",
+        run.stderr
+    );
     // --top keeps the ranking and says how many there are.
     let (top, _) = run_json("painpoints", &["--top", "2"]);
     assert_eq!(top["values"], 14);

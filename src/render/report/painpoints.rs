@@ -107,7 +107,6 @@ impl Present for PainOutput<'_> {
             "exit rate>",
             "share of lost>",
             "loops>",
-            "loop rate>",
         ]);
         if let Some(info) = self.scores {
             header.extend(scores::table_header(info, conversion));
@@ -124,7 +123,6 @@ impl Present for PainOutput<'_> {
                 percent(Some(x.exit_rate)),
                 percent(x.share_of_lost),
                 count(x.loops),
-                percent(Some(x.loop_rate)),
             ]);
             if let Some(info) = self.scores {
                 row.extend(scores::table_cells(x.scores.as_ref(), info, conversion));

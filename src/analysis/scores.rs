@@ -50,23 +50,20 @@ pub struct Scores {
     pub unattributed: u64,
 }
 
-/// The score an event carries: `score(e)` is `Some` for an event with a score.
-///
-/// Walks the journeys and gives each score to its event (`self`) or to the journey's nearest
-/// earlier event that carries no score (`previous`).
-pub fn attribute_scores(
-    j: &Journeys,
-    applies: Applies,
-    mut score: impl FnMut(usize) -> Option<f64>,
-) -> Scores {
+/// Gives each score to its event (`self`) or to the journey's nearest earlier event that
+/// carries no score (`previous`). `scored` lists the events that carry a score, with it, in
+/// event order.
+pub fn attribute_scores(j: &Journeys, applies: Applies, scored: &[(usize, f64)]) -> Scores {
     let mut out = Scores::default();
+    let mut next = scored.iter().peekable();
     for jx in 0..j.len() {
         let mut unscored: Option<usize> = None;
         for e in j.range(jx) {
-            let Some(s) = score(e) else {
+            let Some(&&(_, s)) = next.peek().filter(|(at, _)| *at == e) else {
                 unscored = Some(e);
                 continue;
             };
+            next.next();
             out.read += 1;
             let owner = match applies {
                 Applies::Own => Some(e),
@@ -176,28 +173,18 @@ mod tests {
     use crate::journey::test_support::journeys;
 
     /// chat, survey(2), survey(1), cart / survey(4), home / home, survey(5)
-    fn scored() -> (Journeys, Vec<Option<f64>>) {
+    fn scored() -> (Journeys, Vec<(usize, f64)>) {
         let j = journeys(
             &["chat survey survey cart", "survey home", "home survey"],
             &[false, true, true],
         );
-        let s = vec![
-            None,
-            Some(2.0),
-            Some(1.0),
-            None,
-            Some(4.0),
-            None,
-            None,
-            Some(5.0),
-        ];
-        (j, s)
+        (j, vec![(1, 2.0), (2, 1.0), (4, 4.0), (7, 5.0)])
     }
 
     #[test]
     fn self_keeps_each_score_on_its_event() {
         let (j, s) = scored();
-        let r = attribute_scores(&j, Applies::Own, |e| s[e]);
+        let r = attribute_scores(&j, Applies::Own, &s);
         assert_eq!(r.read, 4);
         assert_eq!(r.unattributed, 0);
         let events: Vec<usize> = r.owned.iter().map(|o| o.event).collect();
@@ -207,7 +194,7 @@ mod tests {
     #[test]
     fn previous_skips_scored_events_and_counts_a_first_score_as_unattributed() {
         let (j, s) = scored();
-        let r = attribute_scores(&j, Applies::Previous, |e| s[e]);
+        let r = attribute_scores(&j, Applies::Previous, &s);
         assert_eq!(r.read, 4);
         // The survey first in journey 1 has no unscored event before it.
         assert_eq!(r.unattributed, 1);

@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use crate::analysis::scores::{by_group, ScoreSummary, Scores, ScoresInfo};
-use crate::analysis::stats::nearest_rank;
+use crate::analysis::stats::nearest_rank_index;
 use crate::intern::Dictionary;
 use crate::journey::Journeys;
 
@@ -115,15 +115,21 @@ pub struct Quantiles {
 }
 
 impl Quantiles {
-    /// The quantiles of durations in nanoseconds (sorted here); `None` for none.
+    /// The nearest-rank median and p90 of durations in nanoseconds; `None` for none.
     fn of(mut ns: Vec<i64>) -> Option<Quantiles> {
-        ns.sort_unstable();
         let s = |v: i64| v as f64 / 1e9;
         Some(Quantiles {
-            median_s: s(nearest_rank(&ns, 0.5)?),
-            p90_s: s(nearest_rank(&ns, 0.9)?),
+            median_s: s(nearest_rank_unsorted(&mut ns, 0.5)?),
+            p90_s: s(nearest_rank_unsorted(&mut ns, 0.9)?),
         })
     }
+}
+
+/// [`crate::analysis::stats::nearest_rank`] without sorting: the value of that rank, found in linear time (`values`
+/// is reordered).
+fn nearest_rank_unsorted(values: &mut [i64], p: f64) -> Option<i64> {
+    let i = nearest_rank_index(values.len(), p)?;
+    Some(*values.select_nth_unstable(i).1)
 }
 
 /// A touchpoint or channel of a stage, with its share of the stage's events.
@@ -206,6 +212,23 @@ impl PairCounts {
         }
     }
 
+    /// Adds the counts of `other` (over the same stages and names).
+    fn merge(&mut self, other: PairCounts) {
+        match (self, other) {
+            (PairCounts::Dense { counts, .. }, PairCounts::Dense { counts: o, .. }) => {
+                for (c, x) in counts.iter_mut().zip(o) {
+                    *c += x;
+                }
+            }
+            (PairCounts::Sparse(m), PairCounts::Sparse(o)) => {
+                for (key, x) in o {
+                    *m.entry(key).or_default() += x;
+                }
+            }
+            _ => unreachable!("both walks count the same stages and names"),
+        }
+    }
+
     #[inline]
     fn add(&mut self, row: usize, id: u32) {
         match self {
@@ -275,26 +298,58 @@ fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
     })
 }
 
-/// The stage report of the journeys under `map`; `conversion` says whether a conversion is
-/// defined; `top` names are listed per stage.
-pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> StagesReport {
+/// What walking some of the journeys found: per stage tallies, event counts of (stage,
+/// touchpoint) and (stage, channel), the flow edges, and the journeys without a stage.
+struct Walk {
+    tally: Vec<Tally>,
+    tps: PairCounts,
+    chs: Option<PairCounts>,
+    /// Per flow edge (from * nodes + to): its count, its journeys, the last journey counted.
+    flow: Vec<(u64, u64, usize)>,
+    without_stage: u64,
+}
+
+impl Walk {
+    /// Adds what `other` found in other journeys.
+    fn merge(&mut self, other: Walk) {
+        for (t, o) in self.tally.iter_mut().zip(other.tally) {
+            t.reached += o.reached;
+            t.continued += o.continued;
+            t.lost += o.lost;
+            t.skipped += o.skipped;
+            t.came_back += o.came_back;
+            t.conversions += o.conversions;
+            t.events += o.events;
+            t.time_in.extend(o.time_in);
+            t.to_next.extend(o.to_next);
+        }
+        self.tps.merge(other.tps);
+        if let (Some(a), Some(b)) = (&mut self.chs, other.chs) {
+            a.merge(b);
+        }
+        for (e, o) in self.flow.iter_mut().zip(other.flow) {
+            e.0 += o.0;
+            e.1 += o.1;
+        }
+        self.without_stage += other.without_stage;
+    }
+}
+
+/// Walks the journeys `journeys` under `map`.
+fn walk(j: &Journeys, map: &StageMap, journeys: std::ops::Range<usize>) -> Walk {
     let k = map.names.len();
     let values = j.values();
     let mut tally = vec![Tally::default(); k + 1];
     let mut tps = PairCounts::new(k, j.touchpoints.len());
-    let mut chs = j
-        .channels
-        .as_ref()
-        .map(|c| (PairCounts::new(k, c.len()), c));
-    // Flow nodes: 0 (start), 1..=k the stages, k + 1 (end); per edge its count, journeys and
-    // the last journey counted.
+    let mut chs = j.channels.as_ref().map(|c| PairCounts::new(k, c.len()));
+    // Flow nodes: 0 (start), 1..=k the stages, k + 1 (end).
     let end = k + 1;
     let nodes = k + 2;
     let mut flow = vec![(0u64, 0u64, usize::MAX); nodes * nodes];
     let mut entered = vec![0i64; k];
     let mut time_in = vec![0i64; k];
     let mut without_stage = 0;
-    for jx in 0..j.len() {
+    for jx in journeys {
         let range = j.range(jx);
         let converted = j.converted[jx];
         let (mut reached, mut higher, mut came) = (0u64, 0u64, 0u64);
@@ -319,7 +374,7 @@ pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> Sta
             let row = if s == NO_STAGE { k } else { s as usize };
             tally[row].events += 1;
             tps.add(row, j.touchpoint[e]);
-            if let Some((c, _)) = &mut chs {
+            if let Some(c) = &mut chs {
                 c.add(row, j.channel[e]);
             }
             if s == NO_STAGE {
@@ -379,6 +434,49 @@ pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> Sta
             t.conversions += u64::from(converted);
         }
     }
+    Walk {
+        tally,
+        tps,
+        chs,
+        flow,
+        without_stage,
+    }
+}
+
+/// The stage report of the journeys under `map`; `conversion` says whether a conversion is
+/// defined; `top` names are listed per stage.
+pub fn stages(j: &Journeys, map: &StageMap, conversion: bool, top: usize) -> StagesReport {
+    // Two halves of the journeys on two threads; a small input is not worth a thread.
+    stages_in(j, map, conversion, top, j.len() >= 1 << 16)
+}
+
+/// [`stages`], walking the journeys in two halves on two threads when `split`.
+fn stages_in(
+    j: &Journeys,
+    map: &StageMap,
+    conversion: bool,
+    top: usize,
+    split: bool,
+) -> StagesReport {
+    let k = map.names.len();
+    let end = k + 1;
+    let nodes = k + 2;
+    let n = j.len();
+    let mut w = if split {
+        let half = n / 2;
+        let (mut a, b) = std::thread::scope(|s| {
+            let second = s.spawn(|| walk(j, map, half..n));
+            let first = walk(j, map, 0..half);
+            (first, second.join().expect("the stage walk does not panic"))
+        });
+        a.merge(b);
+        a
+    } else {
+        walk(j, map, 0..n)
+    };
+    let tally = std::mem::take(&mut w.tally);
+    let (tps, chs, flow, without_stage) = (&w.tps, &w.chs, &w.flow, w.without_stage);
+    let chs = chs.as_ref().zip(j.channels.as_ref());
     let journeys = j.len() as u64;
     let share = |x: u64| {
         if journeys == 0 {
@@ -471,4 +569,47 @@ pub fn add_scores(
         row.scores = Some(s);
     }
     report.scores = Some(info);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::test_support::journeys;
+
+    /// Two halves on two threads give the report of one walk.
+    #[test]
+    fn split_walks_add_up_to_one_walk() {
+        let names = ["a", "b", "c", "d", "x"];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let paths: Vec<String> = (0..999)
+            .map(|_| {
+                let len = 1 + next() % 7;
+                (0..len)
+                    .map(|_| names[next() % names.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let converted: Vec<bool> = (0..paths.len()).map(|i| i % 3 == 0).collect();
+        let j = journeys(&paths, &converted);
+        let defs =
+            [("one", "a"), ("two", "b"), ("three", "c"), ("four", "d")].map(|(name, entry)| {
+                StageDef {
+                    name: name.to_string(),
+                    entries: vec![entry.to_string()],
+                }
+            });
+        let (map, _) = StageMap::build(&defs, j.names()).unwrap();
+        let one = stages_in(&j, &map, true, 3, false);
+        let two = stages_in(&j, &map, true, 3, true);
+        assert_eq!(one, two);
+        assert!(one.stages.iter().all(|s| s.reached > 0) && one.unstaged.reached > 0);
+    }
 }

@@ -5,12 +5,13 @@ use serde::Serialize;
 /// The p-th quantile of sorted values by the nearest-rank method: the value at 1-based rank
 /// ceil(p * n). `None` for no values.
 pub fn nearest_rank<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let n = sorted.len();
-    let rank = ((p * n as f64).ceil() as usize).clamp(1, n);
-    Some(sorted[rank - 1])
+    nearest_rank_index(sorted.len(), p).map(|i| sorted[i])
+}
+
+/// The 0-based index in `n` sorted values of their p-th quantile by the nearest-rank method
+/// (rank ceil(p * n)); `None` for no values.
+pub fn nearest_rank_index(n: usize, p: f64) -> Option<usize> {
+    (n > 0).then(|| ((p * n as f64).ceil() as usize).clamp(1, n) - 1)
 }
 
 /// min, median, p95, max and mean of a list of counts.

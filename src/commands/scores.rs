@@ -91,27 +91,31 @@ pub fn read(p: &Prepared, s: &ScoreSettings, ctx: &Context) -> Result<(Scores, S
         Some(&id) if id != NO_ATTRIBUTE => cells[id as usize],
         _ => Cell::Empty,
     };
-    for &row in &j.row {
-        if let Cell::NotANumber = cell(row) {
-            let text = p
-                .table
-                .attribute
-                .as_ref()
-                .map(|(d, ids)| d.name(ids[row as usize]).to_string())
-                .unwrap_or_default();
-            bail!(
+    // One pass over the events (each a random access into the rows): the scored ones, in
+    // event order, or the first cell that is not a number.
+    let mut scored: Vec<(usize, f64)> = Vec::new();
+    for (e, &row) in j.row.iter().enumerate() {
+        let x = match cell(row) {
+            Cell::Empty => continue,
+            Cell::Number(x) => x,
+            Cell::NotANumber => {
+                let text = p
+                    .table
+                    .attribute
+                    .as_ref()
+                    .map(|(d, ids)| d.name(ids[row as usize]).to_string())
+                    .unwrap_or_default();
+                bail!(
                 "{}: column '{}' has '{}', not a number; {FLAG} needs a column of numbers (a CSAT 1-5, an NPS 0-10, a sentiment score)",
                 p.table.locate(u64::from(row)),
                 excerpt(&s.column),
                 excerpt(&text)
             );
-        }
+            }
+        };
+        scored.push((e, x));
     }
-    let score = |e: usize| match cell(j.row[e]) {
-        Cell::Number(x) => Some(x),
-        _ => None,
-    };
-    let scores = attribute_scores(j, s.applies, score);
+    let scores = attribute_scores(j, s.applies, &scored);
     // Scored events that collapsing merged into the event before.
     let collapsed = j
         .merged_rows

@@ -124,8 +124,16 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     let request = Request::new(&args.input, &args.journey, &config)
         .keep_optional_column(score_column, super::scores::FLAG);
     let prepared = prepare(&request, ctx)?;
+    // The options a baseline records and is compared under: the journey options, and the
+    // score settings when a stage check reads scores.
+    let mut recorded = prepared.options().recorded();
+    if let Some(s) = stage_checks.as_ref().and_then(|c| c.scores.as_ref()) {
+        recorded.insert("score_column".into(), s.column.clone().into());
+        recorded.insert("score_applies".into(), s.applies.name().into());
+        recorded.insert("low_score".into(), s.low.into());
+    }
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
-        let differ = b.differing_options(&prepared.options().recorded());
+        let differ = b.differing_options(&recorded);
         if !differ.is_empty() {
             return Err(usage(format!(
                 "{} was computed with other options: {}; run with the baseline's options, or record a new baseline with --write-baseline",
@@ -177,8 +185,7 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
     });
     match &args.write_baseline {
         Some(path) => {
-            let text =
-                Baseline::new(prepared.options().recorded(), eval.values.clone()).to_text()?;
+            let text = Baseline::new(recorded.clone(), eval.values.clone()).to_text()?;
             // The new baseline may replace the one compared with (docs/check.md), nothing else
             // the run read.
             let mut read = meta.read_files();

@@ -1086,6 +1086,32 @@ fn stage_checks_gate_reach_losses_and_mean_scores() {
         "{}",
         table.stdout
     );
+    // The score settings are options of the baseline: another `applies` is refused.
+    let toml = std::fs::read_to_string(worse.join("journeymap.toml")).unwrap();
+    std::fs::write(
+        worse.join("journeymap.toml"),
+        toml.replace("applies = \"previous\"", "applies = \"self\""),
+    )
+    .unwrap();
+    let other = run_in(
+        &worse,
+        &[
+            "check",
+            "--checks",
+            "checks.toml",
+            "--baseline",
+            "base.json",
+        ],
+        None,
+    );
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(
+        other
+            .stderr
+            .contains("score_applies (baseline \"previous\", now \"self\")"),
+        "{}",
+        other.stderr
+    );
 }
 
 #[test]

@@ -83,6 +83,9 @@ pub struct Edge {
     pub to_position: i64,
     pub to: String,
     pub journeys: u64,
+    /// Converting journeys among them (with a conversion defined).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversions: Option<u64>,
     /// The ranks of the two nodes within their positions (a value may be named like `(end)`).
     #[serde(skip)]
     pub from_rank: usize,
@@ -108,24 +111,32 @@ pub struct ExploreOptions {
     pub conversions: bool,
 }
 
-/// Where the anchor is in `path`: its first match forward, its last match backward.
-fn anchor_index(path: &[u32], anchor: &Step, direction: Direction) -> Option<usize> {
+/// Where the anchor is in `path`: its first match forward, its last match backward; without
+/// an anchor step, just before the first event (the journey's start: position 1 is its first
+/// event).
+fn anchor_index(path: &[u32], anchor: Option<&Step>, direction: Direction) -> Option<isize> {
+    let Some(anchor) = anchor else {
+        return Some(-1);
+    };
     let hit = |v: &u32| anchor.matches.get(*v as usize).copied().unwrap_or(false);
     match direction {
         Direction::Forward => path.iter().position(hit),
         Direction::Backward => path.iter().rposition(hit),
     }
+    .map(|i| i as isize)
 }
 
 /// The value `p` steps from the anchor at `a`, or `None` past the journey's edge.
-fn value_at(path: &[u32], a: usize, p: usize, direction: Direction) -> Option<u32> {
-    match direction {
-        Direction::Forward => path.get(a + p).copied(),
-        Direction::Backward => a.checked_sub(p).and_then(|i| path.get(i).copied()),
-    }
+fn value_at(path: &[u32], a: isize, p: usize, direction: Direction) -> Option<u32> {
+    let i = match direction {
+        Direction::Forward => a + p as isize,
+        Direction::Backward => a - p as isize,
+    };
+    usize::try_from(i).ok().and_then(|i| path.get(i).copied())
 }
 
-pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreReport {
+/// Explores from `anchor`, or forward from every journey's start (`flow`) without one.
+pub fn explore(j: &Journeys, anchor: Option<&Step>, opts: &ExploreOptions) -> ExploreReport {
     let names = j.names();
     // The value id that stands for "no event here": (end) forward, (start) backward.
     let edge_id = u32::MAX;
@@ -133,7 +144,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
     // Per position 1, 2, ...: value id -> (journeys, converting journeys). Only the values
     // seen are kept, so memory grows with what the journeys hold, not with --depth.
     let mut tallies: Vec<HashMap<u32, (u64, u64), FixedState>> = Vec::new();
-    let mut anchors: Vec<(usize, usize)> = Vec::new();
+    let mut anchors: Vec<(usize, isize)> = Vec::new();
     let mut conversions_at_anchor = 0u64;
     for journey in 0..j.len() {
         let path = j.journey(journey);
@@ -158,12 +169,16 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
     }
     let anchored = anchors.len() as u64;
 
+    let (anchor_name, anchor_kind) = match anchor {
+        Some(a) => (a.name.clone(), NodeKind::Anchor),
+        None => (START.to_string(), NodeKind::Start),
+    };
     let mut positions = vec![Position {
         position: 0,
         journeys: anchored,
         nodes: vec![node(
-            anchor.name.clone(),
-            NodeKind::Anchor,
+            anchor_name.clone(),
+            anchor_kind,
             anchored,
             conversions_at_anchor,
             anchored,
@@ -220,39 +235,47 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
 
     // Edges between consecutive positions: dense counts by (position, rank of from, rank of to).
     let width = |p: usize| positions[p].nodes.len();
-    let mut flows: Vec<Vec<u64>> = (1..positions.len())
-        .map(|p| vec![0; width(p - 1) * width(p)])
+    // Per cell: journeys and converting journeys.
+    let mut flows: Vec<Vec<(u64, u64)>> = (1..positions.len())
+        .map(|p| vec![(0, 0); width(p - 1) * width(p)])
         .collect();
     for &(journey, a) in &anchors {
         let path = j.journey(journey);
+        let converted = u64::from(j.converted.get(journey).copied().unwrap_or(false));
         let mut prev = 0;
         // ranks[p] with flows[p - 1], for p = 1, 2, ...
         for (i, (r, flow)) in ranks.iter().skip(1).zip(flows.iter_mut()).enumerate() {
             let p = i + 1;
             let Some(v) = value_at(path, a, p, dir) else {
-                flow[prev * width(p) + r.edge] += 1;
+                let cell = &mut flow[prev * width(p) + r.edge];
+                cell.0 += 1;
+                cell.1 += converted;
                 break;
             };
             let rank = r.kept.get(&v).copied().unwrap_or(r.other);
-            flow[prev * width(p) + rank] += 1;
+            let cell = &mut flow[prev * width(p) + rank];
+            cell.0 += 1;
+            cell.1 += converted;
             prev = rank;
         }
     }
-    let edges: Vec<((usize, usize, usize), u64)> = flows
+    // ((position, rank of from, rank of to), (journeys, converting journeys))
+    type Cell = ((usize, usize, usize), (u64, u64));
+    let edges: Vec<Cell> = flows
         .iter()
         .enumerate()
         .flat_map(|(i, flow)| {
             let p = i + 1;
             flow.iter()
                 .enumerate()
-                .filter(|(_, &n)| n > 0)
+                .filter(|(_, &n)| n.0 > 0)
                 .map(move |(cell, &n)| ((p, cell / width(p), cell % width(p)), n))
         })
         .collect();
     let node_name = |p: usize, r: usize| positions[p].nodes[r].value.clone();
     let mut edges: Vec<Edge> = edges
         .into_iter()
-        .map(|((p, rf, rt), n)| {
+        .map(|((p, rf, rt), (n, conv))| {
             let (a, b) = ((p - 1, rf), (p, rt));
             // Backward, time runs from the farther position to the nearer one.
             let ((fp, fr), (tp, tr)) = match dir {
@@ -265,6 +288,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
                 to_position: signed(tp),
                 to: node_name(tp, tr),
                 journeys: n,
+                conversions: opts.conversions.then_some(conv),
                 from_rank: fr,
                 to_rank: tr,
             }
@@ -276,7 +300,7 @@ pub fn explore(j: &Journeys, anchor: &Step, opts: &ExploreOptions) -> ExploreRep
     }
     ExploreReport {
         direction: dir,
-        anchor: anchor.name.clone(),
+        anchor: anchor_name,
         journeys: j.len() as u64,
         anchored,
         depth: opts.depth,

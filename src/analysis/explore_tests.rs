@@ -4,7 +4,7 @@ use crate::journey::test_support::journeys;
 fn run(paths: &[&str], converted: &[bool], anchor: &str, opts: ExploreOptions) -> ExploreReport {
     let j = journeys(paths, converted);
     let (step, _) = Step::parse(anchor, j.names()).unwrap();
-    explore(&j, &step, &opts)
+    explore(&j, Some(&step), &opts)
 }
 
 fn opts(direction: Direction, depth: usize, per_step: usize) -> ExploreOptions {

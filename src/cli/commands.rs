@@ -105,7 +105,7 @@ pub struct StepsArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(group(clap::ArgGroup::new("anchor").required(true).args(["anchor_from", "anchor_to"])))]
+#[command(group(clap::ArgGroup::new("anchor").multiple(false).args(["anchor_from", "anchor_to"])))]
 pub struct ExploreArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -82,6 +82,14 @@ pub enum Command {
     ///
     /// The time range is --since/--until here (--from/--to name the anchor).
     Explore(Box<ExploreArgs>),
+    /// A flow diagram (Sankey) of journeys step by step from their start, or from an anchor
+    /// (--from NAME forward, --to NAME backward, as explore): the most frequent values per
+    /// step, (other) and (end), bands as wide as the journeys they carry, conversions
+    /// hatched. `-f svg` (or `-o flow.svg`) draws it without Graphviz; the numbers are
+    /// explore's, in every other format.
+    ///
+    /// The time range is --since/--until here (--from/--to name the anchor).
+    Flow(Box<ExploreArgs>),
     /// The step matrix: for positions 1..N, the share of journeys at each touchpoint, with
     /// (end) for journeys already over; --compare shows the difference between two segments.
     Steps(Box<StepsArgs>),
@@ -322,6 +330,8 @@ pub enum OutputFormat {
     Md,
     Dot,
     Mermaid,
+    /// A picture drawn by journeymap itself (no Graphviz needed).
+    Svg,
 }
 
 impl OutputFormat {
@@ -333,6 +343,7 @@ impl OutputFormat {
             OutputFormat::Md => "md",
             OutputFormat::Dot => "dot",
             OutputFormat::Mermaid => "mermaid",
+            OutputFormat::Svg => "svg",
         }
     }
 
@@ -345,6 +356,7 @@ impl OutputFormat {
             OutputFormat::Md => &["md", "markdown"],
             OutputFormat::Dot => &["dot", "gv"],
             OutputFormat::Mermaid => &["mmd", "mermaid"],
+            OutputFormat::Svg => &["svg"],
         }
     }
 
@@ -358,6 +370,7 @@ impl OutputFormat {
             OutputFormat::Md,
             OutputFormat::Dot,
             OutputFormat::Mermaid,
+            OutputFormat::Svg,
         ]
         .into_iter()
         .find(|f| f.extensions().contains(&ext.as_str()))

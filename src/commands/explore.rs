@@ -23,15 +23,31 @@ struct Options<'a> {
 }
 
 pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
+    run_as(args, ctx, "explore")
+}
+
+/// `journeymap flow`: explore from every journey's start (or from an anchor), drawn as a flow
+/// diagram.
+pub fn run_flow(args: &ExploreArgs, ctx: &Context) -> Result<()> {
+    run_as(args, ctx, "flow")
+}
+
+fn run_as(args: &ExploreArgs, ctx: &Context, command: &'static str) -> Result<()> {
     use OutputFormat::*;
     let format = render::choose_format(
         &args.output,
-        "explore",
-        &[Table, Csv, Json, Md, Dot, Mermaid],
+        command,
+        &[Table, Csv, Json, Md, Dot, Mermaid, Svg],
     )?;
     let (flag, text, direction) = match (&args.from, &args.to) {
-        (Some(name), None) => ("--from", name, Direction::Forward),
-        (None, Some(name)) => ("--to", name, Direction::Backward),
+        (Some(name), None) => ("--from", name.as_str(), Direction::Forward),
+        (None, Some(name)) => ("--to", name.as_str(), Direction::Backward),
+        (None, None) if command == "flow" => ("", "", Direction::Forward),
+        (Some(_), Some(_)) => {
+            return Err(usage(format!(
+                "{command} takes one of --from NAME or --to NAME, not both"
+            )))
+        }
         _ => return Err(usage("explore needs one of --from NAME or --to NAME")),
     };
     if args.depth == 0 {
@@ -41,15 +57,55 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
         return Err(usage("--per-step must be at least 1"));
     }
     let text = text.trim();
-    if text.split('|').all(|alt| alt.trim().is_empty()) {
+    let anchored = !flag.is_empty();
+    if anchored && text.split('|').all(|alt| alt.trim().is_empty()) {
         return Err(usage(format!(
             "{flag} needs a touchpoint name, like {flag} checkout"
         )));
     }
-    check_patterns(text).map_err(|e| usage(format!("{flag}: {e}")))?;
+    if anchored {
+        check_patterns(text).map_err(|e| usage(format!("{flag}: {e}")))?;
+    }
     let config = config(&args.input)?;
     let prepared = prepare(&Request::new(&args.input, &args.journey.0, &config), ctx)?;
     let j = &prepared.journeys;
+    let opts = ExploreOptions {
+        direction,
+        depth: args.depth,
+        per_step: args.per_step,
+        conversions: prepared.conversion_defined(),
+    };
+    let report = if anchored {
+        explore(j, Some(&find_anchor(j, flag, text, ctx)?), &opts)
+    } else {
+        explore(j, None, &opts)
+    }
+    .reported();
+    let meta = prepared.meta(command).with_options(Options {
+        from: &args.from,
+        to: &args.to,
+        depth: args.depth,
+        per_step: args.per_step,
+    });
+    let output = ExploreOutput {
+        meta: &meta,
+        report: &report,
+        style: GraphStyle {
+            rankdir: args.rankdir,
+            ..Default::default()
+        },
+        command,
+    };
+    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
+}
+
+/// The anchor step `text` of `flag`; an error when it never occurs.
+fn find_anchor(
+    j: &crate::journey::Journeys,
+    flag: &str,
+    text: &str,
+    ctx: &Context,
+) -> Result<Step> {
     let (anchor, unmatched) =
         Step::parse(text, j.names()).map_err(|e| usage(format!("{flag}: {e}")))?;
     if anchor.matches.iter().all(|m| !m) {
@@ -74,28 +130,7 @@ pub fn run(args: &ExploreArgs, ctx: &Context) -> Result<()> {
         bail!(msg);
     }
     super::warn_unmatched(ctx, flag, "matches nothing", &unmatched, j.names());
-    let opts = ExploreOptions {
-        direction,
-        depth: args.depth,
-        per_step: args.per_step,
-        conversions: prepared.conversion_defined(),
-    };
-    let report = explore(j, &anchor, &opts).reported();
-    let meta = prepared.meta("explore").with_options(Options {
-        from: &args.from,
-        to: &args.to,
-        depth: args.depth,
-        per_step: args.per_step,
-    });
-    let output = ExploreOutput {
-        meta: &meta,
-        report: &report,
-        style: GraphStyle {
-            rankdir: args.rankdir,
-            ..Default::default()
-        },
-    };
-    emit(&output, format, &args.output, &meta.read_files(), ctx.color)
+    Ok(anchor)
 }
 
 /// A date or timestamp given where a touchpoint name belongs (`--from 2026-02-01`).

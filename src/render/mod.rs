@@ -14,7 +14,9 @@ pub mod mermaid;
 pub mod present;
 pub mod report;
 pub mod reported;
+pub mod sankey;
 pub mod sink;
+pub mod svg;
 pub mod table;
 
 pub use crate::text::count;
@@ -40,8 +42,17 @@ pub fn choose_format(
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        if let Some(ext @ ("svg" | "png" | "pdf" | "jpg" | "jpeg")) = ext.as_deref() {
-            let hint = if supported.contains(&OutputFormat::Dot) {
+        let svg = supported.contains(&OutputFormat::Svg);
+        let image = matches!(ext.as_deref(), Some("png" | "pdf" | "jpg" | "jpeg"))
+            || (ext.as_deref() == Some("svg") && !svg);
+        if let (true, Some(ext)) = (image, ext.as_deref()) {
+            let hint = if svg {
+                format!(
+                    "; write an SVG (-o {}) and convert it, or draw it with Graphviz: journeymap {command} ... -f dot | dot -T{ext} -o {}",
+                    path.with_extension("svg").display(),
+                    path.display()
+                )
+            } else if supported.contains(&OutputFormat::Dot) {
                 format!(
                     "; draw it with Graphviz: journeymap {command} ... -f dot | dot -T{ext} -o {}",
                     path.display()

@@ -54,7 +54,7 @@ pub fn write(
         },
         OutputFormat::Md => markdown::write(&output.document(), out),
         OutputFormat::Table => table::write(&output.document(), color, out),
-        OutputFormat::Dot | OutputFormat::Mermaid => output.draw(format, out),
+        OutputFormat::Dot | OutputFormat::Mermaid | OutputFormat::Svg => output.draw(format, out),
     }
 }
 

@@ -11,6 +11,7 @@ mod check;
 mod diff;
 mod dot;
 mod explore;
+mod flow;
 mod funnel;
 mod fuzz_corpus;
 mod generate;

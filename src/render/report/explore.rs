@@ -7,9 +7,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::analysis::explore::{Direction, ExploreReport};
+use crate::analysis::graph::NodeKind;
 use crate::cli::OutputFormat;
 use crate::meta::Meta;
 use crate::render::graph_style::GraphStyle;
+use crate::render::sankey::{Column, Link, Node as SankeyNode, Sankey};
 use crate::render::{count, percent, rate6, Doc, Present, Table};
 use crate::text::counted;
 
@@ -21,6 +23,9 @@ pub struct ExploreOutput<'a> {
     pub report: &'a ExploreReport,
     #[serde(skip)]
     pub style: GraphStyle,
+    /// The command's name in titles (`explore` or `flow`).
+    #[serde(skip)]
+    pub command: &'static str,
 }
 
 impl ExploreOutput<'_> {
@@ -43,8 +48,103 @@ impl Present for ExploreOutput<'_> {
             OutputFormat::Mermaid => {
                 crate::render::mermaid::write_explore(self.report, &self.style, out)
             }
+            OutputFormat::Svg => {
+                out.write_all(
+                    sankey(self.report, self.meta, self.command)
+                        .svg()
+                        .as_bytes(),
+                )?;
+                Ok(())
+            }
             _ => crate::render::dot::write_explore(self.report, &self.style, out),
         }
+    }
+}
+
+/// The report as a flow diagram: positions as columns in time order (backward, the farthest
+/// first), the anchor's column `start` for `flow` without an anchor.
+pub fn sankey(r: &ExploreReport, meta: &Meta, command: &str) -> Sankey {
+    let n = r.positions.len();
+    let backward = r.direction == Direction::Backward;
+    let column_of = |position: i64| {
+        let k = position.unsigned_abs() as usize;
+        if backward {
+            n - 1 - k
+        } else {
+            k
+        }
+    };
+    let from_start = r.positions[0].nodes.first().map(|n| n.kind) == Some(NodeKind::Start);
+    let mut columns: Vec<Column> = vec![
+        Column {
+            head: String::new(),
+            nodes: Vec::new()
+        };
+        n
+    ];
+    for pos in &r.positions {
+        let c = column_of(pos.position);
+        columns[c] = Column {
+            head: match (from_start, pos.position) {
+                (true, 0) => "start".to_string(),
+                (true, p) => format!("step {p}"),
+                (false, 0) => "anchor".to_string(),
+                (false, p) => position_label(p),
+            },
+            nodes: pos
+                .nodes
+                .iter()
+                .map(|node| SankeyNode {
+                    name: node.value.clone(),
+                    kind: node.kind,
+                    value: node.journeys,
+                    conversions: node.conversions,
+                    detail: node
+                        .values
+                        .map(|v| format!("sums {}", counted(v, "value", "values"))),
+                })
+                .collect(),
+        };
+    }
+    let links = r
+        .edges
+        .iter()
+        .map(|e| Link {
+            from: (column_of(e.from_position), e.from_rank),
+            to: (column_of(e.to_position), e.to_rank),
+            value: e.journeys,
+            conversions: e.conversions,
+        })
+        .collect();
+    let title = if from_start {
+        format!("journeymap {command}: journeys step by step from their start")
+    } else {
+        match r.direction {
+            Direction::Forward => format!("journeymap {command}: after the first {}", r.anchor),
+            Direction::Backward => format!("journeymap {command}: before the last {}", r.anchor),
+        }
+    };
+    let mut caption = vec![format!(
+        "{} of {} journeys; the {} most frequent values per step, the rest summed into (other); {} journeys with no more events.",
+        count(r.anchored),
+        count(r.journeys),
+        r.per_step,
+        if backward { "(start):" } else { "(end):" }
+    )];
+    if meta.options.conversion_defined() {
+        caption.push(
+            "Hatched: the journeys that convert (anywhere in the journey). Bands and boxes are as thick as the journeys they carry.".to_string(),
+        );
+    } else {
+        caption.push("Bands and boxes are as thick as the journeys they carry.".to_string());
+    }
+    caption.push(format!("Options: {}", meta.options.summary()));
+    Sankey {
+        title,
+        columns,
+        links,
+        total: r.anchored,
+        caption,
     }
 }
 

@@ -1,0 +1,250 @@
+//! `journeymap flow` and the SVG that journeymap draws itself: numbers worked out by hand on
+//! testdata/tiny.csv, the same numbers as `explore` with an anchor, hostile names as text, and
+//! boxes and labels that never overlap (read back from the SVG).
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn json(args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["-f", "json"]);
+    jm(&a).ok().json()
+}
+
+/// (value, journeys, conversions) of each node of a position.
+fn nodes(v: &Value, position: usize) -> Vec<(String, u64, u64)> {
+    v["positions"][position]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["value"].as_str().unwrap().to_string(),
+                n["journeys"].as_u64().unwrap(),
+                n["conversions"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn flow_from_the_start_is_worked_out_by_hand() {
+    // tiny.csv: alice home > product_view > add_to_cart > purchase; bob home > product_view >
+    // add_to_cart; carol blog > home > product_view; dave email_click > product_view > home >
+    // product_view > add_to_cart > purchase. alice and dave convert.
+    let tiny = data("tiny.csv");
+    let v = json(&[
+        "flow",
+        &tiny,
+        "--conversion",
+        "purchase",
+        "--depth",
+        "2",
+        "--per-step",
+        "2",
+    ]);
+    assert_eq!(v["meta"]["command"], "flow");
+    assert_eq!(v["anchor"], "(start)");
+    assert_eq!(v["anchored"], 4);
+    let s = |a: &str, b: u64, c: u64| (a.to_string(), b, c);
+    assert_eq!(nodes(&v, 0), [s("(start)", 4, 2)]);
+    assert_eq!(v["positions"][0]["nodes"][0]["kind"], "start");
+    // Step 1: home 2 (alice converts); blog and email_click tie at 1, blog first by name, so
+    // email_click is the (other).
+    assert_eq!(
+        nodes(&v, 1),
+        [s("home", 2, 1), s("blog", 1, 0), s("(other)", 1, 1)]
+    );
+    assert_eq!(nodes(&v, 2), [s("product_view", 3, 2), s("home", 1, 0)]);
+    let edges: Vec<(String, String, u64, u64)> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap().to_string(),
+                e["to"].as_str().unwrap().to_string(),
+                e["journeys"].as_u64().unwrap(),
+                e["conversions"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let e = |a: &str, b: &str, n: u64, c: u64| (a.to_string(), b.to_string(), n, c);
+    assert_eq!(
+        edges,
+        [
+            e("(start)", "home", 2, 1),
+            e("(start)", "blog", 1, 0),
+            e("(start)", "(other)", 1, 1),
+            e("home", "product_view", 2, 1),
+            e("blog", "home", 1, 0),
+            e("(other)", "product_view", 1, 1),
+        ]
+    );
+}
+
+#[test]
+fn flow_with_an_anchor_is_explore() {
+    let shop = "examples/shop.csv";
+    for anchor in [["--from", "product_view"], ["--to", "checkout"]] {
+        let mut f = json(&[
+            "flow",
+            shop,
+            "--conversion",
+            "purchase",
+            anchor[0],
+            anchor[1],
+        ]);
+        let mut e = json(&[
+            "explore",
+            shop,
+            "--conversion",
+            "purchase",
+            anchor[0],
+            anchor[1],
+        ]);
+        f["meta"] = Value::Null;
+        e["meta"] = Value::Null;
+        assert_eq!(f, e, "{anchor:?}");
+    }
+    let run = jm(&["flow", shop, "--from", "home", "--to", "checkout"]);
+    assert_eq!(run.code, 2);
+    let run = jm(&["explore", shop]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("explore needs one of --from NAME or --to NAME"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The boxes of an SVG drawn by journeymap: node rectangles and label boxes.
+fn boxes(svg: &str) -> (Vec<[f64; 4]>, Vec<[f64; 4]>) {
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    let rect = regex::Regex::new(
+        r#"<g class="node"[^>]*><title>[^<]*</title><rect x="([-\d.]+)" y="([-\d.]+)" width="([-\d.]+)" height="([-\d.]+)""#,
+    )
+    .unwrap();
+    let label = regex::Regex::new(
+        r#"<g class="label" data-box="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)">"#,
+    )
+    .unwrap();
+    let four = |c: regex::Captures| [num(&c[1]), num(&c[2]), num(&c[3]), num(&c[4])];
+    (
+        rect.captures_iter(svg).map(four).collect(),
+        label.captures_iter(svg).map(four).collect(),
+    )
+}
+
+fn overlap(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+}
+
+/// Checks an SVG of ours: one document, every node with a label, no two boxes overlapping.
+pub fn check_svg(svg: &str) {
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<svg").count(), 1);
+    assert_eq!(svg.matches("<g").count(), svg.matches("</g>").count());
+    let (nodes, labels) = boxes(svg);
+    assert!(!nodes.is_empty());
+    assert_eq!(nodes.len(), labels.len());
+    let all: Vec<[f64; 4]> = nodes.iter().chain(&labels).copied().collect();
+    for i in 0..all.len() {
+        for k in i + 1..all.len() {
+            assert!(
+                !overlap(all[i], all[k]),
+                "{:?} overlaps {:?}",
+                all[i],
+                all[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn svg_is_drawn_without_graphviz_and_nothing_overlaps() {
+    let dir = scratch("flow_svg");
+    let out = dir.join("flow.svg");
+    let o = out.display().to_string();
+    jm(&[
+        "flow",
+        "examples/shop.csv",
+        "--config",
+        "examples/journeymap.toml",
+        "-o",
+        &o,
+    ])
+    .ok();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    check_svg(&svg);
+    assert!(svg.contains("journeymap flow: journeys step by step from their start"));
+    assert!(svg.contains("Hatched: the journeys that convert"));
+    // The same bytes on stdout with -f svg, and for the same input every time.
+    let stdout = jm(&[
+        "flow",
+        "examples/shop.csv",
+        "--config",
+        "examples/journeymap.toml",
+        "-f",
+        "svg",
+    ])
+    .ok()
+    .stdout;
+    assert_eq!(stdout, svg);
+    // explore draws with the same renderer, backward too.
+    for dir in ["--from", "--to"] {
+        let svg = jm(&["explore", "examples/shop.csv", dir, "checkout", "-f", "svg"])
+            .ok()
+            .stdout;
+        check_svg(&svg);
+    }
+    // Commands without an SVG drawing say so, with a way to get a picture.
+    let run = jm(&[
+        "graph",
+        "examples/shop.csv",
+        "-o",
+        &dir.join("g.png").display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    let run = jm(&[
+        "flow",
+        "examples/shop.csv",
+        "-o",
+        &dir.join("f.png").display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("write an SVG (-o"), "{}", run.stderr);
+}
+
+#[test]
+fn hostile_names_are_text_in_svg() {
+    let dir = scratch("flow_hostile");
+    let file = dir.join("evil.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint\n\
+         u1,2026-03-01T10:00:00Z,<script>alert(1)</script>\n\
+         u1,2026-03-01T10:01:00Z,\"a\"\"quote & <b>\"\n\
+         u2,2026-03-01T10:00:00Z,]]><!--\n\
+         u2,2026-03-01T10:01:00Z,\"x\u{1}y\"\n\
+         u3,2026-03-01T10:00:00Z,<script>alert(1)</script>\n",
+    )
+    .unwrap();
+    let svg = jm(&["flow", &file.display().to_string(), "-f", "svg"])
+        .ok()
+        .stdout;
+    check_svg(&svg);
+    assert!(!svg.contains("<script"), "{svg}");
+    assert!(!svg.contains("<b>"), "{svg}");
+    assert!(!svg.contains("<!--"), "{svg}");
+    assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(svg.contains("a&quot;quote &amp; &lt;b&gt;"));
+    assert!(svg.contains("x\\x01y"));
+    assert!(!svg.contains('\u{1}'));
+}

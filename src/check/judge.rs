@@ -145,11 +145,19 @@ pub(crate) fn versus_baseline(
     r.baseline = rec.value;
     let (Some(was), Some(is)) = (rec.value, r.value) else {
         r.verdict = Verdict::Fail;
-        r.message = format!(
-            "{}: {now}; no value to compare with the baseline's {}",
-            r.name,
-            rec.value.map(&show).unwrap_or_else(|| "(none)".into())
-        );
+        r.message = match (rec.value, r.value) {
+            (None, None) => format!("{}: {now}; the baseline has no value either", r.name),
+            (None, Some(_)) => format!(
+                "{}: {now}; the baseline has no value to compare with",
+                r.name
+            ),
+            (Some(was), None) => format!(
+                "{}: {now}; no value to compare with the baseline's {}",
+                r.name,
+                show(was)
+            ),
+            _ => unreachable!("both values are there"),
+        };
         return r;
     };
     let drop_pp = round6((was - is) * r.unit.scale());

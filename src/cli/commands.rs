@@ -227,6 +227,13 @@ pub struct ScoreArgs {
         help_heading = "Scores"
     )]
     pub low_score: Option<f64>,
+    /// Leave the scores of [scores] in journeymap.toml out (for inputs without the column).
+    #[arg(
+        long,
+        conflicts_with_all = ["score_col", "score_applies", "low_score"],
+        help_heading = "Scores"
+    )]
+    pub no_scores: bool,
 }
 
 #[derive(Args, Debug)]

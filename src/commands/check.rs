@@ -122,15 +122,13 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         .and_then(|s| s.scores.as_ref())
         .map(|s| s.column.as_str());
     let request = Request::new(&args.input, &args.journey, &config)
-        .keep_optional_column(score_column, super::scores::FLAG);
+        .keep_optional_column(score_column, "column in [scores]");
     let prepared = prepare(&request, ctx)?;
     // The options a baseline records and is compared under: the journey options, and the
     // score settings when a stage check reads scores.
     let mut recorded = prepared.options().recorded();
-    if let Some(s) = stage_checks.as_ref().and_then(|c| c.scores.as_ref()) {
-        recorded.insert("score_column".into(), s.column.clone().into());
-        recorded.insert("score_applies".into(), s.applies.name().into());
-        recorded.insert("low_score".into(), s.low.into());
+    if let Some(s) = &stage_checks {
+        s.recorded(&mut recorded);
     }
     if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
         let differ = b.differing_options(&recorded);
@@ -289,19 +287,40 @@ impl StageChecks {
                 )));
             }
         }
-        let scores = super::scores::settings(&Default::default(), config)?;
-        if scores.is_none() {
-            if let Some((c, _, _)) = stage_checks
-                .iter()
-                .find(|(_, _, m)| *m == StageMeasure::MeanScore)
-            {
-                return Err(usage(format!(
-                    "{}: measure = \"mean_score\" needs a score column: set column in [scores] of journeymap.toml",
-                    c.name
-                )));
-            }
-        }
+        // Scores only for mean_score checks: the other stage checks run on inputs without the
+        // score column.
+        let mean_score = stage_checks
+            .iter()
+            .find(|(_, _, m)| *m == StageMeasure::MeanScore);
+        let scores = match mean_score {
+            None => None,
+            Some((c, _, _)) => match super::scores::settings(&Default::default(), config)? {
+                Some(s) => Some(s),
+                None => {
+                    return Err(usage(format!(
+                        "{}: measure = \"mean_score\" needs a score column: set column in [scores] of journeymap.toml",
+                        c.name
+                    )))
+                }
+            },
+        };
         Ok(Some(StageChecks { defs, scores }))
+    }
+
+    /// What a baseline records of the stage checks' settings: the stage map, and the score
+    /// column and which event a score belongs to when a check reads scores (the low-score
+    /// threshold changes no mean).
+    fn recorded(&self, options: &mut std::collections::BTreeMap<String, serde_json::Value>) {
+        let map: Vec<serde_json::Value> = self
+            .defs
+            .iter()
+            .map(|d| serde_json::json!({ "stage": d.name, "entries": d.entries }))
+            .collect();
+        options.insert("stages".into(), map.into());
+        if let Some(s) = &self.scores {
+            options.insert("score_column".into(), s.column.clone().into());
+            options.insert("score_applies".into(), s.applies.name().into());
+        }
     }
 
     /// The stage report the checks measure (with scores when `[scores]` names a column).

@@ -76,6 +76,7 @@ pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
         report: &report,
         scores: scores_info.as_ref(),
         top: args.top,
+        sort: args.sort,
     };
     let mut files = meta.read_files();
     files.extend(stages_file.as_deref().map(|path| ReadFile {

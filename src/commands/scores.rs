@@ -25,7 +25,33 @@ pub const FLAG: &str = "--score-col";
 
 /// The score settings, or `None` when neither `--score-col` nor `[scores]` names a column.
 pub fn settings(args: &ScoreArgs, config: &ConfigFile) -> Result<Option<ScoreSettings>> {
+    if args.no_scores {
+        return Ok(None);
+    }
     let section = &config.scores;
+    let file = || {
+        config.path.as_ref().map_or_else(
+            || crate::config::DEFAULT_FILE.to_string(),
+            |p| p.display().to_string(),
+        )
+    };
+    if let Some(x) = section.low.filter(|x| !x.is_finite()) {
+        return Err(usage(format!(
+            "{}: low in [scores] must be a finite number, like 2 for a CSAT 1-5 (got {x})",
+            file()
+        )));
+    }
+    if (section.low.is_some() || section.applies.is_some())
+        && section
+            .column
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(usage(format!(
+            "{}: [scores] sets low or applies but no column; add column = \"COL\" (the column of scores)",
+            file()
+        )));
+    }
     let low = args.low_score.or(section.low);
     if let Some(x) = low.filter(|x| !x.is_finite()) {
         return Err(usage(format!(
@@ -92,28 +118,41 @@ pub fn read(p: &Prepared, s: &ScoreSettings, ctx: &Context) -> Result<(Scores, S
         _ => Cell::Empty,
     };
     // One pass over the events (each a random access into the rows): the scored ones, in
-    // event order, or the first cell that is not a number.
+    // event order, and the first row (in the files' order) whose cell is not a number.
     let mut scored: Vec<(usize, f64)> = Vec::new();
+    let mut bad: Option<u32> = None;
+    let mut magnitude = 0.0f64;
     for (e, &row) in j.row.iter().enumerate() {
-        let x = match cell(row) {
-            Cell::Empty => continue,
-            Cell::Number(x) => x,
-            Cell::NotANumber => {
-                let text = p
-                    .table
-                    .attribute
-                    .as_ref()
-                    .map(|(d, ids)| d.name(ids[row as usize]).to_string())
-                    .unwrap_or_default();
-                bail!(
-                "{}: column '{}' has '{}', not a number; {FLAG} needs a column of numbers (a CSAT 1-5, an NPS 0-10, a sentiment score)",
-                p.table.locate(u64::from(row)),
-                excerpt(&s.column),
-                excerpt(&text)
-            );
+        match cell(row) {
+            Cell::Empty => {}
+            Cell::Number(x) => {
+                magnitude += x.abs();
+                scored.push((e, x));
             }
-        };
-        scored.push((e, x));
+            Cell::NotANumber => bad = Some(bad.map_or(row, |b| b.min(row))),
+        }
+    }
+    if let Some(row) = bad {
+        let text = p
+            .table
+            .attribute
+            .as_ref()
+            .map(|(d, ids)| d.name(ids[row as usize]).to_string())
+            .unwrap_or_default();
+        bail!(
+            "{}: column '{}' has '{}', not a number; {FLAG} needs a column of numbers (a CSAT 1-5, an NPS 0-10, a sentiment score)",
+            p.table.locate(u64::from(row)),
+            excerpt(&s.column),
+            excerpt(&text)
+        );
+    }
+    // Every sum of scores is at most the sum of their sizes: if that is finite, no mean
+    // overflows to infinity (or to a null in JSON).
+    if !magnitude.is_finite() {
+        bail!(
+            "the scores in column '{}' add up to more than 1.8e308, the largest number journeymap holds (64-bit floating point); check the column's unit or the values",
+            excerpt(&s.column)
+        );
     }
     let scores = attribute_scores(j, s.applies, &scored);
     // Scored events that collapsing merged into the event before.

@@ -54,12 +54,12 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
     }
     let report = report.reported();
     if report.unstaged_events > 0 {
-        let names: Vec<&str> = report
-            .unstaged
-            .top_touchpoints
-            .iter()
-            .map(|n| n.name.as_str())
-            .collect();
+        // The stage map names values of the analysis level: name those.
+        let top = match (j.level, &report.unstaged.top_channels) {
+            (crate::journey::Level::Channel, Some(channels)) => channels,
+            _ => &report.unstaged.top_touchpoints,
+        };
+        let names: Vec<&str> = top.iter().map(|n| n.name.as_str()).collect();
         ctx.warn(format_args!(
             "{} in no stage are counted as (unstaged) (most: {})",
             counted(report.unstaged_events, "event", "events"),

@@ -139,36 +139,43 @@ fn simulate(opts: &GenerateOptions) -> Result<(Vec<Event>, GenerateSummary)> {
     let model = Model::new(opts.conversion_boost);
     let period = opts.days * SECS_PER_DAY as u32;
     let mut rng = Rng::new(opts.seed);
-    // Surveys draw from a stream of their own: the other events are the same with or without.
+    // Surveys draw from a stream of their own and go to a list of their own: the other events,
+    // their number (what --events counts) and their shuffled order are the same with or
+    // without them.
     let mut survey_rng = opts
         .surveys
         .then(|| Rng::new(opts.seed ^ 0x5075_7276_6579_5321));
+    let mut surveys: Vec<Event> = Vec::new();
     let mut customers: u64 = 0;
     let mut conversions: u64 = 0;
-    let mut surveys: u64 = 0;
     while customers < max_customers && (events.len() as u64) < max_events {
         let id = u32::try_from(customers + 1).context("too many customers (max 4294967295)")?;
         let from = events.len();
         conversions += u64::from(model.customer(&mut rng, id, period, &mut events));
         if let Some(r) = &mut survey_rng {
-            let before = events.len();
-            model::add_surveys(r, &mut events, from);
-            surveys += (events.len() - before) as u64;
+            model::add_surveys(r, &events[from..], &mut surveys);
         }
         customers += 1;
     }
 
     // Fisher-Yates with its own stream, so the shuffle never disturbs generation.
-    let mut shuffle = Rng::new(opts.seed ^ 0x5EED_5AFF_1E00_0001);
-    for i in (1..events.len()).rev() {
-        let j = shuffle.below(i as u64 + 1) as usize;
-        events.swap(i, j);
-    }
+    let shuffle_all = |events: &mut Vec<Event>, salt: u64| {
+        let mut shuffle = Rng::new(opts.seed ^ salt);
+        for i in (1..events.len()).rev() {
+            let j = shuffle.below(i as u64 + 1) as usize;
+            events.swap(i, j);
+        }
+    };
+    shuffle_all(&mut events, 0x5EED_5AFF_1E00_0001);
+    // The survey answers follow the other rows, shuffled among themselves.
+    shuffle_all(&mut surveys, 0x5EED_5AFF_1E00_0002);
+    let survey_rows = surveys.len() as u64;
+    events.append(&mut surveys);
     let summary = GenerateSummary {
         events: events.len() as u64,
         customers,
         conversions,
-        surveys,
+        surveys: survey_rows,
     };
     Ok((events, summary))
 }

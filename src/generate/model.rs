@@ -141,18 +141,19 @@ pub(crate) const SURVEY_RATE: f64 = 0.6;
 /// The share of purchases that a survey answers.
 pub(crate) const PURCHASE_SURVEY_RATE: f64 = 0.4;
 
-/// Adds survey answers after the support contacts and purchases of one customer, whose events
-/// (in time order) are `events[from..]`. The pattern, which the tests recover: a survey rates
-/// the event just before it (it comes halfway to the customer's next event, at most 5 minutes
-/// later; no survey when the next event is less than 2 s away). After a support contact
-/// (survey_support, 60% of them): a live chat scores 3 or 4 and a support ticket 1 or 2 (each
-/// equally likely), one more when the customer purchases at some point; so the means are
-/// live_chat 3.5, support_ticket 1.5, plus 1 for converting customers. After a purchase
-/// (survey_purchase, 40% of them): 4 or 5.
-pub(crate) fn add_surveys(rng: &mut Rng, events: &mut Vec<Event>, from: usize) {
+/// Adds to `out` survey answers after the support contacts and purchases of one customer,
+/// whose events (in time order) are `events`. The pattern, which the tests recover: a survey
+/// rates the event just before it, which shares its second with no other event of the
+/// customer (so the survey's previous event is the rated one, whatever the row order); it
+/// comes halfway to the customer's next event, at most 5 minutes later (no survey when the
+/// next event is less than 2 s away). After a support contact (survey_support, 60% of them): a
+/// live chat scores 3 or 4 and a support ticket 1 or 2 (each equally likely), one more when
+/// the customer purchases at some point; so the means are live_chat 3.5, support_ticket 1.5,
+/// plus 1 for converting customers. After a purchase (survey_purchase, 40% of them): 4 or 5.
+pub(crate) fn add_surveys(rng: &mut Rng, events: &[Event], out: &mut Vec<Event>) {
     let n = events.len();
-    let converted = events[from..n].iter().any(|e| e.tp == PURCHASE);
-    for i in from..n {
+    let converted = events.iter().any(|e| e.tp == PURCHASE);
+    for i in 0..n {
         let e = events[i];
         let (survey, rate, base) = match e.tp {
             LIVE_CHAT => (SURVEY_SUPPORT, SURVEY_RATE, 3 + u8::from(converted)),
@@ -165,10 +166,11 @@ pub(crate) fn add_surveys(rng: &mut Rng, events: &mut Vec<Event>, from: usize) {
         } else {
             u32::MAX
         };
-        if gap < 2 || rng.f64() >= rate {
+        let tied_before = i > 0 && events[i - 1].dt == e.dt;
+        if gap < 2 || tied_before || rng.f64() >= rate {
             continue;
         }
-        events.push(Event {
+        out.push(Event {
             customer: e.customer,
             dt: e.dt + (gap / 2).min(300),
             cents: 0,

@@ -378,18 +378,20 @@ fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
         (sa.customers, sa.conversions),
         (sb.customers, sb.conversions)
     );
-    // Without the survey rows and the score column, the same rows (in another order: the
-    // shuffle depends on the number of rows).
-    let mut rest: Vec<&str> = b
+    // The other rows come first, as they are without surveys (in the same order, so that
+    // events at one instant keep their order), each with an empty score; the surveys follow.
+    let rest: Vec<&str> = b
         .lines()
         .skip(1)
-        .filter(|l| !l.contains(",survey_"))
+        .take(sa.events as usize)
         .map(|l| l.strip_suffix(',').expect("an empty score"))
         .collect();
-    let mut before: Vec<&str> = a.lines().skip(1).collect();
-    rest.sort_unstable();
-    before.sort_unstable();
+    let before: Vec<&str> = a.lines().skip(1).collect();
     assert_eq!(rest, before);
+    assert!(b
+        .lines()
+        .skip(1 + sa.events as usize)
+        .all(|l| l.contains(",survey_")));
     // Every survey has a score from 1 to 5, and only surveys have one.
     let mut surveys = 0;
     for l in b.lines().skip(1) {
@@ -422,8 +424,10 @@ fn surveys_add_rows_and_leave_the_other_events_as_they_were() {
                 "survey_support" => &["support_ticket", "live_chat"],
                 _ => &["purchase"],
             };
+            // The rated event alone at that instant: the survey's previous event, whatever the
+            // row order of ties.
             assert!(
-                at_last.iter().any(|n| rated.contains(n)),
+                at_last.len() == 1 && rated.contains(&at_last[0]),
                 "{name} at {t} after {at_last:?}"
             );
             checked += 1;

@@ -141,7 +141,15 @@ pub fn rate6(v: Option<f64>) -> String {
 /// empty.
 pub fn score_csv(v: Option<f64>) -> String {
     v.filter(|x| x.is_finite())
-        .map(|x| x.to_string())
+        .map(|x| {
+            // Shortest digits; an exponent for very large or small numbers (1e300, not 301
+            // digits).
+            if x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+                format!("{x:e}")
+            } else {
+                x.to_string()
+            }
+        })
         .unwrap_or_default()
 }
 

@@ -1149,7 +1149,10 @@ fn stage_check_mistakes_are_usage_errors() {
         "journeymap.toml",
         &std::fs::read_to_string(data("scores.toml"))
             .unwrap()
-            .replace("column = \"csat\"", ""),
+            .replace(
+                "[scores]\ncolumn = \"csat\"\napplies = \"previous\"\nlow = 2\n",
+                "",
+            ),
     );
     write(
         &dir,
@@ -1180,4 +1183,56 @@ fn stage_check_mistakes_are_usage_errors() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn stage_baselines_record_the_stage_map_and_need_scores_only_for_mean_scores() {
+    // Reach and lost-here checks run on the web export alone, although [scores] names a
+    // column it does not have.
+    let dir = scores_dir("check_stage_map", "3");
+    write(
+        &dir,
+        "reach.toml",
+        "[[check]]\nkind = \"stage\"\nstage = \"consideration\"\nmeasure = \"lost_here_rate\"\nmax_rise = 5\n",
+    );
+    let run = run_in(
+        &dir,
+        &[
+            "check",
+            "stages.csv",
+            "--checks",
+            "reach.toml",
+            "--write-baseline",
+            "base.json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let base = std::fs::read_to_string(dir.join("base.json")).unwrap();
+    assert!(base.contains("\"stages\""), "{base}");
+    assert!(!base.contains("score_column"), "{base}");
+    // Another stage map changes the numbers: the baseline is refused.
+    let toml = std::fs::read_to_string(dir.join("journeymap.toml")).unwrap();
+    std::fs::write(
+        dir.join("journeymap.toml"),
+        toml.replace(
+            "service = [\"support_chat\", \"re:^faq\"]",
+            "service = [\"support_chat\", \"re:^faq\", \"compare\"]",
+        ),
+    )
+    .unwrap();
+    let run = run_in(
+        &dir,
+        &[
+            "check",
+            "stages.csv",
+            "--checks",
+            "reach.toml",
+            "--baseline",
+            "base.json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("stages (baseline"), "{}", run.stderr);
 }

@@ -248,3 +248,25 @@ fn hostile_names_are_text_in_svg() {
     assert!(svg.contains("x\\x01y"));
     assert!(!svg.contains('\u{1}'));
 }
+
+#[test]
+fn the_readme_picture_is_what_flow_draws() {
+    let dir = scratch("flow_readme");
+    let out = dir.join("flow.svg");
+    jm(&[
+        "flow",
+        "examples/shop.csv",
+        "--config",
+        "examples/journeymap.toml",
+        "-o",
+        &out.display().to_string(),
+    ])
+    .ok();
+    let now = std::fs::read_to_string(&out).unwrap();
+    let committed =
+        std::fs::read_to_string(format!("{}/docs/flow.svg", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert!(
+        now == committed,
+        "docs/flow.svg is not what flow draws now; run: journeymap flow examples/shop.csv --config examples/journeymap.toml -o docs/flow.svg"
+    );
+}

@@ -366,3 +366,84 @@ fn score_errors_name_the_flag_the_row_and_the_value() {
         run.stderr
     );
 }
+
+#[test]
+fn scores_can_be_left_out_and_config_mistakes_are_named() {
+    // [scores] names csat, which the web export alone does not have.
+    let config = data("scores.toml");
+    let stages = data("stages.csv");
+    let run = jm(&["stages", &stages, "--config", &config]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no input has the column 'csat'"),
+        "{}",
+        run.stderr
+    );
+    let v = jm(&[
+        "stages",
+        &stages,
+        "--config",
+        &config,
+        "--no-scores",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert!(v.get("scores").is_none(), "{v}");
+    assert_eq!(v["stages"][3]["reached"], 2);
+    // low or applies without a column: an error naming the file.
+    let dir = scratch("scores_config");
+    let toml = dir.join("journeymap.toml");
+    std::fs::write(&toml, "[scores]\nlow = 2\n").unwrap();
+    let run = jm(&[
+        "painpoints",
+        &stages,
+        "--config",
+        &toml.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("journeymap.toml: [scores] sets low or applies but no column"),
+        "{}",
+        run.stderr
+    );
+    // Scores so large that their sum overflows are an error, not a null mean.
+    let file = dir.join("huge.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint,score\nu1,2026-03-02T10:00:00Z,a,1e308\nu1,2026-03-02T10:01:00Z,b,1e308\n",
+    )
+    .unwrap();
+    let run = jm(&[
+        "painpoints",
+        &file.display().to_string(),
+        "--score-col",
+        "score",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("add up to more than 1.8e308"),
+        "{}",
+        run.stderr
+    );
+    // The first bad cell in the file's order is named, whatever the time order.
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint,score\nu1,2026-03-02T10:05:00Z,a,bad1\nu1,2026-03-02T10:01:00Z,b,bad2\n",
+    )
+    .unwrap();
+    let run = jm(&[
+        "painpoints",
+        &file.display().to_string(),
+        "--score-col",
+        "score",
+    ]);
+    assert!(
+        run.stderr
+            .contains("huge.csv line 2: column 'score' has 'bad1'"),
+        "{}",
+        run.stderr
+    );
+}

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::scores;
-use crate::analysis::painpoints::PainReport;
+use crate::analysis::painpoints::{PainReport, PainSort};
 use crate::analysis::scores::ScoresInfo;
 use crate::meta::Meta;
 use crate::render::{count, percent, rate6, Doc, Present, Table};
@@ -18,6 +18,8 @@ pub struct PainOutput<'a> {
     pub scores: Option<&'a ScoresInfo>,
     #[serde(skip)]
     pub top: usize,
+    #[serde(skip)]
+    pub sort: PainSort,
 }
 
 impl Present for PainOutput<'_> {
@@ -76,6 +78,16 @@ impl Present for PainOutput<'_> {
             ("events", count(r.events)),
             ("lost", lost),
         ];
+        fields.push((
+            "ranked by",
+            match self.sort {
+                PainSort::Lost => "journeys lost there (--sort for another ranking)",
+                PainSort::ExitRate => "exit rate, then journeys lost",
+                PainSort::Loops => "loops, then journeys lost",
+                PainSort::MeanScore => "mean score, lowest first, then journeys lost",
+            }
+            .to_string(),
+        ));
         if let Some(info) = self.scores {
             fields.push(("scores", scores::describe(info)));
         }

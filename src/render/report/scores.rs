@@ -33,7 +33,7 @@ pub fn csv_cells(s: Option<&ScoreSummary>) -> Vec<String> {
 pub fn table_header(info: &ScoresInfo, conversion: bool) -> Vec<&'static str> {
     let mut h = vec!["responses>", "mean score>", "median>"];
     if info.low_score.is_some() {
-        h.push("low>");
+        h.push("low share>");
     }
     if conversion {
         h.extend(["mean (converting)>", "mean (not converting)>"]);

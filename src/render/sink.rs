@@ -88,13 +88,14 @@ impl Sink {
                 dir.display()
             );
         }
-        let tmp = tempfile::Builder::new()
-            .prefix(".journeymap-")
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!("{}: cannot create a file in {}", p.display(), dir.display())
-            })?;
-        let guard = interrupt::register(tmp.path());
+        let (tmp, guard) = interrupt::create(|| {
+            tempfile::Builder::new()
+                .prefix(".journeymap-")
+                .tempfile_in(dir)
+                .with_context(|| {
+                    format!("{}: cannot create a file in {}", p.display(), dir.display())
+                })
+        })?;
         Ok(Sink {
             inner: Inner::File {
                 tmp: BufWriter::with_capacity(1 << 16, tmp),
@@ -164,9 +165,10 @@ impl Sink {
 /// Temporary files removed when the run is interrupted (SIGINT, SIGTERM, SIGHUP): a thread
 /// waits for the signal, removes them, and the process then ends as the signal would have
 /// ended it (so the shell sees exit status 130 for Ctrl-C). Signals are caught only from
-/// the moment a temporary file exists.
+/// just before the first temporary file is created; a file is created and listed under the
+/// list's lock, so a signal in between waits for the listing and then removes the file.
 mod interrupt {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
     use std::sync::{Mutex, Once};
 
     static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -185,8 +187,21 @@ mod interrupt {
         }
     }
 
-    pub fn register(path: &Path) -> Guard {
-        pending().push(path.to_path_buf());
+    /// Creates a temporary file with `make` and lists it for removal on a signal, with the
+    /// signal handlers in place before the file exists.
+    pub fn create(
+        make: impl FnOnce() -> anyhow::Result<tempfile::NamedTempFile>,
+    ) -> anyhow::Result<(tempfile::NamedTempFile, Guard)> {
+        watch();
+        let mut list = pending();
+        let tmp = make()?;
+        list.push(tmp.path().to_path_buf());
+        let guard = Guard(tmp.path().to_path_buf());
+        Ok((tmp, guard))
+    }
+
+    /// Starts the thread that waits for the signals (once).
+    fn watch() {
         WATCH.call_once(|| {
             use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
             let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
@@ -203,7 +218,6 @@ mod interrupt {
                 }
             });
         });
-        Guard(path.to_path_buf())
     }
 }
 

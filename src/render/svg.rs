@@ -43,7 +43,7 @@ fn char_em(c: char) -> f64 {
     match c {
         'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.34,
         'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' => 0.45,
-        'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.95,
+        'm' | 'w' | 'M' | 'W' | '%' | '@' => 1.05,
         'A'..='Z' => 0.74,
         '0'..='9' => 0.64,
         c if c.is_ascii() => 0.62,
@@ -86,7 +86,7 @@ pub struct Svg {
 }
 
 /// The house style: one sans-serif font, grey lines, labels that stay legible in greyscale.
-const STYLE: &str = "text{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;fill:#1a1a1a}\
+const STYLE: &str = "text{font-family:'DejaVu Sans',Arial,Helvetica,'Noto Sans CJK JP','Noto Sans',sans-serif;fill:#1a1a1a}\
 .small{font-size:11px;fill:#444}.head{font-size:11px;font-weight:bold;fill:#333}\
 .title{font-size:14px;font-weight:bold}.label{font-size:12px}\
 .halo{paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round;stroke-opacity:0.85}";

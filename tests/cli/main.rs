@@ -7,6 +7,7 @@ mod analyses;
 mod attribution;
 mod attribution_monte_carlo;
 mod bad_input;
+mod browser;
 mod check;
 mod diff;
 mod dot;

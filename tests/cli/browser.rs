@@ -1,0 +1,173 @@
+//! journeymap's pictures in a real browser: headless Chromium (Debian's `chromium`) loads each
+//! SVG in a page whose script measures every label as the browser draws it. A label must stay
+//! inside the box the layout gave it (so the width estimate never falls short and labels never
+//! overlap), and the page must run without a script error. A screenshot of each is written
+//! under target/screenshots/ for people to look at.
+//!
+//! Where Chromium is not installed the tests say so and pass, unless
+//! `JOURNEYMAP_REQUIRE_CHROMIUM=1` (set by `.ci/run`, which installs it) makes that a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("JOURNEYMAP_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("JOURNEYMAP_REQUIRE_CHROMIUM").is_ok_and(|v| v == "1") {
+        panic!(
+            "{} is not there; .ci/run installs Debian's chromium",
+            path.display()
+        );
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: Chromium is not installed, so the browser checks were skipped; install Debian's chromium, or run with JOURNEYMAP_REQUIRE_CHROMIUM=1 to make that a failure"
+        );
+    });
+    None
+}
+
+/// Runs headless Chromium on `page` with `mode` (`--dump-dom` or `--screenshot=...`), with a
+/// fresh profile and no network of its own.
+fn run_chromium(browser: &Path, page: &Path, mode: &str, size: &str) -> String {
+    let profile = scratch(&format!(
+        "chromium_profile_{}",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={size}"))
+        .arg(mode)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The page's script: every `g.label` box (`data-box`: left top width height) must hold each of
+/// its texts as drawn; any script error is reported too.
+const CHECK: &str = r#"<pre id="result">pending</pre><script>
+window.onerror = (m) => { document.getElementById('result').textContent = 'error: ' + m; };
+const bad = [];
+let texts = 0;
+for (const g of document.querySelectorAll('g.label')) {
+  const [x, y, w, h] = g.dataset.box.split(' ').map(Number);
+  for (const t of g.querySelectorAll('text')) {
+    texts += 1;
+    const b = t.getBBox();
+    if (b.x < x - 0.5 || b.x + b.width > x + w + 0.5 || b.y < y - 0.5 || b.y + b.height > y + h + 0.5) {
+      bad.push(t.textContent + ' ' + [b.x, b.y, b.width, b.height].map(v => v.toFixed(1)).join(',') + ' outside ' + [x, y, w, h].join(','));
+    }
+  }
+}
+document.getElementById('result').textContent = 'texts ' + texts + '\n' + bad.join('\n');
+</script>"#;
+
+/// Loads `svg` in the browser, checks its labels, and writes a screenshot named `name`.
+fn check_in_browser(browser: &Path, name: &str, svg: &str) {
+    let dir = scratch(&format!("browser_{name}"));
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(
+        &page,
+        format!("<!doctype html><html><head><meta charset=\"utf-8\"></head><body>{svg}{CHECK}</body></html>"),
+    )
+    .unwrap();
+    let dom = run_chromium(browser, &page, "--dump-dom", "1600,1000");
+    let start = dom.find("<pre id=\"result\">").expect("the result block") + 17;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let result = &dom[start..end];
+    assert!(result.starts_with("texts "), "{name}: {result}");
+    let mut lines = result.lines();
+    let texts: usize = lines.next().unwrap()[6..].trim().parse().unwrap();
+    assert!(texts > 0, "{name}: no labels measured");
+    let outside: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    assert!(
+        outside.is_empty(),
+        "{name}: labels wider than their boxes:\n{}",
+        outside.join("\n")
+    );
+    // For people: the picture itself.
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let svg_file = dir.join(format!("{name}.svg"));
+    std::fs::write(&svg_file, svg).unwrap();
+    let png = shots.join(format!("{name}.png"));
+    run_chromium(
+        browser,
+        &svg_file,
+        &format!("--screenshot={}", png.display()),
+        "1600,1000",
+    );
+    assert!(png.exists(), "{name}: no screenshot");
+}
+
+#[test]
+fn flow_diagrams_hold_their_labels_in_a_browser() {
+    let Some(browser) = chromium() else { return };
+    let svg = |args: &[&str]| jm(args).ok().stdout;
+    check_in_browser(
+        &browser,
+        "flow_shop",
+        &svg(&[
+            "flow",
+            "examples/shop.csv",
+            "--config",
+            "examples/journeymap.toml",
+            "-f",
+            "svg",
+        ]),
+    );
+    check_in_browser(
+        &browser,
+        "explore_before_checkout",
+        &svg(&[
+            "explore",
+            "examples/shop.csv",
+            "--to",
+            "checkout",
+            "--per-step",
+            "8",
+            "-f",
+            "svg",
+        ]),
+    );
+    // Wide letters, capitals, digits, CJK and hostile names: the estimate must still hold.
+    let dir = scratch("browser_names");
+    let file = dir.join("names.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint\n\
+         u1,2026-03-01T10:00:00Z,WWWWWWWWWWMMMMMMMMMM\n\
+         u1,2026-03-01T10:01:00Z,<script>alert(1)</script>\n\
+         u2,2026-03-01T10:00:00Z,購入手続きのページ\n\
+         u2,2026-03-01T10:01:00Z,%%%%@@@@0000111122223333\n\
+         u3,2026-03-01T10:00:00Z,mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\n\
+         u3,2026-03-01T10:01:00Z,\"a & b \"\"quoted\"\"\"\n",
+    )
+    .unwrap();
+    check_in_browser(
+        &browser,
+        "flow_names",
+        &svg(&["flow", &file.display().to_string(), "-f", "svg"]),
+    );
+}

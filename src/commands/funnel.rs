@@ -29,7 +29,12 @@ const MAX_BINS: usize = 1000;
 
 pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
-    let format = render::choose_format(&args.output, "funnel", &[Table, Csv, Json, Md])?;
+    let formats: &[OutputFormat] = if args.dropped_at.is_some() {
+        &[Table, Csv, Json, Md]
+    } else {
+        &[Table, Csv, Json, Md, Svg]
+    };
+    let format = render::choose_format(&args.output, "funnel", formats)?;
     let config = config(&args.input)?;
     let list = StepList::parse(&args.steps, &config.funnels)
         .map_err(|e| usage(format!("--steps: {e}")))?;

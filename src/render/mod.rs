@@ -5,6 +5,7 @@ pub mod csv;
 pub mod diff_dot;
 pub mod doc;
 pub mod dot;
+pub mod funnel_svg;
 pub mod github;
 pub mod graph_style;
 pub mod json;

@@ -151,6 +151,22 @@ fn flow_diagrams_hold_their_labels_in_a_browser() {
             "svg",
         ]),
     );
+    check_in_browser(
+        &browser,
+        "funnel_shop",
+        &svg(&[
+            "funnel",
+            "examples/shop.csv",
+            "--config",
+            "examples/journeymap.toml",
+            "--steps",
+            "product_view,add_to_cart,checkout,purchase",
+            "--breakdown",
+            "channel",
+            "-f",
+            "svg",
+        ]),
+    );
     // Wide letters, capitals, digits, CJK and hostile names: the estimate must still hold.
     let dir = scratch("browser_names");
     let file = dir.join("names.csv");

@@ -270,3 +270,67 @@ fn the_readme_picture_is_what_flow_draws() {
         "docs/flow.svg is not what flow draws now; run: journeymap flow examples/shop.csv --config examples/journeymap.toml -o docs/flow.svg"
     );
 }
+
+#[test]
+fn funnel_bars_in_svg() {
+    let svg = jm(&[
+        "funnel",
+        "testdata/tiny.csv",
+        "--steps",
+        "home,product_view,add_to_cart,purchase",
+        "-f",
+        "svg",
+    ])
+    .ok()
+    .stdout;
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    // tiny.csv: home 4 journeys, product_view 4, add_to_cart 3, purchase 2 (metrics.md,
+    // Funnels): bars of 480, 480, 360 and 240 px on tracks of 480.
+    let bar =
+        regex::Regex::new(r#"<rect class="bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)""#).unwrap();
+    let widths: Vec<&str> = bar
+        .captures_iter(&svg)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(widths, ["480", "480", "360", "240"]);
+    assert!(
+        svg.contains("2 · 50.0% of step 1 · 66.7% of the step before"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("▼ 1 do not reach the next step (25.0%)"),
+        "{svg}"
+    );
+    // Labels and tracks apart.
+    let label = regex::Regex::new(r#"data-box="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)""#).unwrap();
+    let track = regex::Regex::new(
+        r#"<rect class="track" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)""#,
+    )
+    .unwrap();
+    let four = |c: regex::Captures| {
+        [1, 2, 3, 4].map(|i| c.get(i).unwrap().as_str().parse::<f64>().unwrap())
+    };
+    let all: Vec<[f64; 4]> = label
+        .captures_iter(&svg)
+        .map(four)
+        .chain(track.captures_iter(&svg).map(four))
+        .collect();
+    assert_eq!(all.len(), 12);
+    for i in 0..all.len() {
+        for k in i + 1..all.len() {
+            assert!(!overlap(all[i], all[k]), "{:?} {:?}", all[i], all[k]);
+        }
+    }
+    // --dropped-at lists journeys, not bars.
+    let run = jm(&[
+        "funnel",
+        "testdata/tiny.csv",
+        "--steps",
+        "home,purchase",
+        "--dropped-at",
+        "2",
+        "-f",
+        "svg",
+    ]);
+    assert_eq!(run.code, 2);
+}

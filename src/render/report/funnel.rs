@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::analysis::funnel::{Bin, FunnelOrder, FunnelReport};
 use crate::analysis::funnel_breakdown::{Breakdown, Dropped};
+use crate::cli::OutputFormat;
 use crate::duration::humanize_secs;
 use crate::meta::Meta;
 use crate::render::{count, percent, rate6, Doc, Present, Table};
@@ -81,6 +82,52 @@ impl Present for FunnelOutput<'_> {
 
     fn document(&self) -> Doc {
         document(self)
+    }
+
+    fn draw(&self, format: OutputFormat, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        if format != OutputFormat::Svg {
+            return Err(crate::error::usage("funnel draws only svg"));
+        }
+        let steps: Vec<&str> = self.report.steps.iter().map(|s| s.step.as_str()).collect();
+        let mut title = format!(
+            "journeymap funnel: {} ({}",
+            steps.join(" > "),
+            self.order.name()
+        );
+        if let Some(w) = self.window {
+            title.push_str(&format!(", within {w}"));
+        }
+        title.push(')');
+        let mut panels: Vec<(String, &FunnelReport)> = vec![(
+            format!("all {} journeys", count(self.report.journeys)),
+            self.report,
+        )];
+        if let Some(b) = &self.breakdown {
+            for v in &b.values {
+                panels.push((
+                    format!(
+                        "{} = {} ({} journeys)",
+                        b.column,
+                        v.value,
+                        count(v.report.journeys)
+                    ),
+                    &v.report,
+                ));
+            }
+        }
+        let t = &self.report.time_to_convert;
+        let mut caption = Vec::new();
+        if let (Some(m), Some(p)) = (t.median_s, t.p90_s) {
+            caption.push(format!(
+                "Time from the first to the last step: median {}, p90 {} ({} journeys).",
+                humanize_secs(m),
+                humanize_secs(p),
+                count(t.count)
+            ));
+        }
+        caption.push(format!("Options: {}", self.meta.options.summary()));
+        out.write_all(crate::render::funnel_svg::draw(&title, &panels, &caption).as_bytes())?;
+        Ok(())
     }
 }
 

@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dropoff(args) => commands::dropoff::run(args, &ctx),
         Command::Stages(args) => commands::stages::run(args, &ctx),
         Command::Flow(args) => commands::explore::run_flow(args, &ctx),
+        Command::Report(args) => commands::report::run(args, &ctx),
         Command::Painpoints(args) => commands::painpoints::run(args, &ctx),
         Command::Funnel(args) => commands::funnel::run(args, &ctx),
         Command::Explore(args) => commands::explore::run(args, &ctx),

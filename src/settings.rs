@@ -126,6 +126,11 @@ impl Settings {
         }
     }
 
+    /// Whether `--collapse-repeats` is on.
+    pub fn collapse_repeats(&self) -> bool {
+        self.journey.collapse_repeats
+    }
+
     /// How journeys convert.
     pub fn conversion(&self) -> &Conversion {
         &self.journey.conversion

@@ -237,6 +237,26 @@ pub struct ScoreArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    /// Write the report to this .html file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE.html", help_heading = "Output")]
+    pub output: Option<std::path::PathBuf>,
+    /// Rows of each table (paths, drop-off) and values per step of the flow diagram (at
+    /// most 8).
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Report")]
+    pub top: usize,
+    /// The stage map as CSV (default: [stages] in journeymap.toml, when there is one).
+    #[arg(long, value_name = "FILE.csv", help_heading = "Report")]
+    pub stages: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub scores: ScoreArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct PainpointsArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -73,6 +73,11 @@ pub enum Command {
     /// customers gave there.
     #[command(visible_alias = "pain-points")]
     Painpoints(Box<PainpointsArgs>),
+    /// A self-contained HTML audit report (inline CSS and SVG, nothing fetched): headline
+    /// numbers and the command that reproduces them, data quality, the journey map by stage
+    /// with the emotion curve, the flow diagram, top paths, drop-off, the funnels of
+    /// [funnels], attribution and the channel transition heatmap.
+    Report(Box<ReportArgs>),
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),

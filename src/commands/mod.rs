@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod painpoints;
 pub mod paths;
 mod prepare;
+pub mod report;
 mod scores;
 pub mod stages;
 pub mod steps;

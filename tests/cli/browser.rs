@@ -39,6 +39,17 @@ fn chromium() -> Option<PathBuf> {
 /// Runs headless Chromium on `page` with `mode` (`--dump-dom` or `--screenshot=...`), with a
 /// fresh profile and no network of its own.
 fn run_chromium(browser: &Path, page: &Path, mode: &str, size: &str) -> String {
+    run_chromium_logged(browser, page, mode, size).0
+}
+
+/// [`run_chromium`], with what the page logged: console messages and blocked requests (the
+/// lines of Chromium's log that say CONSOLE).
+fn run_chromium_logged(
+    browser: &Path,
+    page: &Path,
+    mode: &str,
+    size: &str,
+) -> (String, Vec<String>) {
     let profile = scratch(&format!(
         "chromium_profile_{}",
         page.file_stem().unwrap().to_string_lossy()
@@ -54,6 +65,8 @@ fn run_chromium(browser: &Path, page: &Path, mode: &str, size: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--window-size={size}"))
@@ -61,7 +74,12 @@ fn run_chromium(browser: &Path, page: &Path, mode: &str, size: &str) -> String {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let console = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains("CONSOLE"))
+        .map(String::from)
+        .collect();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), console)
 }
 
 /// The page's script: every `g.label` box (`data-box`: left top width height) must hold each of
@@ -186,4 +204,63 @@ fn flow_diagrams_hold_their_labels_in_a_browser() {
         "flow_names",
         &svg(&["flow", &file.display().to_string(), "-f", "svg"]),
     );
+}
+
+#[test]
+fn the_report_works_offline_in_a_browser_and_prints() {
+    let Some(browser) = chromium() else { return };
+    let dir = scratch("browser_report");
+    let html = crate::report::shop_report(&dir);
+    let page = dir.join("audit.html");
+    // As it is: no console message, no blocked request (the page's policy blocks every fetch
+    // and says so on the console), and a PDF of A4 landscape pages.
+    let pdf = dir.join("audit.pdf");
+    let (_, console) = run_chromium_logged(
+        &browser,
+        &page,
+        &format!("--print-to-pdf={}", pdf.display()),
+        "1300,900",
+    );
+    assert!(console.is_empty(), "{console:?}");
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    let pages = regex::bytes::Regex::new(r"/Type\s*/Page[^s]")
+        .unwrap()
+        .find_iter(&bytes)
+        .count();
+    assert!((4..=40).contains(&pages), "{pages} pages");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::copy(&pdf, shots.join("audit.pdf")).unwrap();
+    run_chromium(
+        &browser,
+        &page,
+        &format!("--screenshot={}", shots.join("audit.png").display()),
+        "1300,2400",
+    );
+    // Every label of every picture in the report holds in its box.
+    let checked = dir.join("audit_checked.html");
+    let open = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let close = open + html[open..].find('>').unwrap() + 1;
+    let body_end = html.rfind("</body>").unwrap();
+    std::fs::write(
+        &checked,
+        format!(
+            "{}{}{CHECK}{}",
+            &html[..open],
+            &html[close..body_end],
+            &html[body_end..]
+        ),
+    )
+    .unwrap();
+    let dom = run_chromium(&browser, &checked, "--dump-dom", "1300,900");
+    let start = dom.find("<pre id=\"result\">").expect("the result block") + 17;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let result = &dom[start..end];
+    let mut lines = result.lines();
+    let texts: usize = lines.next().unwrap()[6..].trim().parse().unwrap();
+    assert!(texts > 20, "{result}");
+    let outside: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    assert!(outside.is_empty(), "{}", outside.join("\n"));
 }

@@ -21,6 +21,7 @@ mod input_files;
 mod inspect;
 mod journeys;
 mod readme;
+mod report;
 mod scores;
 mod snapshots;
 mod stages;

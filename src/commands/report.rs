@@ -1,0 +1,523 @@
+//! `journeymap report`: one self-contained HTML file with the audit: the headline numbers and
+//! how to reproduce them, data quality, the journey map by stage with the emotion curve, the
+//! flow diagram, top paths, drop-off, the funnels of `[funnels]`, attribution and the channel
+//! transition heatmap. One load; every analysis runs on the same journeys.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use super::scores;
+use super::stages::stage_defs;
+use super::{config, prepare, Context, Prepared};
+use crate::analysis::attribution::{attribute, AttributionModel, AttributionOptions};
+use crate::analysis::dropoff::dropoff;
+use crate::analysis::explore::{explore, Direction, ExploreOptions};
+use crate::analysis::funnel::{funnel, histogram, FunnelOrder};
+use crate::analysis::graph::GraphOptions;
+use crate::analysis::paths::{paths, PathOptions};
+use crate::analysis::stages::{add_scores, stages, StageMap};
+use crate::analysis::steps::StepList;
+use crate::cli::{OutputFormat, ReportArgs};
+use crate::error::usage;
+use crate::journey::{Conversion, Level};
+use crate::meta::Meta;
+use crate::render::report::attribution::AttributionOutput;
+use crate::render::report::dropoff::DropoffOutput;
+use crate::render::report::explore::sankey;
+use crate::render::report::funnel::FunnelOutput;
+use crate::render::report::inspect::InspectOutput;
+use crate::render::report::paths::PathsOutput;
+use crate::render::report::stages::StagesOutput;
+use crate::render::report::transitions::TransitionsOutput;
+use crate::render::svg::escape;
+use crate::render::{html, Present, Reported, Sink};
+use crate::settings::Request;
+use crate::text::count;
+
+/// The report's inline style: readable on a laptop, A4/Letter landscape in print.
+const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;color:#1a1a1a;margin:24px auto;max-width:1280px;padding:0 16px;line-height:1.4}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 6px;border-bottom:2px solid #2f4b7c;padding-bottom:3px}h3{font-size:15px;margin:18px 0 6px}
+.howto{color:#444;font-size:13px;margin:0 0 10px}.note{color:#555;font-size:12px}
+.headline{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}.headline div{border:1px solid #ccc;border-radius:4px;padding:8px 14px;min-width:130px}
+.headline b{display:block;font-size:22px}.headline span{font-size:12px;color:#444}
+dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px;margin:6px 0}dl.fields dt{font-weight:bold}dl.fields dd{margin:0;overflow-wrap:anywhere}
+.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:12px;margin:6px 0 10px}th,td{border:1px solid #d0d0d0;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+pre{background:#f6f6f6;border:1px solid #ddd;padding:8px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+figure{margin:8px 0;overflow-x:auto}figure svg{max-width:none}
+nav ol{columns:2;font-size:13px}
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
+
+/// One section of the report.
+struct Section {
+    id: String,
+    title: String,
+    /// One line: how to read it, and where its numbers are defined.
+    howto: String,
+    body: String,
+}
+
+fn how_to(text: &str, definition: &str) -> String {
+    format!("{text} Definitions: docs/metrics.md, {definition}.")
+}
+
+pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
+    if let Some(p) = &args.output {
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if !matches!(ext.as_deref(), Some("html" | "htm")) {
+            return Err(usage(format!(
+                "-o {}: journeymap report writes an HTML file; name it .html",
+                p.display()
+            )));
+        }
+    }
+    if args.top == 0 {
+        return Err(usage("--top must be at least 1"));
+    }
+    let config = config(&args.input)?;
+    let defs = stage_defs(args.stages.as_deref(), &config)?;
+    let score_settings = scores::settings(&args.scores, &config)?;
+    let request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
+        score_settings.as_ref().map(|s| s.column.as_str()),
+        scores::FLAG,
+    );
+    let mut prepared = prepare(&request, ctx)?;
+    let meta = prepared.meta("report");
+    let conversion = prepared.conversion_defined();
+    let mut sections = Vec::new();
+
+    sections.push(quality(&prepared, &meta));
+    if let Some(defs) = &defs {
+        sections.push(stage_section(
+            &prepared,
+            &meta,
+            defs,
+            score_settings.as_ref(),
+            ctx,
+        )?);
+    }
+    sections.push(flow_section(&prepared, &meta, args));
+    sections.push(paths_section(&prepared, &meta, args));
+    sections.push(dropoff_section(&prepared, &meta, args));
+    for (name, steps) in &config.funnels {
+        sections.push(funnel_section(&prepared, &meta, name, steps, ctx)?);
+    }
+    // Attribution and the heatmap are about channels: the same journeys, read at the channel
+    // level (the same events, unless collapsing merged repeats of touchpoints).
+    let channels = prepared.journeys.channels.is_some()
+        && (prepared.journeys.level == Level::Channel || !prepared.settings.collapse_repeats());
+    if channels {
+        let level = prepared.journeys.level;
+        prepared.journeys.level = Level::Channel;
+        let channel_meta = Meta {
+            options: {
+                let mut o = meta.options.clone();
+                o.level = Level::Channel;
+                o
+            },
+            ..meta.clone()
+        };
+        if conversion {
+            sections.push(attribution_section(&prepared, &channel_meta)?);
+        }
+        sections.push(heatmap_section(&prepared, &channel_meta));
+        prepared.journeys.level = level;
+    }
+
+    let html = page(&prepared, &meta, &config, &sections, channels);
+    let read = meta.read_files();
+    let mut sink = Sink::open(args.output.as_deref(), &read)?;
+    sink.writer()
+        .write_all(html.as_bytes())
+        .map_err(|e| sink.context(e.into()))?;
+    sink.finish()?;
+    if let Some(p) = &args.output {
+        ctx.note(format_args!(
+            "the audit report is in {} ({} sections, {} bytes)",
+            p.display(),
+            sections.len() + 1,
+            html.len()
+        ));
+    }
+    Ok(())
+}
+
+fn quality(p: &Prepared, meta: &Meta) -> Section {
+    // No "in the future" check: the report's bytes depend only on the input and options.
+    let report = crate::analysis::inspect::inspect(
+        &p.table,
+        &p.journeys,
+        &p.order,
+        &p.clean,
+        p.settings.conversion(),
+        i64::MAX,
+    );
+    let doc = InspectOutput {
+        meta,
+        report: &report,
+    }
+    .document();
+    Section {
+        id: "quality".into(),
+        title: "Data quality".into(),
+        howto: how_to(
+            "What was read, how the columns were mapped, and what looks wrong in the data (the findings of journeymap inspect).",
+            "Events and Journeys; docs/inspect.md lists every finding",
+        ),
+        body: html::doc(&doc),
+    }
+}
+
+fn stage_section(
+    p: &Prepared,
+    meta: &Meta,
+    defs: &[crate::analysis::stages::StageDef],
+    score_settings: Option<&scores::ScoreSettings>,
+    ctx: &Context,
+) -> Result<Section> {
+    let j = &p.journeys;
+    let (map, _) = StageMap::build(defs, j.names())?;
+    let conversion = p.conversion_defined();
+    let mut report = stages(j, &map, conversion, 3);
+    let mut curve = String::new();
+    if let Some(s) = score_settings {
+        let (read, info) = scores::read(p, s, ctx)?;
+        add_scores(&mut report, j, &map, &read, info, conversion);
+    }
+    let report = report.reported();
+    if let Some(info) = &report.scores {
+        let points: Vec<crate::render::emotion_svg::Point> = report
+            .stages
+            .iter()
+            .map(|st| crate::render::emotion_svg::Point {
+                stage: st.stage.clone(),
+                mean: st.scores.as_ref().and_then(|s| s.mean),
+                responses: st.scores.as_ref().map_or(0, |s| s.responses),
+            })
+            .collect();
+        let title = format!("The emotion curve: mean {} by stage", info.column);
+        curve = format!(
+            "<figure>{}</figure>",
+            crate::render::emotion_svg::draw(&title, &points, info.low_score)
+        );
+    }
+    let doc = StagesOutput {
+        meta,
+        report: &report,
+        flow: false,
+    }
+    .document();
+    let mut howto = "Per stage, in order: the journeys that reach it, go on, are lost there, skip it or come back; the time spent there; what happens there.".to_string();
+    if report.scores.is_some() {
+        howto
+            .push_str(" The curve is each stage's mean score; a gap is a stage without responses.");
+    }
+    Ok(Section {
+        id: "stages".into(),
+        title: "The journey map by stage".into(),
+        howto: how_to(&howto, "Stages and Scores"),
+        body: curve + &html::doc(&doc),
+    })
+}
+
+fn flow_section(p: &Prepared, meta: &Meta, args: &ReportArgs) -> Section {
+    let opts = ExploreOptions {
+        direction: Direction::Forward,
+        depth: 5,
+        per_step: args.top.min(8),
+        conversions: p.conversion_defined(),
+    };
+    let report = explore(&p.journeys, None, &opts).reported();
+    let svg = sankey(&report, meta, "flow").svg();
+    Section {
+        id: "flow".into(),
+        title: "How journeys flow, step by step".into(),
+        howto: how_to(
+            "Columns are the first, second, ... events of every journey; each band is as thick as the journeys it carries; the hatched part converts. Hover a box or band for its numbers.",
+            "Flow diagrams (flow)",
+        ),
+        body: format!("<figure>{svg}</figure>"),
+    }
+}
+
+fn paths_section(p: &Prepared, meta: &Meta, args: &ReportArgs) -> Section {
+    let opts = PathOptions {
+        top: args.top,
+        min_count: 1,
+        other: true,
+        max_steps: None,
+        starting_at: None,
+        ending_at: None,
+    };
+    let report = paths(&p.journeys, &opts, p.conversion_defined()).reported();
+    let doc = PathsOutput {
+        meta,
+        report: &report,
+    }
+    .document();
+    Section {
+        id: "paths".into(),
+        title: "Top paths".into(),
+        howto: how_to(
+            "The most common whole journeys, with how many convert and how long they take.",
+            "Paths (paths)",
+        ),
+        body: html::doc(&doc),
+    }
+}
+
+fn dropoff_section(p: &Prepared, meta: &Meta, args: &ReportArgs) -> Section {
+    let mut report = dropoff(&p.journeys, p.conversion_defined()).reported();
+    let all = report.touchpoints.len();
+    report.touchpoints.truncate(args.top);
+    let mut body = html::doc(
+        &DropoffOutput {
+            meta,
+            report: &report,
+        }
+        .document(),
+    );
+    if all > args.top {
+        let _ = writeln!(
+            body,
+            "<p class=\"note\">The {} {}s with the most exits of {} (--top).</p>",
+            args.top,
+            meta.options.level.name(),
+            count(all as u64)
+        );
+    }
+    Section {
+        id: "dropoff".into(),
+        title: "Where journeys end without converting".into(),
+        howto: how_to(
+            "Exits: journeys whose last event is this one and that do not convert; exit rate: exits of the journeys that reach it.",
+            "Drop-off (dropoff)",
+        ),
+        body,
+    }
+}
+
+fn funnel_section(
+    p: &Prepared,
+    meta: &Meta,
+    name: &str,
+    steps: &[String],
+    ctx: &Context,
+) -> Result<Section> {
+    let list = StepList {
+        name: Some(name.to_string()),
+        steps: steps.to_vec(),
+    };
+    let (resolved, unmatched) = list
+        .resolve(p.journeys.names())
+        .map_err(|e| usage(format!("[funnels] {name}: {e:#}")))?;
+    super::warn_unmatched(
+        ctx,
+        "funnel step",
+        "matches nothing",
+        &unmatched,
+        p.journeys.names(),
+    );
+    let report = funnel(&p.journeys, &resolved, FunnelOrder::Ordered, None, &[]).reported();
+    let bins = histogram(&report.times_to_convert, 10);
+    let out = FunnelOutput {
+        meta,
+        order: FunnelOrder::Ordered,
+        window_s: None,
+        report: &report,
+        time_to_convert_histogram: &bins,
+        breakdown: None,
+        window: None,
+    };
+    let mut svg = Vec::new();
+    out.draw(OutputFormat::Svg, &mut svg)?;
+    Ok(Section {
+        id: format!("funnel-{}", name.bytes().map(|b| format!("{b:02x}")).collect::<String>()),
+        title: format!("Funnel: {name}"),
+        howto: how_to(
+            "Each bar is as long as the journeys that reach the step (in order, not necessarily consecutive); the grey track is the first step.",
+            "Funnels (funnel)",
+        ),
+        body: format!(
+            "<figure>{}</figure>{}",
+            String::from_utf8_lossy(&svg),
+            html::doc(&out.document())
+        ),
+    })
+}
+
+fn attribution_section(p: &Prepared, meta: &Meta) -> Result<Section> {
+    let opts = AttributionOptions {
+        models: AttributionModel::EACH.to_vec(),
+        order: 1,
+        half_life: 7 * 86_400 * 1_000_000_000,
+        lookback: None,
+        conversion_at_end: matches!(p.settings.conversion(), Conversion::Column(_)),
+        transitions: false,
+    };
+    let report = attribute(&p.journeys, None, &opts)?.reported();
+    let doc = AttributionOutput::new(meta, Level::Channel, &report, None, "7d", None).document();
+    Ok(Section {
+        id: "attribution".into(),
+        title: "Which channels get the credit".into(),
+        howto: how_to(
+            "Each model's credit for the conversions, channel by channel, side by side: the models agree where the channels' roles are clear.",
+            "Attribution (attribution); docs/attribution.md",
+        ),
+        body: html::doc(&doc),
+    })
+}
+
+fn heatmap_section(p: &Prepared, meta: &Meta) -> Section {
+    let graph = crate::analysis::graph::graph(
+        &p.journeys,
+        &GraphOptions::default(),
+        p.conversion_defined(),
+    )
+    .reported();
+    let doc = TransitionsOutput::new(
+        meta,
+        Level::Channel,
+        &graph,
+        Some(crate::cli::Normalize::Row),
+        Default::default(),
+    )
+    .document();
+    // The matrix is shaded; the other tables are plain.
+    let mut body = String::new();
+    let mut first = true;
+    for block in &doc.blocks {
+        match block {
+            crate::render::doc::Block::Table(t) if first => {
+                body.push_str(&html::table(t, true));
+                first = false;
+            }
+            crate::render::doc::Block::Heading(_) if first => {}
+            b => body.push_str(&html::blocks(std::slice::from_ref(b))),
+        }
+    }
+    Section {
+        id: "heatmap".into(),
+        title: "How journeys move between channels".into(),
+        howto: how_to(
+            "Row: the channel a step leaves, column: the channel it enters; each cell is the share of the row's steps (p_out), darker for more.",
+            "Transitions (transitions)",
+        ),
+        body,
+    }
+}
+
+/// The exact command line, each argument quoted for a POSIX shell where it needs it.
+fn command_line() -> String {
+    std::env::args()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = if i == 0 { "journeymap".to_string() } else { a };
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+            if plain {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn page(
+    p: &Prepared,
+    meta: &Meta,
+    config: &crate::config::ConfigFile,
+    sections: &[Section],
+    channels: bool,
+) -> String {
+    let j = &p.journeys;
+    let mut out = String::with_capacity(256 * 1024);
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    // Nothing is fetched from anywhere: no scripts, fonts or images but what is inline.
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let inputs = meta.inputs.join(", ");
+    let _ = writeln!(
+        out,
+        "<title>Customer journey audit: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        escape(&inputs)
+    );
+    let _ = writeln!(
+        out,
+        "<header><h1>Customer journey audit</h1><p class=\"howto\">{} · journeymap {}</p>",
+        escape(&inputs),
+        env!("CARGO_PKG_VERSION")
+    );
+    // The headline numbers.
+    let conversions = j.conversions() as u64;
+    let mut cards = vec![
+        (count(j.len() as u64), "journeys".to_string()),
+        (count(j.events() as u64), "events".to_string()),
+        (count(j.customers.len() as u64), "customers".to_string()),
+    ];
+    if meta.options.conversion_defined() {
+        let rate = if j.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{:.1}%", conversions as f64 * 100.0 / j.len() as f64)
+        };
+        cards.push((rate, format!("convert ({} journeys)", count(conversions))));
+    }
+    out.push_str("<div class=\"headline\">");
+    for (value, label) in &cards {
+        let _ = write!(
+            out,
+            "<div><b>{}</b><span>{}</span></div>",
+            escape(value),
+            escape(label)
+        );
+    }
+    out.push_str("</div>\n");
+    let _ = writeln!(
+        out,
+        "<dl class=\"fields\"><dt>options</dt><dd>{}</dd><dt>command</dt><dd><code>{}</code></dd></dl>",
+        escape(&meta.options.summary()),
+        escape(&command_line())
+    );
+    if let Some(path) = &config.path {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let _ = writeln!(
+                out,
+                "<details><summary>{} (the settings this report was made with)</summary><pre>{}</pre></details>",
+                escape(&path.display().to_string()),
+                escape(&text)
+            );
+        }
+    }
+    out.push_str("</header>\n<nav><ol>\n");
+    for s in sections {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            s.id,
+            escape(&s.title)
+        );
+    }
+    out.push_str("</ol></nav>\n");
+    for s in sections {
+        let _ = writeln!(
+            out,
+            "<section id=\"{}\">\n<h2>{}</h2>\n<p class=\"howto\">{}</p>\n{}</section>",
+            s.id,
+            escape(&s.title),
+            escape(&s.howto),
+            s.body
+        );
+    }
+    if !channels && j.channels.is_some() {
+        out.push_str("<p class=\"note\">Attribution and the channel heatmap are left out: with --collapse-repeats at the touchpoint level, the channel journeys would differ from those of --level channel; run the report with --level channel for them.</p>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}

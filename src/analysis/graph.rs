@@ -61,6 +61,8 @@ pub struct GraphOptions {
     pub max_nodes: Option<usize>,
     /// Drop edges from a node to itself.
     pub no_self: bool,
+    /// Values never folded or hidden (`--keep`, and the conversion touchpoints).
+    pub keep: Vec<String>,
 }
 
 impl GraphOptions {
@@ -177,7 +179,18 @@ struct Edge {
 
 /// Builds the graph. Values are the journeys' level values, folded by --max-nodes.
 pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> GraphReport {
-    let (values, mut labels, folded) = fold(j, opts.max_nodes);
+    let names = j.names();
+    let mut protected_name = vec![false; names.len()];
+    for n in &opts.keep {
+        if let Some(id) = names.get(n) {
+            protected_name[id as usize] = true;
+        }
+    }
+    let (values, mut labels, folded) = fold(j, opts.max_nodes, &protected_name);
+    let protected: Vec<bool> = labels
+        .iter()
+        .map(|l| names.get(l).is_some_and(|id| protected_name[id as usize]))
+        .collect();
     let k = labels.len();
     let (start, end) = (k as u32, k as u32 + 1);
     labels.push(START.to_string());
@@ -271,6 +284,9 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
             *v = kept <= n;
         }
     }
+    if opts.prunes() {
+        restore_ways_out(&edges, &mut visible, &protected, end);
+    }
     let mut hidden = Hidden {
         folded_values: folded,
         ..Default::default()
@@ -352,7 +368,57 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
 
 /// The journeys' values, with all but the `max_nodes` most frequent folded into `(other)`;
 /// returns (values, labels by value id, number of values folded).
-fn fold(j: &Journeys, max_nodes: Option<usize>) -> (std::borrow::Cow<'_, [u32]>, Vec<String>, u64) {
+/// Shows again what pruning hid and a reader needs (metrics.md, Pruning big graphs): each
+/// protected value's strongest incoming and outgoing edge, then, until nothing changes, each
+/// shown value node's strongest outgoing edge to another node. `edges` are in edge order (the
+/// strongest first); `protected` is per node (value nodes; (start) and (end) after them).
+fn restore_ways_out(edges: &[Edge], visible: &mut [bool], protected: &[bool], end: u32) {
+    let nodes = end as usize + 1;
+    let mut strongest_out: Vec<Option<usize>> = vec![None; nodes];
+    let mut strongest_in: Vec<Option<usize>> = vec![None; nodes];
+    for (i, e) in edges.iter().enumerate() {
+        if e.from != e.to {
+            strongest_out[e.from as usize].get_or_insert(i);
+            strongest_in[e.to as usize].get_or_insert(i);
+        }
+    }
+    for (v, &p) in protected.iter().enumerate() {
+        if p {
+            for i in [strongest_in[v], strongest_out[v]].into_iter().flatten() {
+                visible[i] = true;
+            }
+        }
+    }
+    let start = end - 1;
+    loop {
+        let mut shown = vec![false; nodes];
+        for (e, _) in edges.iter().zip(visible.iter()).filter(|(_, v)| **v) {
+            shown[e.from as usize] = true;
+            shown[e.to as usize] = true;
+        }
+        let mut changed = false;
+        for v in 0..nodes {
+            if !shown[v] || v as u32 == end || v as u32 == start {
+                continue;
+            }
+            if let Some(i) = strongest_out[v] {
+                if !visible[i] {
+                    visible[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+fn fold<'a>(
+    j: &'a Journeys,
+    max_nodes: Option<usize>,
+    protected: &[bool],
+) -> (std::borrow::Cow<'a, [u32]>, Vec<String>, u64) {
     let names = j.names();
     let labels: Vec<String> = names.names().map(str::to_string).collect();
     let Some(keep) = max_nodes else {
@@ -373,13 +439,20 @@ fn fold(j: &Journeys, max_nodes: Option<usize>) -> (std::borrow::Cow<'_, [u32]>,
     });
     let mut remap = vec![u32::MAX; labels.len()];
     let mut new_labels = Vec::with_capacity(keep + 1);
-    for &v in by_count.iter().take(keep) {
-        remap[v] = new_labels.len() as u32;
-        new_labels.push(labels[v].clone());
+    // The `keep` values with the most events, and the protected values besides.
+    for (rank, &v) in by_count.iter().enumerate() {
+        if rank < keep || protected.get(v).copied().unwrap_or(false) {
+            remap[v] = new_labels.len() as u32;
+            new_labels.push(labels[v].clone());
+        }
     }
+    let kept = new_labels.len();
     let other = new_labels.len() as u32;
     new_labels.push(OTHER.to_string());
-    let folded = (by_count.len() - keep) as u64;
+    let folded = (by_count.len() - kept) as u64;
+    if folded == 0 {
+        return (std::borrow::Cow::Borrowed(j.values()), labels, 0);
+    }
     let values = j
         .values()
         .iter()

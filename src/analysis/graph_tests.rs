@@ -124,8 +124,22 @@ fn pruning_reports_what_it_hid() {
         },
         false,
     );
-    assert_eq!(top.edges.len(), 1);
-    assert_eq!(top.edges[0].from, START);
+    // The first edge, (start)->a, then the ways out it needs: a's strongest out-edge a->b,
+    // then b's, b->(end) (metrics.md, Pruning big graphs).
+    let shown: Vec<(String, String)> = top
+        .edges
+        .iter()
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (START.to_string(), "a".to_string()),
+            ("a".to_string(), "b".to_string()),
+            ("b".to_string(), "(end)".to_string())
+        ]
+    );
+    assert_eq!(top.hidden.edges, 4);
 }
 
 #[test]

@@ -156,6 +156,15 @@ pub struct GraphViewArgs {
     /// Keep the N most frequent nodes; fold the others into one "(other)" node.
     #[arg(long, value_name = "N", help_heading = "Graph")]
     pub max_nodes: Option<usize>,
+    /// Never fold or hide these values (comma-separated); conversion touchpoints are kept
+    /// without it.
+    #[arg(
+        long,
+        value_name = "NAME,...",
+        value_delimiter = ',',
+        help_heading = "Graph"
+    )]
+    pub keep: Vec<String>,
     /// Direction of a DOT or Mermaid drawing.
     #[arg(long, value_enum, default_value_t = super::Rankdir::LR, help_heading = "Graph")]
     pub rankdir: super::Rankdir,

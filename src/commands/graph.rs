@@ -47,6 +47,12 @@ pub fn graph_options(view: &GraphViewArgs, no_self: bool) -> Result<GraphOptions
         top_edges: view.top_edges,
         max_nodes: view.max_nodes,
         no_self,
+        keep: view
+            .keep
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect(),
     })
 }
 
@@ -90,6 +96,18 @@ pub fn compute(
     command: &'static str,
 ) -> (GraphReport, Meta) {
     let conv = p.conversion_defined();
+    // The conversion touchpoints are never folded or hidden (metrics.md, Pruning big graphs).
+    let mut opts = opts.clone();
+    if let (crate::journey::Conversion::Events(names), crate::journey::Level::Touchpoint) =
+        (p.settings.conversion(), p.journeys.level)
+    {
+        for n in names {
+            if !opts.keep.contains(n) {
+                opts.keep.push(n.clone());
+            }
+        }
+    }
+    let opts = &opts;
     let mut report = graph(&p.journeys, opts, conv).reported();
     let mut meta = p.meta(command);
     let drawing = matches!(format, OutputFormat::Dot | OutputFormat::Mermaid);

@@ -64,6 +64,14 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         writeln!(out, "// {line}")?;
     }
     open_graph(out, style.rankdir.name(), "", None)?;
+    // What pruning hid, said inside the picture: a caption under it.
+    if let Some(note) = &style.note {
+        writeln!(
+            out,
+            "  label=\"{}\"; labelloc=b; labeljust=l; fontsize=10;",
+            escape(note)
+        )?;
+    }
     for n in &g.nodes {
         let label = joined(&node_lines(n), escape, "\\n");
         let attrs = match n.kind {

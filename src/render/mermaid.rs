@@ -46,6 +46,14 @@ pub fn write(g: &GraphReport, name: &str, style: &GraphStyle, out: &mut dyn Writ
         writeln!(out, "%% {line}")?;
     }
     writeln!(out, "flowchart {dir}")?;
+    // What pruning hid, said inside the picture: a caption node of its own.
+    if let Some(note) = &style.note {
+        writeln!(out, "  caption[\"{}\"]", escape(note))?;
+        writeln!(
+            out,
+            "  style caption fill:#ffffff,stroke:#ffffff,color:#444444"
+        )?;
+    }
     for n in &g.nodes {
         let label = joined(&node_lines(n), escape, "<br/>");
         match n.kind {

@@ -185,3 +185,74 @@ fn stages_draw_their_columns_with_hostile_names_as_labels() {
         "{text}"
     );
 }
+
+/// Pruning never hides a conversion touchpoint or a `--keep` value, never leaves a shown value
+/// without a way out, and says inside the picture what it hid (metrics.md, Pruning big graphs).
+#[test]
+fn pruned_drawings_keep_conversions_and_ways_out() {
+    let shop = "examples/shop.csv";
+    let v = jm(&[
+        "graph",
+        shop,
+        "--conversion",
+        "purchase",
+        "--max-nodes",
+        "5",
+        "--top-edges",
+        "5",
+        "--keep",
+        "returns",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    let names: Vec<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    // purchase is 24th by events and returns rarer still: both shown, beside the top 5.
+    assert!(
+        names.contains(&"purchase") && names.contains(&"returns"),
+        "{names:?}"
+    );
+    let edges = v["edges"].as_array().unwrap();
+    assert!(
+        edges.len() > 5,
+        "ways out are shown again beyond --top-edges 5"
+    );
+    for n in v["nodes"].as_array().unwrap() {
+        if n["kind"] != "value" && n["kind"] != "other" {
+            continue;
+        }
+        let name = n["name"].as_str().unwrap();
+        assert!(
+            edges.iter().any(|e| e["from"] == name && e["to"] != name),
+            "{name} has no way out"
+        );
+        assert!(
+            edges.iter().any(|e| e["to"] == name),
+            "{name} has no way in"
+        );
+    }
+    // The drawing says what was hidden, under the picture.
+    let dot = jm(&["graph", shop, "--conversion", "purchase", "-f", "dot"])
+        .ok()
+        .stdout;
+    assert!(dot.contains("labelloc=b"), "{dot}");
+    assert!(
+        dot.contains("label=\"readable default for drawings"),
+        "{dot}"
+    );
+    assert!(dot.contains("purchase"), "{dot}");
+    render_dot(&dot);
+    let mermaid = jm(&["graph", shop, "--conversion", "purchase", "-f", "mermaid"])
+        .ok()
+        .stdout;
+    assert!(
+        mermaid.contains("caption[\"readable default for drawings"),
+        "{mermaid}"
+    );
+}

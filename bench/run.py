@@ -37,6 +37,7 @@ TASKS = {
     # the two halves of the period with a funnel.
     "check": (["check", "--checks", os.path.join(ROOT, "bench", "checks.toml"), "-f", "json", "-q"], None),
     "stages": (["stages", "--config", os.path.join(ROOT, "examples", "journeymap.toml"), "-f", "json", "-q"], None),
+    "report": (["report", "--config", os.path.join(ROOT, "examples", "journeymap.toml"), "-q"], None),
     "painpoints": (["painpoints", "--config", os.path.join(ROOT, "examples", "journeymap.toml"), "--top", "0",
                     "-f", "json", "-q"], None),
     "diff": (["diff", "--before", "2026-02-15", "--session-gap", "30m", "--conversion", "purchase",

@@ -45,7 +45,7 @@ dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-s
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:12px;margin:6px 0 10px}th,td{border:1px solid #d0d0d0;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#f6f6f6;border:1px solid #ddd;padding:8px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
-figure{margin:8px 0;overflow-x:auto}figure svg{max-width:none}
+figure{margin:8px 0}figure svg{max-width:100%;height:auto}
 nav ol{columns:2;font-size:13px}
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
 

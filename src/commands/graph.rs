@@ -19,8 +19,11 @@ const READABLE_EDGES: usize = 60;
 
 pub fn run(args: &GraphArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
-    let format =
-        render::choose_format(&args.output, "graph", &[Table, Csv, Json, Md, Dot, Mermaid])?;
+    let format = render::choose_format(
+        &args.output,
+        "graph",
+        &[Table, Csv, Json, Md, Dot, Mermaid, Svg],
+    )?;
     let opts = graph_options(&args.view, false)?;
     let config = config(&args.input)?;
     let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
@@ -110,7 +113,10 @@ pub fn compute(
     let opts = &opts;
     let mut report = graph(&p.journeys, opts, conv).reported();
     let mut meta = p.meta(command);
-    let drawing = matches!(format, OutputFormat::Dot | OutputFormat::Mermaid);
+    let drawing = matches!(
+        format,
+        OutputFormat::Dot | OutputFormat::Mermaid | OutputFormat::Svg
+    );
     let user_pruned = opts.min_count > 1
         || opts.min_share > 0.0
         || opts.top_edges.is_some()

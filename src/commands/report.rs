@@ -100,6 +100,7 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
         )?);
     }
     sections.push(flow_section(&prepared, &meta, args));
+    sections.push(graph_section(&prepared)?);
     sections.push(paths_section(&prepared, &meta, args));
     sections.push(dropoff_section(&prepared, &meta, args));
     for (name, steps) in &config.funnels {
@@ -241,6 +242,28 @@ fn flow_section(p: &Prepared, meta: &Meta, args: &ReportArgs) -> Section {
         ),
         body: format!("<figure>{svg}</figure>"),
     }
+}
+
+fn graph_section(p: &Prepared) -> Result<Section> {
+    let (report, meta) =
+        super::graph::compute(p, &GraphOptions::default(), OutputFormat::Svg, "graph");
+    let mut svg = Vec::new();
+    crate::render::report::graph::draw_graph(
+        &report,
+        &meta,
+        &Default::default(),
+        OutputFormat::Svg,
+        &mut svg,
+    )?;
+    Ok(Section {
+        id: "graph".into(),
+        title: "The transition graph".into(),
+        howto: how_to(
+            "Boxes are touchpoints (darker: more journeys end there), arrows the steps between them, thicker for more; an arrow to a dot is the journeys that end there; dashed arrows go back. Big graphs show their 20 most frequent touchpoints, the conversion touchpoints and the 60 strongest steps; the caption says what is left out.",
+            "Transition graph (graph)",
+        ),
+        body: format!("<figure>{}</figure>", String::from_utf8_lossy(&svg)),
+    })
 }
 
 fn paths_section(p: &Prepared, meta: &Meta, args: &ReportArgs) -> Section {

@@ -23,7 +23,7 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
     let format = render::choose_format(
         &args.output,
         "transitions",
-        &[Table, Csv, Json, Md, Dot, Mermaid],
+        &[Table, Csv, Json, Md, Dot, Mermaid, Svg],
     )?;
     let opts = graph_options(&args.view, args.no_self)?;
     let config = config(&args.input)?;

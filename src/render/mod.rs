@@ -9,6 +9,7 @@ pub mod emotion_svg;
 pub mod funnel_svg;
 pub mod github;
 pub mod graph_style;
+pub mod graph_svg;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -171,6 +171,18 @@ fn flow_diagrams_hold_their_labels_in_a_browser() {
     );
     check_in_browser(
         &browser,
+        "graph_shop",
+        &svg(&[
+            "graph",
+            "examples/shop.csv",
+            "--config",
+            "examples/journeymap.toml",
+            "-f",
+            "svg",
+        ]),
+    );
+    check_in_browser(
+        &browser,
         "funnel_shop",
         &svg(&[
             "funnel",

@@ -334,3 +334,81 @@ fn funnel_bars_in_svg() {
     ]);
     assert_eq!(run.code, 2);
 }
+
+/// Every label box of a drawing (node labels fill their node's box; edge labels sit on
+/// their edges) apart from every other.
+fn labels_apart(svg: &str) -> usize {
+    let label =
+        regex::Regex::new(r#"<g class="label" data-box="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)""#)
+            .unwrap();
+    let boxes: Vec<[f64; 4]> = label
+        .captures_iter(svg)
+        .map(|c| [1, 2, 3, 4].map(|i| c[i].parse::<f64>().unwrap()))
+        .collect();
+    for i in 0..boxes.len() {
+        for k in i + 1..boxes.len() {
+            assert!(
+                !overlap(boxes[i], boxes[k]),
+                "{:?} {:?}",
+                boxes[i],
+                boxes[k]
+            );
+        }
+    }
+    boxes.len()
+}
+
+#[test]
+fn transition_graphs_in_svg_without_graphviz() {
+    let svg = jm(&[
+        "graph",
+        "examples/shop.csv",
+        "--config",
+        "examples/journeymap.toml",
+        "-f",
+        "svg",
+    ])
+    .ok()
+    .stdout;
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(labels_apart(&svg) > 20);
+    // The readable default, a conversion kept, what was hidden in the caption.
+    assert!(
+        svg.contains(">purchase</text>"),
+        "the conversion touchpoint is drawn"
+    );
+    assert!(svg.contains("readable default for drawings"));
+    assert!(svg.contains("An arrow to a dot beside a box: the journeys that end there (1,642"));
+    // Same bytes every time.
+    let again = jm(&[
+        "graph",
+        "examples/shop.csv",
+        "--config",
+        "examples/journeymap.toml",
+        "-f",
+        "svg",
+    ])
+    .ok()
+    .stdout;
+    assert_eq!(svg, again);
+    // transitions draws the channel graph the same way; tiny graphs and hostile names too.
+    let svg = jm(&["transitions", "examples/shop.csv", "-f", "svg"])
+        .ok()
+        .stdout;
+    assert!(labels_apart(&svg) > 5);
+    let svg = jm(&["graph", "testdata/tiny.csv", "-f", "svg"]).ok().stdout;
+    labels_apart(&svg);
+    let dir = scratch("graph_svg_hostile");
+    let file = dir.join("evil.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint\nu1,2026-03-01T10:00:00Z,<script>x</script>\nu1,2026-03-01T10:01:00Z,a&b\nu1,2026-03-01T10:02:00Z,<script>x</script>\n",
+    )
+    .unwrap();
+    let svg = jm(&["graph", &file.display().to_string(), "-f", "svg"])
+        .ok()
+        .stdout;
+    assert!(!svg.contains("<script"), "{svg}");
+    assert!(svg.contains("&lt;script&gt;x&lt;/script&gt;"));
+    labels_apart(&svg);
+}

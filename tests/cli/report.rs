@@ -25,6 +25,7 @@ fn the_report_has_every_section_and_nothing_from_elsewhere() {
         "quality",
         "stages",
         "flow",
+        "graph",
         "paths",
         "dropoff",
         "attribution",

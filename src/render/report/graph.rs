@@ -52,6 +52,19 @@ pub fn draw_graph(
     };
     match format {
         OutputFormat::Mermaid => crate::render::mermaid::write(report, meta.command, &style, out),
+        OutputFormat::Svg => {
+            let mut caption: Vec<String> = meta.notes.clone();
+            caption.push(format!("Options: {}", meta.options.summary()));
+            let title = format!(
+                "journeymap {}: {} journeys, {} events",
+                meta.command,
+                crate::text::count(report.journeys),
+                crate::text::count(report.events)
+            );
+            let svg = crate::render::graph_svg::draw(report, &title, style.edge_label, &caption);
+            out.write_all(svg.as_bytes())?;
+            Ok(())
+        }
         _ => crate::render::dot::write(report, meta.command, &style, out),
     }
 }

@@ -370,7 +370,7 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
 /// returns (values, labels by value id, number of values folded).
 /// Shows again what pruning hid and a reader needs (metrics.md, Pruning big graphs): each
 /// protected value's strongest incoming and outgoing edge, then, until nothing changes, each
-/// shown value node's strongest outgoing edge to another node. `edges` are in edge order (the
+/// shown value node's strongest outgoing and incoming edge to or from another node. `edges` are in edge order (the
 /// strongest first); `protected` is per node (value nodes; (start) and (end) after them).
 fn restore_ways_out(edges: &[Edge], visible: &mut [bool], protected: &[bool], end: u32) {
     let nodes = end as usize + 1;
@@ -401,7 +401,7 @@ fn restore_ways_out(edges: &[Edge], visible: &mut [bool], protected: &[bool], en
             if !shown[v] || v as u32 == end || v as u32 == start {
                 continue;
             }
-            if let Some(i) = strongest_out[v] {
+            for i in [strongest_out[v], strongest_in[v]].into_iter().flatten() {
                 if !visible[i] {
                     visible[i] = true;
                     changed = true;

@@ -29,7 +29,7 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
     let format = render::choose_format(
         &args.output,
         "stages",
-        &[Table, Csv, Json, Md, Dot, Mermaid],
+        &[Table, Csv, Json, Md, Dot, Mermaid, Svg],
     )?;
     let config = config(&args.input)?;
     let Some(defs) = stage_defs(args.stages.as_deref(), &config)? else {

@@ -104,9 +104,20 @@ fn linear_order(n: usize, edges: &[(usize, usize, u64)], start: usize, end: usiz
     left
 }
 
-fn layout(widths: &[f64], edges: &[(usize, usize, u64)], start: usize, end: usize) -> Laid {
+fn layout(
+    widths: &[f64],
+    edges: &[(usize, usize, u64)],
+    start: usize,
+    end: usize,
+    fixed: bool,
+) -> Laid {
     let n = widths.len();
-    let order = linear_order(n, edges, start, end);
+    // A fixed order (the stages' own) is the nodes' order; else one with few edges back.
+    let order = if fixed {
+        (0..n).collect()
+    } else {
+        linear_order(n, edges, start, end)
+    };
     let mut rank = vec![0usize; n];
     for (i, &v) in order.iter().enumerate() {
         rank[v] = i;
@@ -405,23 +416,51 @@ fn point_at(pts: &[(f64, f64)], back: bool, t: f64) -> (f64, f64) {
 
 /// The graph as an SVG document; `caption` lines go under it.
 pub fn draw(g: &GraphReport, title: &str, label: EdgeLabel, caption: &[String]) -> String {
+    draw_with(g, title, label, caption, &Drawing::default())
+}
+
+/// How [`draw_with`] departs from the transition graph's drawing.
+#[derive(Default)]
+pub struct Drawing {
+    /// The nodes' order is the column order (`(start)` first, `(end)` last), as for stages.
+    pub fixed_order: bool,
+    /// Each node's two label lines, instead of its name and reach and exit rate.
+    pub lines: Option<Vec<(String, String)>>,
+    /// What a box's fill shade stands for, in the caption's first line.
+    pub shade: Option<String>,
+}
+
+/// The graph as an SVG document, drawn as `how` says.
+pub fn draw_with(
+    g: &GraphReport,
+    title: &str,
+    label: EdgeLabel,
+    caption: &[String],
+    how: &Drawing,
+) -> String {
     let index: HashMap<&str, usize> = g
         .nodes
         .iter()
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i))
         .collect();
-    let lines: Vec<(String, String)> = g
-        .nodes
-        .iter()
-        .map(|n| {
-            let l = node_lines(n);
-            (
-                fit(&l[0], MAX_LABEL_CHARS),
-                l.get(1).cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let lines: Vec<(String, String)> = match &how.lines {
+        Some(l) => l
+            .iter()
+            .map(|(a, b)| (fit(a, MAX_LABEL_CHARS), b.clone()))
+            .collect(),
+        None => g
+            .nodes
+            .iter()
+            .map(|n| {
+                let l = node_lines(n);
+                (
+                    fit(&l[0], MAX_LABEL_CHARS),
+                    l.get(1).cloned().unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
     let widths: Vec<f64> = lines
         .iter()
         .map(|(a, b)| text_width(a, FONT).max(text_width(b, SMALL)) + 2.0 * PAD_X)
@@ -449,7 +488,7 @@ pub fn draw(g: &GraphReport, title: &str, label: EdgeLabel, caption: &[String]) 
             _ => route_of.push(None),
         }
     }
-    let laid = layout(&widths, &edges, start, end);
+    let laid = layout(&widths, &edges, start, end, how.fixed_order);
     let mut edge_svg = String::new();
     let max = g.edges.iter().map(|e| e.count).max().unwrap_or(1);
     // Labels may not overlap any node or another label.
@@ -589,8 +628,9 @@ pub fn draw(g: &GraphReport, title: &str, label: EdgeLabel, caption: &[String]) 
         }
     }
     let mut lines_out: Vec<String> = vec![format!(
-        "An arrow to a dot beside a box: the journeys that end there ({} journeys end in all). Dashed arrows go back to an earlier column. Hover for the numbers.",
-        crate::text::count(g.nodes.get(end).map_or(0, |n| n.journeys))
+        "An arrow to a dot beside a box: the journeys that end there ({} journeys end in all). Dashed arrows go back to an earlier column. {}Hover for the numbers.",
+        crate::text::count(g.nodes.get(end).map_or(0, |n| n.journeys)),
+        how.shade.as_deref().map(|s| format!("{s} ")).unwrap_or_default()
     )];
     lines_out.extend(caption.iter().cloned());
     if unplaced > 0 {

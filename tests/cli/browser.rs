@@ -183,6 +183,11 @@ fn flow_diagrams_hold_their_labels_in_a_browser() {
     );
     check_in_browser(
         &browser,
+        "stages_feedback",
+        &svg(&["stages", "--config", "examples/feedback.toml", "-f", "svg"]),
+    );
+    check_in_browser(
+        &browser,
         "funnel_shop",
         &svg(&[
             "funnel",

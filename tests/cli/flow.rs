@@ -398,6 +398,14 @@ fn transition_graphs_in_svg_without_graphviz() {
     assert!(labels_apart(&svg) > 5);
     let svg = jm(&["graph", "testdata/tiny.csv", "-f", "svg"]).ok().stdout;
     labels_apart(&svg);
+    // stages: the stage flow in stage order, with the stages' own label lines.
+    let svg = jm(&["stages", "--config", "testdata/scores.toml", "-f", "svg"])
+        .ok()
+        .stdout;
+    labels_apart(&svg);
+    assert!(svg.contains("reached 2 · lost 2 · score 2.00"), "{svg}");
+    let first = |name: &str| svg.find(&format!(">{name}</text>")).unwrap();
+    assert!(first("awareness") < first("consideration") && first("purchase") < first("service"));
     let dir = scratch("graph_svg_hostile");
     let file = dir.join("evil.csv");
     std::fs::write(

@@ -240,9 +240,118 @@ impl Present for StagesOutput<'_> {
     fn draw(&self, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
         match format {
             OutputFormat::Mermaid => draw_mermaid(self.report, out),
+            OutputFormat::Svg => {
+                out.write_all(draw_svg(self.report, self.meta).as_bytes())?;
+                Ok(())
+            }
             _ => draw_dot(self.report, out),
         }
     }
+}
+
+/// The stage flow as SVG, with the transition graph's layered layout in stage order: the
+/// stages as columns from left to right, back-steps dashed under them, the journeys whose walk
+/// ends at a stage as an arrow to a dot beside it.
+fn draw_svg(r: &StagesReport, meta: &Meta) -> String {
+    use crate::analysis::graph::{EdgeRow, GraphReport, Hidden, NodeKind, NodeRow};
+    let staged = r.journeys - r.journeys_without_stage;
+    let end = r.stages.len() + 1;
+    let id = |n: usize| match n {
+        0 => "start".to_string(),
+        n if n == end => "end".to_string(),
+        n => format!("s{}", n - 1),
+    };
+    let mut nodes = vec![NodeRow {
+        id: id(0),
+        name: "(start)".into(),
+        kind: NodeKind::Start,
+        events: staged,
+        journeys: staged,
+        exits: None,
+        exit_rate: None,
+    }];
+    let mut lines = vec![("(start)".to_string(), format!("{} journeys", count(staged)))];
+    for (i, s) in r.stages.iter().enumerate() {
+        let lost = s.lost_here.unwrap_or(0);
+        nodes.push(NodeRow {
+            id: id(i + 1),
+            name: s.stage.clone(),
+            kind: NodeKind::Value,
+            events: s.events,
+            journeys: s.reached,
+            exits: Some(lost),
+            exit_rate: (s.reached > 0).then(|| lost as f64 / s.reached as f64),
+        });
+        let mut second = format!("reached {} · lost {}", count(s.reached), count(lost));
+        if let Some(m) = s.scores.as_ref().and_then(|sc| sc.mean) {
+            second.push_str(&format!(" · score {m:.2}"));
+        }
+        lines.push((s.stage.clone(), second));
+    }
+    nodes.push(NodeRow {
+        id: id(end),
+        name: "(end)".into(),
+        kind: NodeKind::End,
+        events: staged,
+        journeys: staged,
+        exits: None,
+        exit_rate: None,
+    });
+    lines.push(("(end)".to_string(), format!("{} journeys", count(staged))));
+    let mut out_total = vec![0u64; end + 1];
+    for e in &r.flow {
+        out_total[e.from_node] += e.count;
+    }
+    let total: u64 = r.flow.iter().map(|e| e.count).sum();
+    let edges = r
+        .flow
+        .iter()
+        .map(|e| EdgeRow {
+            from: e.from.clone(),
+            to: e.to.clone(),
+            from_id: id(e.from_node),
+            to_id: id(e.to_node),
+            count: e.count,
+            journeys: e.journeys,
+            p_out: e.count as f64 / out_total[e.from_node].max(1) as f64,
+            share: e.count as f64 / total.max(1) as f64,
+            time: None,
+        })
+        .collect();
+    let g = GraphReport {
+        journeys: r.journeys,
+        events: r.events,
+        edge_total: total,
+        nodes,
+        edges,
+        hidden: Hidden::default(),
+    };
+    let title = format!(
+        "journeymap stages: {} journeys through {} stages",
+        count(r.journeys),
+        r.stages.len()
+    );
+    let mut caption = vec![format!(
+        "{} in no stage; {} no stage and are not drawn.",
+        crate::text::counted(r.unstaged_events, "event is", "events are"),
+        crate::text::counted(
+            r.journeys_without_stage,
+            "journey reaches",
+            "journeys reach"
+        )
+    )];
+    caption.push(format!("Options: {}", meta.options.summary()));
+    crate::render::graph_svg::draw_with(
+        &g,
+        &title,
+        crate::cli::EdgeLabel::Count,
+        &caption,
+        &crate::render::graph_svg::Drawing {
+            fixed_order: true,
+            lines: Some(lines),
+            shade: Some("A darker box loses more of the journeys that reach it.".into()),
+        },
+    )
 }
 
 /// A stage's label lines: its name, the journeys that reach it, its top touchpoints.

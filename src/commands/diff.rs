@@ -32,7 +32,7 @@ struct Options<'a> {
 
 pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
-    let format = render::choose_format(&args.output, "diff", &[Table, Csv, Json, Md, Dot])?;
+    let format = render::choose_format(&args.output, "diff", &[Table, Csv, Json, Md, Dot, Svg])?;
     if !(args.min_change >= 0.0 && args.min_change.is_finite()) {
         return Err(usage(
             "--min-change must be 0 or more (0.01 = 1 percentage point)",

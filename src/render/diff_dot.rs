@@ -88,3 +88,105 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
     writeln!(out, "}}")?;
     Ok(())
 }
+
+/// Gain and loss in the SVG, told apart in greyscale and by colour-blind readers: blue and
+/// orange of different lightness, and the label's sign.
+const SVG_GAIN: &str = "#2166ac";
+const SVG_LOSS: &str = "#b35806";
+const SVG_SAME: &str = "#8c8c8c";
+
+/// The edges as SVG, with the transition graph's layout: each edge as wide as the larger of
+/// its two counts, blue where its p_out grew from A to B, orange where it fell, grey where it
+/// stayed, labelled with the change in percentage points.
+pub fn svg(edges: &[DiffRow], title: &str, caption: &[String]) -> String {
+    use crate::analysis::graph::{EdgeRow, GraphReport, Hidden, NodeRow};
+    use crate::render::graph_svg::{draw_with, Drawing, EdgeLook};
+    let mut nodes: Vec<&Node> = edges
+        .iter()
+        .filter_map(|r| r.ends.as_ref())
+        .flat_map(|(a, b)| [a, b])
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    // (start) first and (end) last, as the layout wants them.
+    nodes.sort_by_key(|n| match n.kind {
+        NodeKind::Start => 0,
+        NodeKind::End => 2,
+        _ => 1,
+    });
+    let id = |n: &Node| -> String {
+        match nodes.iter().position(|m| *m == n) {
+            Some(i) => format!("n{i}"),
+            None => String::new(),
+        }
+    };
+    let mut rows = Vec::new();
+    let mut looks = Vec::new();
+    for r in edges {
+        let Some((a, b)) = &r.ends else { continue };
+        let (colour, label) = match r.change {
+            Some(c) if c > 0.0 => (SVG_GAIN, format!("{:+.1} pp", c * 100.0)),
+            Some(c) if c < 0.0 => (SVG_LOSS, format!("{:+.1} pp", c * 100.0)),
+            Some(_) => (SVG_SAME, "0 pp".to_string()),
+            None if r.a.value.is_none() => (SVG_GAIN, "only in B".to_string()),
+            None => (SVG_LOSS, "only in A".to_string()),
+        };
+        let side = |v: &crate::analysis::diff::SideValue| match v.value {
+            Some(x) => format!("{:.1}% ({} of {})", x * 100.0, v.count, v.total),
+            None => "-".to_string(),
+        };
+        let mut tip = format!("{}: p_out A {} → B {}", r.item, side(&r.a), side(&r.b));
+        if let Some(p) = r.p_value {
+            tip.push_str(&format!(", p = {p:.4}"));
+        }
+        looks.push(EdgeLook { colour, label, tip });
+        rows.push(EdgeRow {
+            from: a.name.clone(),
+            to: b.name.clone(),
+            from_id: id(a),
+            to_id: id(b),
+            count: r.larger_count,
+            journeys: 0,
+            p_out: 0.0,
+            share: 0.0,
+            time: None,
+        });
+    }
+    let lines = nodes
+        .iter()
+        .map(|n| (n.name.clone(), String::new()))
+        .collect();
+    let g = GraphReport {
+        journeys: 0,
+        events: 0,
+        edge_total: rows.iter().map(|r| r.count).sum(),
+        nodes: nodes
+            .iter()
+            .map(|n| NodeRow {
+                id: id(n),
+                name: n.name.clone(),
+                kind: n.kind,
+                events: 0,
+                journeys: 0,
+                exits: None,
+                exit_rate: None,
+            })
+            .collect(),
+        edges: rows,
+        hidden: Hidden::default(),
+    };
+    draw_with(
+        &g,
+        title,
+        crate::cli::EdgeLabel::Count,
+        caption,
+        &Drawing {
+            fixed_order: false,
+            lines: Some(lines),
+            shade: Some(
+                "Blue: the step's p_out grew from A to B; orange: it fell; grey: unchanged; width: the larger count.".into(),
+            ),
+            edges: Some(looks),
+        },
+    )
+}

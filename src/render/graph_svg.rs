@@ -428,6 +428,17 @@ pub struct Drawing {
     pub lines: Option<Vec<(String, String)>>,
     /// What a box's fill shade stands for, in the caption's first line.
     pub shade: Option<String>,
+    /// Per edge (as in the report): its colour, label and tooltip, instead of grey, the
+    /// `--edge-label` number and the counts (`diff`).
+    pub edges: Option<Vec<EdgeLook>>,
+}
+
+/// How one edge looks in [`Drawing::edges`].
+#[derive(Clone, Debug)]
+pub struct EdgeLook {
+    pub colour: &'static str,
+    pub label: String,
+    pub tip: String,
 }
 
 /// The graph as an SVG document, drawn as `how` says.
@@ -505,14 +516,19 @@ pub fn draw_with(
             let (x, y, w, h) = laid.boxes[a];
             let (x0, y0) = (x + w, y + h / 2.0 + 9.0);
             let x1 = x0 + 26.0;
-            let tip = format!(
-                "{} → (end): {} journeys end here",
-                e.from,
-                crate::text::count(e.count)
-            );
+            let look = how.edges.as_ref().and_then(|l| l.get(i));
+            let tip = match look {
+                Some(l) => l.tip.clone(),
+                None => format!(
+                    "{} → (end): {} journeys end here",
+                    e.from,
+                    crate::text::count(e.count)
+                ),
+            };
+            let colour = look.map_or("#555555", |l| l.colour);
             let _ = writeln!(
                 exit_svg,
-                "<g class=\"exit\"><title>{}</title><path d=\"M{} {}L{} {}\" stroke=\"#555555\" stroke-width=\"{}\"/><circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#1a1a1a\"/></g>",
+                "<g class=\"exit\"><title>{}</title><path d=\"M{} {}L{} {}\" stroke=\"{colour}\" stroke-width=\"{}\"/><circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{colour}\"/></g>",
                 escape(&tip),
                 num(x0),
                 num(y0),
@@ -522,7 +538,11 @@ pub fn draw_with(
                 num(x1 + 2.0),
                 num(y0)
             );
-            if let Some(text) = edge_text(e, label) {
+            let text = match look {
+                Some(l) => Some(l.label.clone()),
+                None => edge_text(e, label),
+            };
+            if let Some(text) = text {
                 let w = text_width(&text, SMALL) + 4.0;
                 let b = (x1 + 7.0, y0 - LABEL_H / 2.0, w, LABEL_H);
                 if !taken.iter().any(|t| overlap(*t, b)) {
@@ -545,6 +565,7 @@ pub fn draw_with(
             }
             continue;
         };
+        let look = how.edges.as_ref().and_then(|l| l.get(i));
         let mut tip = format!(
             "{} → {}: {} ({} journeys), p_out {:.2}",
             e.from,
@@ -553,7 +574,10 @@ pub fn draw_with(
             crate::text::count(e.journeys),
             e.p_out
         );
-        if let Some(t) = &e.time {
+        if let Some(l) = look {
+            tip = l.tip.clone();
+        }
+        if let (Some(t), None) = (&e.time, look) {
             let _ = write!(
                 tip,
                 ", median {}",
@@ -582,13 +606,18 @@ pub fn draw_with(
         } else {
             ""
         };
+        let colour = look.map_or("#555555", |l| l.colour);
         let _ = writeln!(
             edge_svg,
-            "<path class=\"edge\" d=\"{d}\" fill=\"none\" stroke=\"#555555\" stroke-opacity=\"0.75\" stroke-width=\"{}\"{dash} marker-end=\"url(#jm-arrow)\"><title>{}</title></path>",
+            "<path class=\"edge\" d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-opacity=\"0.75\" stroke-width=\"{}\"{dash} marker-end=\"url(#jm-arrow)\"><title>{}</title></path>",
             num(pen_width(e.count, max)),
             escape(&tip)
         );
-        let Some(text) = edge_text(e, label) else {
+        let text = match look {
+            Some(l) => Some(l.label.clone()),
+            None => edge_text(e, label),
+        };
+        let Some(text) = text else {
             continue;
         };
         let w = text_width(&text, SMALL) + 4.0;
@@ -627,9 +656,14 @@ pub fn draw_with(
             None => unplaced += 1,
         }
     }
+    let ended = g.nodes.get(end).map_or(0, |n| n.journeys);
     let mut lines_out: Vec<String> = vec![format!(
-        "An arrow to a dot beside a box: the journeys that end there ({} journeys end in all). Dashed arrows go back to an earlier column. {}Hover for the numbers.",
-        crate::text::count(g.nodes.get(end).map_or(0, |n| n.journeys)),
+        "An arrow to a dot beside a box: the journeys that end there{}. Dashed arrows go back to an earlier column. {}Hover for the numbers.",
+        if ended > 0 {
+            format!(" ({} journeys end in all)", crate::text::count(ended))
+        } else {
+            String::new()
+        },
         how.shade.as_deref().map(|s| format!("{s} ")).unwrap_or_default()
     )];
     lines_out.extend(caption.iter().cloned());
@@ -639,7 +673,14 @@ pub fn draw_with(
         ));
     }
     let height = laid.height + lines_out.len() as f64 * CAPTION_LINE + MARGIN;
-    let mut s = Svg::new(laid.width.max(400.0), height);
+    // As wide as the caption's longest line and the title, too.
+    let text_w = lines_out
+        .iter()
+        .map(|l| text_width(l, SMALL))
+        .chain(std::iter::once(text_width(title, 14.0)))
+        .fold(0.0, f64::max)
+        + 2.0 * MARGIN;
+    let mut s = Svg::new(laid.width.max(text_w).max(400.0), height);
     s.text(MARGIN, 24.0, "title", "start", title);
     s.raw(&edge_svg);
     s.raw(&exit_svg);
@@ -691,8 +732,12 @@ pub fn draw_with(
             num(w),
             num(h)
         ));
-        s.text(x + w / 2.0, y + 15.0, "label", "middle", name);
-        s.text(x + w / 2.0, y + 29.0, "small", "middle", numbers);
+        if numbers.is_empty() {
+            s.text(x + w / 2.0, y + 22.0, "label", "middle", name);
+        } else {
+            s.text(x + w / 2.0, y + 15.0, "label", "middle", name);
+            s.text(x + w / 2.0, y + 29.0, "small", "middle", numbers);
+        }
         s.raw("</g></g>");
     }
     s.raw(&label_svg);

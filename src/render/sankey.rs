@@ -218,7 +218,15 @@ impl Sankey {
     /// The diagram as an SVG document.
     pub fn svg(&self) -> String {
         let lay = self.layout();
-        let mut s = Svg::new(lay.width, lay.height);
+        // As wide as the caption's longest line and the title, too.
+        let text_w = self
+            .caption
+            .iter()
+            .map(|l| text_width(l, SMALL))
+            .chain(std::iter::once(text_width(&self.title, 14.0)))
+            .fold(0.0, f64::max)
+            + 2.0 * MARGIN;
+        let mut s = Svg::new(lay.width.max(text_w), lay.height);
         s.text(MARGIN, 24.0, "title", "start", &self.title);
         for (ci, col) in self.columns.iter().enumerate() {
             if let Some(first) = lay.nodes[ci].first() {

@@ -192,6 +192,19 @@ fn flow_diagrams_hold_their_labels_in_a_browser() {
     );
     check_in_browser(
         &browser,
+        "diff_ab",
+        &svg(&[
+            "diff",
+            "testdata/ab_a.csv",
+            "testdata/ab_b.csv",
+            "--conversion",
+            "purchase",
+            "-f",
+            "svg",
+        ]),
+    );
+    check_in_browser(
+        &browser,
         "stages_feedback",
         &svg(&["stages", "--config", "examples/feedback.toml", "-f", "svg"]),
     );

@@ -398,6 +398,21 @@ fn transition_graphs_in_svg_without_graphviz() {
     assert!(labels_apart(&svg) > 5);
     let svg = jm(&["graph", "testdata/tiny.csv", "-f", "svg"]).ok().stdout;
     labels_apart(&svg);
+    // diff: the changes of p_out, signed, coloured, on the same layout.
+    let svg = jm(&[
+        "diff",
+        "testdata/ab_a.csv",
+        "testdata/ab_b.csv",
+        "--conversion",
+        "purchase",
+        "-f",
+        "svg",
+    ])
+    .ok()
+    .stdout;
+    labels_apart(&svg);
+    assert!(svg.contains(">-40.0 pp</text>"), "{svg}");
+    assert!(svg.contains("stroke=\"#b35806\""), "a fall is orange");
     // stages: the stage flow in stage order, with the stages' own label lines.
     let svg = jm(&["stages", "--config", "testdata/scores.toml", "-f", "svg"])
         .ok()

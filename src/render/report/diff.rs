@@ -83,8 +83,18 @@ impl Present for DiffOutput<'_> {
     }
 
     /// The edges, coloured by gain or loss (DOT only).
-    fn draw(&self, _format: OutputFormat, out: &mut dyn Write) -> Result<()> {
+    fn draw(&self, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
         let title = format!("{} vs {}", self.a.label, self.b.label);
+        if format == OutputFormat::Svg {
+            let caption = vec![format!("Options: {}", self.meta.options.summary())];
+            let svg = crate::render::diff_dot::svg(
+                &self.edges.rows,
+                &format!("journeymap diff: {title}"),
+                &caption,
+            );
+            out.write_all(svg.as_bytes())?;
+            return Ok(());
+        }
         crate::render::diff_dot::write(&self.edges.rows, &title, out)
     }
 }

@@ -350,6 +350,7 @@ fn draw_svg(r: &StagesReport, meta: &Meta) -> String {
             fixed_order: true,
             lines: Some(lines),
             shade: Some("A darker box loses more of the journeys that reach it.".into()),
+            edges: None,
         },
     )
 }

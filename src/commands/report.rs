@@ -161,6 +161,31 @@ fn quality(p: &Prepared, meta: &Meta) -> Section {
         report: &report,
     }
     .document();
+    // The files, the summary and the findings; the lists of columns, touchpoints and channels
+    // are inspect's own (and the other sections show the values that matter).
+    let mut kept = Vec::new();
+    let mut skip = false;
+    for block in doc.blocks {
+        let block = match block {
+            crate::render::doc::Block::Heading(h) => {
+                skip = matches!(h.as_str(), "Columns" | "Touchpoints" | "Channels");
+                // Under the section's own title: the checks are its findings.
+                crate::render::doc::Block::Heading(if h == "Data quality" {
+                    "Findings".to_string()
+                } else {
+                    h
+                })
+            }
+            b => b,
+        };
+        if !skip {
+            kept.push(block);
+        }
+    }
+    kept.push(crate::render::doc::Block::Note(
+        "journeymap inspect lists every column, touchpoint and channel with its counts.".into(),
+    ));
+    let doc = crate::render::doc::Doc { blocks: kept };
     Section {
         id: "quality".into(),
         title: "Data quality".into(),

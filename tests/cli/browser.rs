@@ -54,7 +54,10 @@ fn run_chromium_logged(
         "chromium_profile_{}",
         page.file_stem().unwrap().to_string_lossy()
     ));
-    let out = Command::new(browser)
+    // A browser that hangs must not hold CI: coreutils' timeout ends it after two minutes.
+    let out = Command::new("timeout")
+        .args(["120"])
+        .arg(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -74,6 +77,11 @@ fn run_chromium_logged(
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
+    assert_ne!(
+        out.status.code(),
+        Some(124),
+        "chromium did not finish in 120 s"
+    );
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| l.contains("CONSOLE"))

@@ -47,7 +47,7 @@ th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabula
 pre{background:#f6f6f6;border:1px solid #ddd;padding:8px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
 figure{margin:8px 0}figure svg{max-width:100%;height:auto}
 nav ol{columns:2;font-size:13px}
-@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2,h3,.howto{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
 
 /// One section of the report.
 struct Section {

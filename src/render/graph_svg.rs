@@ -43,60 +43,63 @@ struct Laid {
 /// A greedy linear order with few edges going backward (Eades, Lin and Smyth), with weights:
 /// `(start)` first, `(end)` last.
 fn linear_order(n: usize, edges: &[(usize, usize, u64)], start: usize, end: usize) -> Vec<usize> {
+    // Per node, its edges to other nodes: (the other node, weight, whether it goes out).
+    let mut adj: Vec<Vec<(usize, u64, bool)>> = vec![Vec::new(); n];
     let mut out_w = vec![0u64; n];
     let mut in_w = vec![0u64; n];
     for &(a, b, w) in edges {
         if a != b {
             out_w[a] += w;
             in_w[b] += w;
+            adj[a].push((b, w, true));
+            adj[b].push((a, w, false));
         }
     }
-    let mut left = Vec::new();
-    let mut right = Vec::new();
     let mut alive = vec![true; n];
-    alive[start] = false;
-    alive[end] = false;
-    left.push(start);
-    let remove = |v: usize, alive: &mut Vec<bool>, out_w: &mut Vec<u64>, in_w: &mut Vec<u64>| {
+    // Takes `v` out of the graph: its neighbours lose the weight of their edges with it.
+    fn remove(
+        v: usize,
+        adj: &[Vec<(usize, u64, bool)>],
+        alive: &mut [bool],
+        w_out: &mut [u64],
+        w_in: &mut [u64],
+    ) {
         alive[v] = false;
-        for &(a, b, w) in edges {
-            if a == b {
-                continue;
-            }
-            if a == v {
-                in_w[b] = in_w[b].saturating_sub(w);
-            }
-            if b == v {
-                out_w[a] = out_w[a].saturating_sub(w);
+        for &(u, w, out) in &adj[v] {
+            if out {
+                w_in[u] = w_in[u].saturating_sub(w);
+            } else {
+                w_out[u] = w_out[u].saturating_sub(w);
             }
         }
-    };
-    remove(start, &mut vec![true; n], &mut out_w, &mut in_w);
-    remove(end, &mut vec![true; n], &mut out_w, &mut in_w);
+    }
+    remove(start, &adj, &mut alive, &mut out_w, &mut in_w);
+    remove(end, &adj, &mut alive, &mut out_w, &mut in_w);
+    let (mut left, mut right) = (vec![start], Vec::new());
     while alive.iter().any(|a| *a) {
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for v in 0..n {
-                if alive[v] && out_w[v] == 0 {
-                    right.push(v);
-                    remove(v, &mut alive, &mut out_w, &mut in_w);
-                    changed = true;
-                } else if alive[v] && in_w[v] == 0 {
-                    left.push(v);
-                    remove(v, &mut alive, &mut out_w, &mut in_w);
-                    changed = true;
-                }
-            }
-        }
-        // The node with the most weight out over weight in (ties: the lowest index).
-        if let Some(v) = (0..n)
-            .filter(|&v| alive[v])
-            .max_by_key(|&v| (out_w[v] as i128 - in_w[v] as i128, std::cmp::Reverse(v)))
-        {
+        // Sinks to the right, sources to the left, while there are any; then the node with
+        // the most weight out over weight in (ties: the lowest index) to the left.
+        let pick = (0..n)
+            .find(|&v| alive[v] && out_w[v] == 0)
+            .map(|v| (v, false))
+            .or_else(|| {
+                (0..n)
+                    .find(|&v| alive[v] && in_w[v] == 0)
+                    .map(|v| (v, true))
+            })
+            .or_else(|| {
+                (0..n)
+                    .filter(|&v| alive[v])
+                    .max_by_key(|&v| (out_w[v] as i128 - in_w[v] as i128, std::cmp::Reverse(v)))
+                    .map(|v| (v, true))
+            });
+        let Some((v, to_left)) = pick else { break };
+        if to_left {
             left.push(v);
-            remove(v, &mut alive, &mut out_w, &mut in_w);
+        } else {
+            right.push(v);
         }
+        remove(v, &adj, &mut alive, &mut out_w, &mut in_w);
     }
     right.reverse();
     left.extend(right);

@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::analysis::funnel::FunnelReport;
-use crate::render::svg::{escape, fit, num, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL};
+use crate::render::svg::{
+    escape, fit, num, text_block_width, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL,
+};
 use crate::text::count;
 
 const MARGIN: f64 = 16.0;
@@ -60,13 +62,7 @@ pub fn draw(title: &str, panels: &[(String, &FunnelReport)], caption: &[String])
     let body: f64 = panels.iter().map(|(_, r)| panel_h(r) + PANEL_GAP).sum();
     let top = 36.0;
     let height = top + body + caption.len() as f64 * CAPTION_LINE + MARGIN;
-    let text_w = caption
-        .iter()
-        .map(|l| text_width(l, SMALL))
-        .chain(std::iter::once(text_width(title, 14.0)))
-        .fold(0.0, f64::max)
-        + 2.0 * MARGIN;
-    let mut s = Svg::new(width.max(text_w), height);
+    let mut s = Svg::new(width.max(text_block_width(title, caption, MARGIN)), height);
     s.text(MARGIN, 24.0, "title", "start", title);
     let mut y = top;
     for (name, r) in panels {

@@ -17,7 +17,9 @@ use crate::analysis::graph::{GraphReport, NodeKind};
 use crate::cli::EdgeLabel;
 use crate::render::graph_style::{edge_text, node_lines, pen_width};
 use crate::render::sankey::overlap;
-use crate::render::svg::{escape, fit, num, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL};
+use crate::render::svg::{
+    escape, fit, num, text_block_width, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL,
+};
 
 const MARGIN: f64 = 16.0;
 const TOP: f64 = 44.0;
@@ -677,12 +679,7 @@ pub fn draw_with(
     }
     let height = laid.height + lines_out.len() as f64 * CAPTION_LINE + MARGIN;
     // As wide as the caption's longest line and the title, too.
-    let text_w = lines_out
-        .iter()
-        .map(|l| text_width(l, SMALL))
-        .chain(std::iter::once(text_width(title, 14.0)))
-        .fold(0.0, f64::max)
-        + 2.0 * MARGIN;
+    let text_w = text_block_width(title, &lines_out, MARGIN);
     let mut s = Svg::new(laid.width.max(text_w).max(400.0), height);
     s.text(MARGIN, 24.0, "title", "start", title);
     s.raw(&edge_svg);

@@ -11,7 +11,9 @@
 use std::fmt::Write as _;
 
 use crate::analysis::graph::NodeKind;
-use crate::render::svg::{escape, fit, num, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL};
+use crate::render::svg::{
+    escape, fit, num, text_block_width, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL,
+};
 use crate::text::count;
 
 /// One column of the diagram.
@@ -219,13 +221,7 @@ impl Sankey {
     pub fn svg(&self) -> String {
         let lay = self.layout();
         // As wide as the caption's longest line and the title, too.
-        let text_w = self
-            .caption
-            .iter()
-            .map(|l| text_width(l, SMALL))
-            .chain(std::iter::once(text_width(&self.title, 14.0)))
-            .fold(0.0, f64::max)
-            + 2.0 * MARGIN;
+        let text_w = text_block_width(&self.title, &self.caption, MARGIN);
         let mut s = Svg::new(lay.width.max(text_w), lay.height);
         s.text(MARGIN, 24.0, "title", "start", &self.title);
         for (ci, col) in self.columns.iter().enumerate() {

@@ -58,6 +58,20 @@ pub fn text_width(text: &str, font_px: f64) -> f64 {
     text.chars().map(char_em).sum::<f64>() * font_px
 }
 
+/// Font size of a drawing's title, in px (the `title` class).
+pub const TITLE: f64 = 14.0;
+
+/// How wide a drawing must be for its title and its caption lines (small print), with
+/// `margin` on both sides.
+pub fn text_block_width(title: &str, caption: &[String], margin: f64) -> f64 {
+    caption
+        .iter()
+        .map(|l| text_width(l, SMALL))
+        .chain(std::iter::once(text_width(title, TITLE)))
+        .fold(0.0, f64::max)
+        + 2.0 * margin
+}
+
 /// `text` cut to at most `max` characters, ending in `…` when cut.
 pub fn fit(text: &str, max: usize) -> String {
     match text.char_indices().nth(max.saturating_sub(1)) {

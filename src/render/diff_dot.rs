@@ -16,6 +16,26 @@ pub const GAIN: &str = "#1a9850";
 pub const LOSS: &str = "#d73027";
 pub const SAME: &str = "#999999";
 
+/// Which way an edge's p_out moved from A to B.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Moved {
+    Gain,
+    Loss,
+    Same,
+}
+
+/// How an edge's p_out moved, and its label: the change in percentage points, or on which
+/// side alone it occurs.
+fn moved(r: &DiffRow) -> (Moved, String) {
+    match r.change {
+        Some(c) if c > 0.0 => (Moved::Gain, format!("{:+.1} pp", c * 100.0)),
+        Some(c) if c < 0.0 => (Moved::Loss, format!("{:+.1} pp", c * 100.0)),
+        Some(_) => (Moved::Same, "0 pp".to_string()),
+        None if r.a.value.is_none() => (Moved::Gain, "only in B".to_string()),
+        None => (Moved::Loss, "only in A".to_string()),
+    }
+}
+
 /// Writes the edges (rows of the `edges` section, with their ends) as a DOT digraph.
 pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> {
     let mut ids: BTreeMap<&Node, String> = BTreeMap::new();
@@ -64,12 +84,11 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
     let max = edges.iter().map(|r| r.larger_count).max().unwrap_or(1);
     for r in edges {
         let Some((a, b)) = &r.ends else { continue };
-        let (color, label) = match r.change {
-            Some(c) if c > 0.0 => (GAIN, format!("{:+.1} pp", c * 100.0)),
-            Some(c) if c < 0.0 => (LOSS, format!("{:+.1} pp", c * 100.0)),
-            Some(_) => (SAME, "0 pp".to_string()),
-            None if r.a.value.is_none() => (GAIN, "only in B".to_string()),
-            None => (LOSS, "only in A".to_string()),
+        let (way, label) = moved(r);
+        let color = match way {
+            Moved::Gain => GAIN,
+            Moved::Loss => LOSS,
+            Moved::Same => SAME,
         };
         writeln!(
             out,
@@ -124,12 +143,11 @@ pub fn svg(edges: &[DiffRow], title: &str, caption: &[String]) -> String {
     let mut looks = Vec::new();
     for r in edges {
         let Some((a, b)) = &r.ends else { continue };
-        let (colour, label) = match r.change {
-            Some(c) if c > 0.0 => (SVG_GAIN, format!("{:+.1} pp", c * 100.0)),
-            Some(c) if c < 0.0 => (SVG_LOSS, format!("{:+.1} pp", c * 100.0)),
-            Some(_) => (SVG_SAME, "0 pp".to_string()),
-            None if r.a.value.is_none() => (SVG_GAIN, "only in B".to_string()),
-            None => (SVG_LOSS, "only in A".to_string()),
+        let (way, label) = moved(r);
+        let colour = match way {
+            Moved::Gain => SVG_GAIN,
+            Moved::Loss => SVG_LOSS,
+            Moved::Same => SVG_SAME,
         };
         let side = |v: &crate::analysis::diff::SideValue| match v.value {
             Some(x) => format!("{:.1}% ({} of {})", x * 100.0, v.count, v.total),

@@ -139,7 +139,7 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
         ctx.note(format_args!(
             "the audit report is in {} ({} sections, {} bytes)",
             p.display(),
-            sections.len() + 1,
+            sections.len(),
             html.len()
         ));
     }

@@ -4,7 +4,7 @@
 use crate::analysis::graph::{EdgeRow, GraphReport, NodeKind, NodeRow};
 use crate::cli::{EdgeLabel, Rankdir};
 use crate::duration::humanize_secs;
-use crate::text::counted;
+use crate::text::{count, counted};
 
 /// How a graph is drawn.
 #[derive(Clone, Debug, Default)]
@@ -40,19 +40,19 @@ pub fn joined(lines: &[String], escape: fn(&str) -> String, line_break: &str) ->
 pub fn node_lines(n: &NodeRow) -> Vec<String> {
     match (n.kind, n.exit_rate) {
         (NodeKind::Start | NodeKind::End, _) => {
-            vec![n.name.clone(), format!("{} journeys", n.journeys)]
+            vec![n.name.clone(), format!("{} journeys", count(n.journeys))]
         }
         (_, Some(rate)) => vec![
             n.name.clone(),
-            format!("reach {} · exit {:.1}%", n.journeys, rate * 100.0),
+            format!("reach {} · exit {:.1}%", count(n.journeys), rate * 100.0),
         ],
-        _ => vec![n.name.clone(), format!("reach {}", n.journeys)],
+        _ => vec![n.name.clone(), format!("reach {}", count(n.journeys))],
     }
 }
 
 pub fn edge_text(e: &EdgeRow, label: EdgeLabel) -> Option<String> {
     match label {
-        EdgeLabel::Count => Some(e.count.to_string()),
+        EdgeLabel::Count => Some(count(e.count)),
         EdgeLabel::Share => Some(format!("{:.1}%", e.share * 100.0)),
         EdgeLabel::POut => Some(format!("{:.2}", e.p_out)),
         EdgeLabel::MedianTime => e.time.as_ref().map(|t| humanize_secs(t.median_s)),

@@ -8,13 +8,13 @@ use crate::config::ConfigFile;
 use crate::duration::parse_duration;
 use crate::input::mapping::ColumnRequest;
 use crate::input::time::{parse_bound, parse_tz, TimeParser};
-use crate::input::{LoadOptions, SourceSpec};
+use crate::input::{KeepColumn, LoadOptions, SourceSpec};
 use crate::journey::clean::{parse_rename, CleanRules};
 use crate::journey::{Conversion, JourneyOptions, Level};
 
 /// What a command asks for: its flags, the config file (read once per run), and how it wants
 /// the inputs loaded.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Request<'a> {
     pub input: &'a InputArgs,
     pub journey: &'a JourneyArgs,
@@ -23,10 +23,8 @@ pub struct Request<'a> {
     pub lenient: bool,
     /// The level when neither --level nor the config file chooses one.
     pub default_level: DefaultLevel,
-    /// An extra column kept per row, with the flag that named it (for its errors).
-    pub keep_column: Option<(&'a str, &'static str)>,
-    /// The kept column may be missing from some inputs (`--score-col`).
-    pub keep_optional: bool,
+    /// Extra columns kept per row, each with the flag that named it (for its errors).
+    pub keep: Vec<KeepColumn>,
 }
 
 impl<'a> Request<'a> {
@@ -37,8 +35,7 @@ impl<'a> Request<'a> {
             config,
             lenient: false,
             default_level: DefaultLevel::Touchpoint,
-            keep_column: None,
-            keep_optional: false,
+            keep: Vec::new(),
         }
     }
 
@@ -59,21 +56,34 @@ impl<'a> Request<'a> {
     }
 
     /// Keeps `column` per row (`--breakdown`, `--value-col`, ...); `flag` names it in errors.
-    pub fn keep_column(self, column: Option<&'a str>, flag: &'static str) -> Self {
-        Request {
-            keep_column: column.map(|c| (c, flag)),
-            ..self
-        }
+    pub fn keep_column(self, column: Option<&str>, flag: &'static str) -> Self {
+        self.keep(column, flag, false)
     }
 
     /// Keeps `column` per row where an input has it (`--score-col`: a survey export has
     /// scores, the web events do not); an error only when no input has it.
-    pub fn keep_optional_column(self, column: Option<&'a str>, flag: &'static str) -> Self {
-        Request {
-            keep_column: column.map(|c| (c, flag)),
-            keep_optional: true,
-            ..self
+    pub fn keep_optional_column(self, column: Option<&str>, flag: &'static str) -> Self {
+        self.keep(column, flag, true)
+    }
+
+    /// A column named twice is kept once, required if either asks so.
+    fn keep(mut self, column: Option<&str>, flag: &'static str, optional: bool) -> Self {
+        let Some(column) = column else {
+            return self;
+        };
+        match self.keep.iter_mut().find(|k| k.column == column) {
+            Some(k) if k.optional && !optional => {
+                k.optional = false;
+                k.flag = flag;
+            }
+            Some(_) => {}
+            None => self.keep.push(KeepColumn {
+                column: column.to_string(),
+                flag,
+                optional,
+            }),
         }
+        self
     }
 }
 
@@ -452,9 +462,7 @@ pub fn resolve(req: &Request) -> Result<Settings> {
             lenient: req.lenient,
             progress: true,
             sniff_types: req.lenient,
-            attribute: req.keep_column.map(|(c, _)| c.to_string()),
-            attribute_flag: req.keep_column.map(|(_, flag)| flag),
-            attribute_optional: req.keep_optional,
+            kept: req.keep.clone(),
         },
         clean: CleanRules {
             rename,

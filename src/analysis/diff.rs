@@ -141,19 +141,37 @@ pub fn funnel_rows(texts: &[String], fa: &FunnelReport, fb: &FunnelReport) -> Ve
     rows
 }
 
-/// Largest change first (by absolute value), rows without a change last, then by item as
-/// bytes and measure; drops rows whose change is below `min_change`, keeps the first `top`
-/// (0 = all). Returns how many rows were hidden.
-pub fn rank(rows: &mut Vec<DiffRow>, min_change: f64, top: usize) -> u64 {
+/// How `diff` orders its rows (`--sort`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum RankBy {
+    /// Largest change first (by absolute value).
+    #[default]
+    Change,
+    /// Smallest p-value first (the changes least likely to be chance), then largest change.
+    PValue,
+}
+
+/// Ranks rows `by` change or p-value, rows without one last, then by item as bytes and
+/// measure; drops rows whose change is below `min_change`, keeps the first `top` (0 = all).
+/// Returns how many rows were hidden.
+pub fn rank(rows: &mut Vec<DiffRow>, min_change: f64, top: usize, by: RankBy) -> u64 {
+    use std::cmp::Ordering;
     let before = rows.len();
     rows.retain(|r| r.change.is_none_or(|c| c.abs() >= min_change));
+    // Defined values first; larger first (a negated p-value sorts the smallest first).
+    let descending = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => b.total_cmp(&a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let change = |r: &DiffRow| r.change.map(f64::abs);
     rows.sort_by(|x, y| {
-        let key = |r: &DiffRow| r.change.map(f64::abs);
-        match (key(x), key(y)) {
-            (Some(a), Some(b)) => b.total_cmp(&a),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
+        match by {
+            RankBy::Change => descending(change(x), change(y)),
+            RankBy::PValue => descending(x.p_value.map(|p| -p), y.p_value.map(|p| -p))
+                .then_with(|| descending(change(x), change(y))),
         }
         .then_with(|| x.item.as_bytes().cmp(y.item.as_bytes()))
         .then_with(|| x.measure.cmp(y.measure))
@@ -223,11 +241,30 @@ mod tests {
             "share",
         );
         assert_eq!(rows.len(), 3);
-        assert_eq!(rank(&mut rows, 0.0, 0), 0);
+        assert_eq!(rank(&mut rows, 0.0, 0, RankBy::Change), 0);
         let order: Vec<&str> = rows.iter().map(|r| r.item.as_str()).collect();
         // y changes by 0.3; x and z by 0.1 each (then by name).
         assert_eq!(order, ["y", "x", "z"]);
-        assert_eq!(rank(&mut rows, 0.2, 0), 2);
+        assert_eq!(rank(&mut rows, 0.2, 0, RankBy::Change), 2);
         assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn ranking_by_p_value() {
+        // 1 of 2 -> 2 of 2 moves 50 points on tiny samples (p 0.2482); 100 of 1000 ->
+        // 150 of 1000 moves 5 points (p < 0.001); 5 of 10 -> 5 of 10 has p 1; an undefined
+        // side has no p-value and goes last.
+        let mut rows = vec![
+            row("tiny".into(), "share", rate(1, 2), rate(2, 2)),
+            row("big".into(), "share", rate(100, 1000), rate(150, 1000)),
+            row("same".into(), "share", rate(5, 10), rate(5, 10)),
+            row("none".into(), "share", Rate::undefined(), rate(1, 2)),
+        ];
+        assert_eq!(rank(&mut rows.clone(), 0.0, 0, RankBy::Change), 0);
+        assert_eq!(rank(&mut rows, 0.0, 3, RankBy::PValue), 1);
+        let order: Vec<&str> = rows.iter().map(|r| r.item.as_str()).collect();
+        assert_eq!(order, ["big", "tiny", "same"]);
+        assert!(rows[0].p_value.unwrap() < 0.001);
+        assert_eq!(rows[1].p_value.map(round6), Some(0.248213));
     }
 }

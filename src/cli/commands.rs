@@ -261,6 +261,11 @@ pub struct ReportArgs {
     /// The stage map as CSV (default: [stages] in journeymap.toml, when there is one).
     #[arg(long, value_name = "FILE.csv", help_heading = "Report")]
     pub stages: Option<std::path::PathBuf>,
+    /// Compare two segments: the journeys whose first event has COL=V1 with those that have
+    /// COL=V2 (conversion, paths, steps, exits, the first funnel of [funnels]); repeat for more
+    /// comparisons.
+    #[arg(long, value_name = "COL=V1,V2", help_heading = "Report")]
+    pub split: Vec<String>,
     #[command(flatten)]
     pub scores: ScoreArgs,
 }
@@ -462,7 +467,11 @@ pub struct DiffArgs {
     /// Hide rows whose change is smaller than this (0.01 = 1 percentage point).
     #[arg(long, value_name = "F", default_value_t = 0.0, help_heading = "Diff")]
     pub min_change: f64,
-    /// Show the N largest changes of each section (0 shows all).
+    /// Show the N first changes of each section in the order of --sort (0 shows all).
     #[arg(long, value_name = "N", default_value_t = 20, help_heading = "Diff")]
     pub top: usize,
+    /// Order rows by the size of the change (default) or by p-value (the changes least
+    /// likely to be chance first; small samples move a lot by chance).
+    #[arg(long, value_enum, default_value_t, help_heading = "Diff")]
+    pub sort: crate::analysis::diff::RankBy,
 }

@@ -145,7 +145,10 @@ fn conversion_values(p: &Prepared, col: &str, ctx: &Context) -> Result<Vec<f64>>
 }
 
 fn read_conversion_values(p: &Prepared, col: &str) -> Result<Vec<f64>> {
-    let Some((dict, ids)) = &p.table.attribute else {
+    let Some(crate::input::KeptColumn {
+        values: dict, ids, ..
+    }) = p.table.kept(col)
+    else {
         return Ok(vec![0.0; p.journeys.len()]);
     };
     let parsed: Vec<Option<f64>> = dict

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::diff_sides::{sides, Side};
 use super::{config, Context};
-use crate::analysis::diff::{rank, rows_for, DiffRow};
+use crate::analysis::diff::{rank, rows_for, DiffRow, RankBy};
 use crate::analysis::funnel::{funnel, FunnelOrder};
 use crate::analysis::measures::{self, Rate};
 use crate::analysis::steps::StepList;
@@ -28,6 +28,7 @@ struct Options<'a> {
     window: &'a Option<String>,
     min_change: f64,
     top: usize,
+    sort: RankBy,
 }
 
 pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
@@ -54,12 +55,39 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         window: &args.window,
         min_change: args.min_change,
         top: args.top,
+        sort: args.sort,
     });
     let top = if format == Dot { 0 } else { args.top };
-    // Rows are ranked and filtered by their changes as printed.
+    let funnel = funnel_steps
+        .as_ref()
+        .map(|list| (list, args.order, window));
+    let ranking = (args.min_change, top, args.sort);
+    let out = compare(&meta, &a, &b, conv, funnel, ranking, ctx)?;
+    if format == Dot {
+        let edges = out.edges.rows.len();
+        if edges > 100 && args.min_change == 0.0 {
+            ctx.warn(format_args!(
+                "the drawing has {edges} edges; --min-change 0.05 keeps only moves of 5 percentage points or more"
+            ));
+        }
+    }
+    emit(&out, format, &args.output, &meta.read_files(), ctx.color)
+}
+
+/// The comparison of two sides: rows ranked (as printed) by change or p-value, those under
+/// `min_change` and past `top` (0: all) hidden and counted.
+pub fn compare<'a>(
+    meta: &'a crate::meta::Meta,
+    a: &Side,
+    b: &Side,
+    conv: bool,
+    funnel: Option<(&StepList, FunnelOrder, Option<i64>)>,
+    (min_change, top, by): (f64, usize, RankBy),
+    ctx: &Context,
+) -> Result<DiffOutput<'a>> {
     let section = |rows: Vec<DiffRow>| {
         let mut rows = rows.reported();
-        let hidden = rank(&mut rows, args.min_change, top);
+        let hidden = rank(&mut rows, min_change, top, by);
         Section { rows, hidden }
     };
     let (pa, pb) = (
@@ -90,34 +118,45 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         |t| t.clone(),
         "exit_rate",
     );
-    let funnel_rows = funnel_steps
-        .as_ref()
-        .map(|list| funnel_rows(list, args, window, &a.journeys, &b.journeys, ctx))
+    let funnel_rows = funnel
+        .map(|(list, order, window)| funnel_rows(list, order, window, &a.journeys, &b.journeys, ctx))
         .transpose()?;
     let info = |s: &Side| SideInfo {
         label: s.label.clone(),
         journeys: s.journeys.len() as u64,
         events: s.journeys.events() as u64,
     };
-    let out = DiffOutput {
-        meta: &meta,
-        a: info(&a),
-        b: info(&b),
-        min_change: args.min_change,
+    // The conversion rate is always shown, whatever --min-change and --top hide.
+    let conversion = conv.then(|| {
+        let rate = |j: &Journeys| {
+            let (x, n) = (j.conversions() as u64, j.len() as u64);
+            Rate {
+                value: (n > 0).then(|| x as f64 / n as f64),
+                of: crate::analysis::ztest::Proportion::new(x, n),
+            }
+        };
+        let rows = vec![crate::analysis::diff::row(
+            "converting journeys".into(),
+            "conversion_rate",
+            rate(&a.journeys),
+            rate(&b.journeys),
+        )];
+        Section {
+            rows: rows.reported(),
+            hidden: 0,
+        }
+    });
+    Ok(DiffOutput {
+        meta,
+        a: info(a),
+        b: info(b),
+        min_change,
+        conversion,
         paths: section(paths),
         edges: section(edges),
         exits: section(exits),
         funnel: funnel_rows.map(section),
-    };
-    if format == Dot {
-        let edges = out.edges.rows.len();
-        if edges > 100 && args.min_change == 0.0 {
-            ctx.warn(format_args!(
-                "the drawing has {edges} edges; --min-change 0.05 keeps only moves of 5 percentage points or more"
-            ));
-        }
-    }
-    emit(&out, format, &args.output, &meta.read_files(), ctx.color)
+    })
 }
 
 /// `--funnel`: a funnel named under [funnels], or `a,b,c`; at least two steps.
@@ -146,7 +185,7 @@ fn path_shares(j: &Journeys, conv: bool) -> (u64, BTreeMap<Vec<String>, Rate>) {
 /// from the first).
 fn funnel_rows(
     list: &StepList,
-    args: &DiffArgs,
+    order: FunnelOrder,
     window: Option<i64>,
     a: &Journeys,
     b: &Journeys,
@@ -156,7 +195,7 @@ fn funnel_rows(
         let (steps, unmatched) = list
             .resolve(j.names())
             .map_err(|e| usage(format!("{e:#}")))?;
-        Ok((funnel(j, &steps, args.order, window, &[]), unmatched))
+        Ok((funnel(j, &steps, order, window, &[]), unmatched))
     };
     let ((fa, ua), (fb, ub)) = (run(a)?, run(b)?);
     for alt in ua.iter().filter(|u| ub.contains(u)) {

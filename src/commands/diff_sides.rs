@@ -39,15 +39,9 @@ pub fn sides(
     }
     if let Some(spec) = &args.split {
         let segments = Segments::parse("--split", spec)?;
-        let request = request.keep_column(Some(segments.column.as_str()), "--split");
-        let p = prepare(&request, ctx).map_err(|e| {
-            // Without a close name the loader says "pass --split COLUMN"; --split takes more.
-            let text = e.to_string();
-            match text.strip_suffix("pass --split COLUMN") {
-                Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
-                None => e,
-            }
-        })?;
+        // A source without the column (a survey export) gives its rows no value.
+        let request = request.keep_optional_column(Some(segments.column.as_str()), "--split");
+        let p = prepare(&request, ctx).map_err(Segments::missing_column)?;
         let (in_a, in_b) = segments.members(&p, "--split", ctx);
         let (col, v1, v2) = (&segments.column, &segments.a, &segments.b);
         let a = subset(&p.journeys, |i| in_a[i]);

@@ -100,8 +100,8 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
     }
     let bins = histogram(&report.times_to_convert, args.bins).reported();
     let by_value = args.breakdown.as_deref().map(|column| {
-        let group = prepared.first_event_attribute();
-        let label = |g: u32| prepared.attribute_label(g);
+        let group = prepared.first_event_value(column);
+        let label = |g: u32| prepared.value_label(column, g);
         breakdown(&steps, &report, column, &group, &label, args.top_values).reported()
     });
     let output = FunnelOutput {

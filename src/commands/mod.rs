@@ -86,12 +86,22 @@ impl Segments {
         })
     }
 
+    /// Loading's error for a missing column, said for `--split COL=V1,V2`: without a close
+    /// name the loader says "pass --split COLUMN", and --split takes more.
+    pub fn missing_column(e: anyhow::Error) -> anyhow::Error {
+        let text = e.to_string();
+        match text.strip_suffix("pass --split COLUMN") {
+            Some(head) => anyhow::anyhow!("{head}fix the column in --split COL=V1,V2"),
+            None => e,
+        }
+    }
+
     /// Per journey: whether it is in segment A and whether in B; warns about an empty one.
     pub fn members(&self, p: &Prepared, flag: &str, ctx: &Context) -> (Vec<bool>, Vec<bool>) {
         let labels: Vec<String> = p
-            .first_event_attribute()
+            .first_event_value(&self.column)
             .into_iter()
-            .map(|g| p.attribute_label(g))
+            .map(|g| p.value_label(&self.column, g))
             .collect();
         let is = |v: &str| labels.iter().map(|l| l == v).collect::<Vec<bool>>();
         let (in_a, in_b) = (is(&self.a), is(&self.b));

@@ -57,15 +57,11 @@ impl Prepared {
         self.settings.conversion().is_defined()
     }
 
-    /// Per journey: the id of the kept column's value at its first event
+    /// Per journey: the id of the kept column `column`'s value at its first event
     /// ([`input::NO_ATTRIBUTE`] without one).
-    pub fn first_event_attribute(&self) -> Vec<u32> {
+    pub fn first_event_value(&self, column: &str) -> Vec<u32> {
         let j = &self.journeys;
-        let ids = self
-            .table
-            .attribute
-            .as_ref()
-            .map_or(&[][..], |(_, ids)| ids.as_slice());
+        let ids = self.table.kept(column).map_or(&[][..], |k| k.ids.as_slice());
         (0..j.len())
             .map(|journey| {
                 let row = j.row[j.range(journey).start] as usize;
@@ -74,10 +70,10 @@ impl Prepared {
             .collect()
     }
 
-    /// The name of a kept column's value id; `(none)` for an empty value.
-    pub fn attribute_label(&self, id: u32) -> String {
-        match &self.table.attribute {
-            Some((d, _)) if id != input::NO_ATTRIBUTE => d.name(id).to_string(),
+    /// The name of the value id `id` of the kept column `column`; `(none)` for an empty value.
+    pub fn value_label(&self, column: &str, id: u32) -> String {
+        match self.table.kept(column) {
+            Some(k) if id != input::NO_ATTRIBUTE => k.values.name(id).to_string(),
             _ => "(none)".to_string(),
         }
     }

@@ -9,7 +9,10 @@ use anyhow::Result;
 
 use super::scores;
 use super::stages::stage_defs;
-use super::{config, prepare, Context, Prepared};
+use super::diff_sides::Side;
+use super::{config, prepare, Context, Prepared, Segments};
+use crate::analysis::subset::subset;
+use crate::analysis::diff::RankBy;
 use crate::analysis::attribution::{attribute, AttributionModel, AttributionOptions};
 use crate::analysis::dropoff::dropoff;
 use crate::analysis::explore::{explore, Direction, ExploreOptions};
@@ -49,6 +52,9 @@ figure{margin:8px 0}figure svg{max-width:100%;height:auto}
 nav ol{columns:2;font-size:13px}
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2,h3,.howto{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
 
+/// Segment comparisons leave out rows that move less than this (1 percentage point).
+const SEGMENT_MIN_CHANGE: f64 = 0.01;
+
 /// One section of the report.
 struct Section {
     id: String,
@@ -80,11 +86,18 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
     let config = config(&args.input)?;
     let defs = stage_defs(args.stages.as_deref(), &config)?;
     let score_settings = scores::settings(&args.scores, &config)?;
-    let request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
+    let splits = (args.split.iter())
+        .map(|spec| Segments::parse("--split", spec))
+        .collect::<Result<Vec<_>>>()?;
+    let mut request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
         score_settings.as_ref().map(|s| s.column.as_str()),
         scores::FLAG,
     );
-    let mut prepared = prepare(&request, ctx)?;
+    for s in &splits {
+        // As for `diff --split`: a source without the column gives its rows no value.
+        request = request.keep_optional_column(Some(&s.column), "--split");
+    }
+    let mut prepared = prepare(&request, ctx).map_err(Segments::missing_column)?;
     let meta = prepared.meta("report");
     let conversion = prepared.conversion_defined();
     let mut sections = Vec::new();
@@ -105,6 +118,11 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<()> {
     sections.push(dropoff_section(&prepared, &meta, args));
     for (name, steps) in &config.funnels {
         sections.push(funnel_section(&prepared, &meta, name, steps, ctx)?);
+    }
+    for (i, segments) in splits.iter().enumerate() {
+        sections.push(segment_section(
+            &prepared, &meta, &config, segments, i, args, ctx,
+        )?);
     }
     // Attribution and the heatmap are about channels: the same journeys, read at the channel
     // level (the same events, unless collapsing merged repeats of touchpoints).
@@ -394,6 +412,81 @@ fn funnel_section(
             String::from_utf8_lossy(&svg),
             html::doc(&out.document())
         ),
+    })
+}
+
+/// Two segments side by side, as `journeymap diff --split` compares them.
+fn segment_section(
+    p: &Prepared,
+    meta: &Meta,
+    config: &crate::config::ConfigFile,
+    segments: &Segments,
+    index: usize,
+    args: &ReportArgs,
+    ctx: &Context,
+) -> Result<Section> {
+    let (in_a, in_b) = segments.members(p, "--split", ctx);
+    let side = |value: &str, members: &[bool]| Side {
+        label: format!("{}={value}", segments.column),
+        journeys: subset(&p.journeys, |i| members[i]),
+    };
+    let (a, b) = (side(&segments.a, &in_a), side(&segments.b, &in_b));
+    let funnel = config.funnels.iter().next().map(|(name, steps)| StepList {
+        name: Some(name.clone()),
+        steps: steps.clone(),
+    });
+    let funnel_spec = funnel.as_ref().map(|f| (f, FunnelOrder::Ordered, None));
+    let out = super::diff::compare(
+        meta,
+        &a,
+        &b,
+        p.conversion_defined(),
+        funnel_spec,
+        (SEGMENT_MIN_CHANGE, args.top, RankBy::PValue),
+        ctx,
+    )?;
+    let mut svg = Vec::new();
+    out.draw(OutputFormat::Svg, &mut svg)?;
+    // The tables under the section's title: not diff's own heading.
+    let doc = out.document();
+    use crate::render::doc::Block;
+    let blocks: Vec<Block> = (doc.blocks.into_iter())
+        .filter(|b| !matches!(b, Block::Heading(h) if h == "journeymap diff"))
+        .map(|b| match b {
+            // diff's note names diff's flags.
+            Block::Note(n) if n.starts_with("... and ") => Block::Note(format!(
+                "{}, past --top or moving less than 1 point.",
+                n.split(", hidden by").next().unwrap_or_default()
+            )),
+            b => b,
+        })
+        .collect();
+    let mut body = format!("<figure>{}</figure>", String::from_utf8_lossy(&svg));
+    body.push_str(&html::blocks(&blocks));
+    let funnel_note = match &funnel {
+        Some(f) => format!(
+            " The funnel is {} of [funnels], in order.",
+            f.name.as_deref().unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    Ok(Section {
+        id: format!("segments-{}", index + 1),
+        title: format!(
+            "Segments: {} = {} vs {}",
+            segments.column, segments.a, segments.b
+        ),
+        howto: how_to(
+            &format!(
+                "A: the journeys whose first event has {col}={a}; B: those with {col}={b}. Changes are B - A in percentage points with a two-proportion z-test; the changes least likely to be chance come first (smallest p), and rows that move less than {pp} point are left out. In the drawing, blue steps are taken more often in B, orange less.{funnel_note}",
+                col = segments.column,
+                a = segments.a,
+                b = segments.b,
+                pp = SEGMENT_MIN_CHANGE * 100.0,
+            ),
+            "Comparing two inputs (diff); docs/diff.md",
+        ),
+        body,
     })
 }
 

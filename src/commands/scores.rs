@@ -89,14 +89,16 @@ enum Cell {
     NotANumber,
 }
 
-/// The scores of the journeys' events (the kept column of `p` is the score column), each
+/// The scores of the journeys' events (the score column is one of `p`'s kept columns), each
 /// given to the event it belongs to; warns about scores that belong to no event or that
 /// collapsing merged away. A cell that is not a number is an error naming its row.
 pub fn read(p: &Prepared, s: &ScoreSettings, ctx: &Context) -> Result<(Scores, ScoresInfo)> {
     let j = &p.journeys;
-    let (cells, ids): (Vec<Cell>, &[u32]) = match &p.table.attribute {
-        Some((dict, ids)) => (
-            dict.names()
+    let kept = p.table.kept(&s.column);
+    let (cells, ids): (Vec<Cell>, &[u32]) = match kept {
+        Some(k) => (
+            k.values
+                .names()
                 .map(|v| {
                     let v = v.trim();
                     if v.is_empty() {
@@ -109,7 +111,7 @@ pub fn read(p: &Prepared, s: &ScoreSettings, ctx: &Context) -> Result<(Scores, S
                     }
                 })
                 .collect(),
-            ids,
+            &k.ids,
         ),
         None => (Vec::new(), &[]),
     };
@@ -133,11 +135,8 @@ pub fn read(p: &Prepared, s: &ScoreSettings, ctx: &Context) -> Result<(Scores, S
         }
     }
     if let Some(row) = bad {
-        let text = p
-            .table
-            .attribute
-            .as_ref()
-            .map(|(d, ids)| d.name(ids[row as usize]).to_string())
+        let text = kept
+            .map(|k| k.values.name(k.ids[row as usize]).to_string())
             .unwrap_or_default();
         bail!(
             "{}: column '{}' has '{}', not a number; {FLAG} needs a column of numbers (a CSAT 1-5, an NPS 0-10, a sentiment score)",

@@ -12,5 +12,5 @@ mod table;
 
 pub use files::InputFormat;
 pub use findings::Finding;
-pub use load::{load, LoadOptions, SourceSpec};
-pub use table::{EventTable, LoadIssues, SourceInfo, NO_ATTRIBUTE, NO_CHANNEL};
+pub use load::{load, KeepColumn, LoadOptions, SourceSpec};
+pub use table::{EventTable, KeptColumn, LoadIssues, SourceInfo, NO_ATTRIBUTE, NO_CHANNEL};

@@ -14,6 +14,22 @@ use crate::intern::{DeferredIds, Dictionary};
 /// The attribute id of a row whose attribute value is empty.
 pub const NO_ATTRIBUTE: u32 = u32::MAX;
 
+/// A column kept for every row: its values, and an id per row position (every row read,
+/// [`NO_ATTRIBUTE`] where empty), so it survives the ordering of events.
+#[derive(Debug, Default)]
+pub struct KeptColumn {
+    pub name: String,
+    pub values: Dictionary,
+    pub ids: Vec<u32>,
+}
+
+impl EventTable {
+    /// The kept column named `name`.
+    pub fn kept(&self, name: &str) -> Option<&KeptColumn> {
+        self.kept.iter().find(|k| k.name == name)
+    }
+}
+
 /// The channel given to events whose channel is empty or whose source has none.
 pub const NO_CHANNEL: &str = "(none)";
 
@@ -95,9 +111,8 @@ pub struct EventTable {
     pub channel: Vec<u32>,
     /// The `--converted-col` marker per event (empty without it).
     pub converted: Vec<bool>,
-    /// The [`LoadOptions::attribute`] column: its values, and an id per row position (every
-    /// row read, [`NO_ATTRIBUTE`] where empty), so it survives the ordering of events.
-    pub attribute: Option<(Dictionary, Vec<u32>)>,
+    /// The kept columns ([`LoadOptions::kept`](crate::input::LoadOptions::kept), in its order).
+    pub kept: Vec<KeptColumn>,
     /// Row position per event.
     pub row: Vec<u32>,
     pub sources: Vec<SourceInfo>,

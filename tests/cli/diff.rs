@@ -83,6 +83,20 @@ fn assert_hand_worked(out: &serde_json::Value) {
         (funnel["a"]["value"].as_f64(), funnel["b"]["value"].as_f64()),
         (Some(0.6), Some(0.2))
     );
+    // The conversion rate: 6 of 10 journeys convert, then 4 of 20.
+    let converting = row(out, "conversion", "converting journeys");
+    assert_eq!(converting["measure"], "conversion_rate");
+    assert_eq!(
+        (
+            converting["a"]["count"].as_u64(),
+            converting["b"]["total"].as_u64()
+        ),
+        (Some(6), Some(20))
+    );
+    assert_eq!(
+        (converting["change"].as_f64(), converting["p_value"].as_f64()),
+        (Some(-0.4), Some(0.02846))
+    );
     let overall = row(out, "funnel", "overall home > product_view > purchase");
     assert_eq!(overall["measure"], "rate_from_first");
     assert_eq!(overall["p_value"], 0.02846);
@@ -227,6 +241,34 @@ fn formats() {
     .ok()
     .stdout;
     render_dot(&big);
+}
+
+#[test]
+fn sort_by_p_value_puts_the_surest_changes_first() {
+    let a = data("ab_a.csv");
+    let b = data("ab_b.csv");
+    let out = ab(&[&a, &b, "--sort", "p-value"]);
+    assert_eq!(out["meta"]["command_options"]["sort"], "p-value");
+    for section in ["paths", "edges", "exits", "funnel"] {
+        let rows = out[section]["rows"].as_array().unwrap();
+        let key = |r: &serde_json::Value| {
+            (
+                r["p_value"].as_f64().unwrap_or(f64::INFINITY),
+                -r["change"].as_f64().map_or(f64::NEG_INFINITY, f64::abs),
+            )
+        };
+        assert!(
+            rows.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+            "{section}: {rows:?}"
+        );
+    }
+    // The moved edges (p 0.02846) come before those that kept p_out 1 (p 1).
+    let edges = out["edges"]["rows"].as_array().unwrap();
+    assert_eq!(edges[0]["p_value"], 0.02846);
+    assert_eq!(edges.last().unwrap()["p_value"], 1.0);
+    // Without a conversion there is no conversion section.
+    let run = jm(&["diff", &a, &b, "-f", "json"]).ok().json();
+    assert!(run.get("conversion").is_none(), "{run}");
 }
 
 #[test]

@@ -3,13 +3,16 @@
 
 use crate::common::*;
 
-/// The report of the shop example with its survey answers, written to `dir`.
+/// The report of the shop example with its survey answers and a segment comparison, written
+/// to `dir`.
 pub fn shop_report(dir: &std::path::Path) -> String {
     let out = dir.join("audit.html");
     jm(&[
         "report",
         "--config",
         "examples/feedback.toml",
+        "--split",
+        "channel=paid_search,email",
         "-o",
         &out.display().to_string(),
     ])
@@ -30,13 +33,16 @@ fn the_report_has_every_section_and_nothing_from_elsewhere() {
         "dropoff",
         "attribution",
         "heatmap",
+        "segments-1",
     ] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
     // Headline numbers and how to reproduce them.
     assert!(html.contains("<b>1,642</b><span>journeys</span>"));
     assert!(html.contains("<b>2.9%</b><span>convert (47 journeys)</span>"));
-    assert!(html.contains("journeymap report --config examples/feedback.toml -o"));
+    assert!(html.contains(
+        "journeymap report --config examples/feedback.toml --split channel=paid_search,email -o"
+    ));
     assert!(
         html.contains("[scores]"),
         "the config file is in the report"
@@ -100,4 +106,129 @@ fn report_flags_are_checked() {
     );
     let run = jm(&["report", "examples/shop.csv", "--top", "0"]);
     assert_eq!(run.code, 2);
+}
+
+/// The table cell of a rate as the report prints it, e.g. `60.0% (6/10)`.
+fn cell(html: &str, item: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<td>{item}</td>"))
+        .unwrap_or_else(|| panic!("no row {item}"));
+    let row = &html[start..html[start..].find("</tr>").unwrap() + start];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn segments_are_compared_as_diff_compares_them() {
+    let dir = scratch("report_segments");
+    let both = dir.join("ab.csv");
+    let a = std::fs::read_to_string(data("ab_a.csv")).unwrap();
+    let b = std::fs::read_to_string(data("ab_b.csv")).unwrap();
+    std::fs::write(&both, format!("{a}{}", b.split_once('\n').unwrap().1)).unwrap();
+    let both = both.display().to_string();
+    let out = dir.join("r.html");
+    let run = jm(&[
+        "report",
+        &both,
+        "--conversion",
+        "purchase",
+        "--split",
+        "segment=a,b",
+        "--split",
+        "channel=direct,email",
+        "-o",
+        &out.display().to_string(),
+    ])
+    .ok();
+    assert!(
+        run.stderr
+            .contains("--split: no journey starts with channel=email"),
+        "{}",
+        run.stderr
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    let first = &html[html.find("<section id=\"segments-1\">").unwrap()..];
+    let first = &first[..first.find("</section>").unwrap()];
+    assert!(first.contains("<h2>Segments: segment = a vs b</h2>"));
+    // testdata/README.md (ab_a.csv, ab_b.csv): 6 of 10 convert, then 4 of 20.
+    assert_eq!(
+        cell(first, "converting journeys"),
+        ["60.0% (6/10)", "20.0% (4/20)", "-40.0 pp", "-66.7%", "0.0285"]
+    );
+    assert_eq!(
+        cell(first, "home &gt; product_view &gt; purchase"),
+        ["60.0% (6/10)", "20.0% (4/20)", "-40.0 pp", "-66.7%", "0.0285"]
+    );
+    // Rows that do not move (p_out 1 on both sides) are left out; the drawing is there.
+    assert!(!first.contains("<td>home -&gt; product_view</td>"), "{first}");
+    assert!(first.contains("<svg"));
+    assert!(first.contains("journeymap diff: segment=a vs segment=b"));
+    // The second comparison has an empty side and still says what it compares.
+    assert!(html.contains("<h2>Segments: channel = direct vs email</h2>"));
+    assert!(html.contains("channel=direct (30 journeys, "));
+
+    // A split column that no input has names the flag; no file is written.
+    let missing = dir.join("missing.html");
+    let run = jm(&[
+        "report",
+        &both,
+        "--split",
+        "nosuch=a,b",
+        "-o",
+        &missing.display().to_string(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no column 'nosuch' (found: customer_id, timestamp, touchpoint, channel, segment); fix the column in --split COL=V1,V2"),
+        "{}",
+        run.stderr
+    );
+    assert!(!missing.exists());
+    let run = jm(&["report", &both, "--split", "segment"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--split needs the form COL=V1,V2"));
+}
+
+#[test]
+fn segments_and_scores_are_kept_together() {
+    // Two kept columns in one load: the score column of [scores] and the split column.
+    let dir = scratch("report_segments_scores");
+    let out = dir.join("r.html");
+    jm(&[
+        "report",
+        "--config",
+        "examples/feedback.toml",
+        "--split",
+        "channel=paid_search,email",
+        "-o",
+        &out.display().to_string(),
+    ])
+    .ok();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("The emotion curve: mean score by stage"));
+    let diff = jm(&[
+        "diff",
+        "--config",
+        "examples/feedback.toml",
+        "--split",
+        "channel=paid_search,email",
+        "-f",
+        "json",
+    ])
+    .ok()
+    .json();
+    let conv = &diff["conversion"]["rows"][0];
+    let side = |s: &str| {
+        format!(
+            "{:.1}% ({}/{})",
+            conv[s]["value"].as_f64().unwrap() * 100.0,
+            conv[s]["count"],
+            conv[s]["total"]
+        )
+    };
+    let cells = cell(&html, "converting journeys");
+    assert_eq!(cells[..2], [side("a"), side("b")]);
 }

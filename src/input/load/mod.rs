@@ -11,7 +11,7 @@ use anyhow::{bail, Result};
 use super::files::{resolve_inputs, FileSet, InputFormat};
 use super::mapping::{self, ChannelSource, ColumnRequest, Mapping, Role};
 use super::read::{self, Opened};
-use super::table::{ColumnInfo, EventTable, SourceInfo};
+use super::table::{ColumnInfo, EventTable, KeptColumn, SourceInfo};
 use super::time::{self, TimeParser};
 use crate::intern::Dictionary;
 use crate::text::{counted, excerpt, visible};
@@ -44,13 +44,20 @@ pub struct LoadOptions {
     pub progress: bool,
     /// Infer CSV column types from their first rows (for `inspect`).
     pub sniff_types: bool,
-    /// A column whose value is kept for every row (e.g. `funnel --breakdown COL`).
-    pub attribute: Option<String>,
-    /// The flag that names [`LoadOptions::attribute`], for errors (default `--breakdown`).
-    pub attribute_flag: Option<&'static str>,
-    /// The attribute column may be missing from some inputs (their rows have no value); it
-    /// is an error only when no input has it (`--score-col`).
-    pub attribute_optional: bool,
+    /// Columns whose value is kept for every row (`funnel --breakdown COL`, `--score-col`,
+    /// `report --split`), each once, in the order asked.
+    pub kept: Vec<KeepColumn>,
+}
+
+/// A column kept for every row besides the ones journeys are made of.
+#[derive(Clone, Debug)]
+pub struct KeepColumn {
+    pub column: String,
+    /// The flag that names the column, for errors.
+    pub flag: &'static str,
+    /// The column may be missing from some inputs (their rows have no value); it is an error
+    /// only when no input has it (`--score-col`: a survey export has scores, web events not).
+    pub optional: bool,
 }
 
 /// Reads all inputs.
@@ -62,9 +69,13 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
     }
     let mut table = EventTable::default();
     table.warnings.extend(skipped);
-    if opts.attribute.is_some() {
-        table.attribute = Some((Dictionary::new(), Vec::new()));
-    }
+    table.kept = (opts.kept.iter())
+        .map(|k| KeptColumn {
+            name: k.column.clone(),
+            values: Dictionary::new(),
+            ids: Vec::new(),
+        })
+        .collect();
     if opened.iter().any(|(_, m)| m.channel.is_some()) {
         table.channels = Some(Dictionary::new());
     }
@@ -75,14 +86,14 @@ pub fn load(opts: &LoadOptions) -> Result<EventTable> {
         }
         load_file(opts, o, m, &mut table)?;
     }
-    if let (Some(col), true) = (&opts.attribute, opts.attribute_optional) {
-        if !opened.iter().any(|(o, _)| has_column(o, col)) {
+    for k in opts.kept.iter().filter(|k| k.optional) {
+        if !opened.iter().any(|(o, _)| has_column(o, &k.column)) {
             let (o, _) = &opened[0];
-            let flag = opts.attribute_flag.unwrap_or("--breakdown");
-            let err = mapping::missing_column(&o.file.label, &o.columns, col, flag);
+            let err = mapping::missing_column(&o.file.label, &o.columns, &k.column, k.flag);
             bail!(
-                "no input has the column '{}' of {flag}: {err}",
-                visible(col)
+                "no input has the column '{}' of {}: {err}",
+                visible(&k.column),
+                k.flag
             );
         }
     }
@@ -114,16 +125,15 @@ fn open_sources(opts: &LoadOptions, warnings: &mut Vec<String>) -> Result<Vec<(O
     Ok(opened)
 }
 
-/// Fails, naming the flag, unless the file has every column that `--where`, the attribute
-/// flag and `--converted-col` name.
+/// Fails, naming the flag, unless the file has every column that `--where`, the kept
+/// columns' flags and `--converted-col` name.
 fn check_named_columns(opts: &LoadOptions, o: &Opened) -> Result<()> {
-    let attribute_flag = opts.attribute_flag.unwrap_or("--breakdown");
     let named = (opts.filters.iter().map(|(col, _)| (col, "--where")))
         .chain(
-            opts.attribute
+            opts.kept
                 .iter()
-                .filter(|_| !opts.attribute_optional)
-                .map(|col| (col, attribute_flag)),
+                .filter(|k| !k.optional)
+                .map(|k| (&k.column, k.flag)),
         )
         .chain(
             opts.converted_col
@@ -213,7 +223,6 @@ fn load_file(opts: &LoadOptions, o: &Opened, m: &Mapping, table: &mut EventTable
 /// The file's stored columns (not partition keys) that loading reads, each once; fails, naming
 /// the flag, when one has a type that journeymap does not read (a Parquet struct, say).
 fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Result<Vec<String>> {
-    let attribute_flag = opts.attribute_flag.unwrap_or("--breakdown");
     let mut named: Vec<(&str, &str)> = vec![
         (&m.customer, Role::Customer.flag()),
         (&m.time, Role::Time.flag()),
@@ -229,10 +238,10 @@ fn stored_columns(opts: &LoadOptions, o: &Opened, m: &Mapping) -> Result<Vec<Str
             .map(|c| (c.as_str(), "--converted-col")),
     );
     named.extend(
-        opts.attribute
+        opts.kept
             .iter()
-            .filter(|c| !opts.attribute_optional || has_column(o, c))
-            .map(|c| (c.as_str(), attribute_flag)),
+            .filter(|k| !k.optional || has_column(o, &k.column))
+            .map(|k| (k.column.as_str(), k.flag)),
     );
     let mut stored: Vec<String> = Vec::new();
     for (name, flag) in named {

@@ -32,11 +32,11 @@ pub(super) fn load_frame(
     }
     let piece = PieceColumns { opened: o, df: &df };
 
-    if let (Some(col), Some((dict, ids))) = (&opts.attribute, table.attribute.as_mut()) {
-        if opts.attribute_optional && !super::has_column(o, col) {
-            ids.extend(std::iter::repeat_n(NO_ATTRIBUTE, n));
+    for (k, kept) in opts.kept.iter().zip(table.kept.iter_mut()) {
+        if k.optional && !super::has_column(o, &k.column) {
+            kept.ids.extend(std::iter::repeat_n(NO_ATTRIBUTE, n));
         } else {
-            append_attribute(&piece.text(col)?, n, dict, ids);
+            append_attribute(&piece.text(&k.column)?, n, &mut kept.values, &mut kept.ids);
         }
     }
     let keep = rows_kept(&opts.filters, &piece, n)?;
@@ -113,7 +113,7 @@ impl PieceColumns<'_> {
     }
 }
 
-/// Adds the ids of a piece's `--breakdown` (or other attribute) values to `ids`, interning
+/// Adds the ids of a piece's values of a kept column (`--breakdown`, ...) to `ids`, interning
 /// them in `dict`; an empty value is [`NO_ATTRIBUTE`].
 fn append_attribute(text: &Text, n: usize, dict: &mut Dictionary, ids: &mut Vec<u32>) {
     ids.extend(columns::intern(text, n, dict).into_iter().map(|id| {

@@ -34,6 +34,9 @@ pub struct DiffOutput<'a> {
     pub a: SideInfo,
     pub b: SideInfo,
     pub min_change: f64,
+    /// The share of journeys that convert (when a conversion is defined).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Section>,
     pub paths: Section,
     pub edges: Section,
     pub exits: Section,
@@ -100,11 +103,15 @@ impl Present for DiffOutput<'_> {
 }
 
 fn sections<'a>(out: &'a DiffOutput) -> Vec<(&'static str, &'a Section)> {
-    let mut v = vec![
+    let mut v = Vec::new();
+    if let Some(c) = &out.conversion {
+        v.push(("conversion", c));
+    }
+    v.extend([
         ("paths", &out.paths),
         ("edges", &out.edges),
         ("exits", &out.exits),
-    ];
+    ]);
     if let Some(f) = &out.funnel {
         v.push(("funnel", f));
     }
@@ -137,6 +144,7 @@ fn document(out: &DiffOutput) -> Doc {
             "paths" => "Paths (share of journeys)",
             "edges" => "Edges (p_out)",
             "exits" => "Exits (exit rate)",
+            "conversion" => "Conversion (share of journeys that convert)",
             _ => "Funnel (step rates)",
         };
         doc.heading(title);

@@ -107,6 +107,52 @@ impl StageMap {
     }
 }
 
+/// Each journey's stage walk as a journey of its own (docs/metrics.md, Stage flow): one event
+/// per stage visit, the stage's name as its touchpoint, at the visit's first event (its time
+/// and row). Journeys without a staged event are left out; their number is returned.
+pub fn stage_walks(j: &Journeys, map: &StageMap) -> (Journeys, u64) {
+    let mut names = Dictionary::new();
+    for name in &map.names {
+        names.intern(name);
+    }
+    let mut out = Journeys {
+        level: crate::journey::Level::Touchpoint,
+        customers: j.customers.clone(),
+        touchpoints: names,
+        offsets: vec![0],
+        ..Default::default()
+    };
+    let mut without = 0u64;
+    for journey in 0..j.len() {
+        let r = j.range(journey);
+        let before = out.touchpoint.len();
+        let mut last: Option<usize> = None;
+        for (e, &v) in j.values()[r.clone()].iter().enumerate() {
+            let Some(stage) = map.stage_of(v) else {
+                continue;
+            };
+            if last != Some(stage) {
+                out.touchpoint.push(stage as u32);
+                out.time.push(j.time[r.start + e]);
+                out.row.push(j.row[r.start + e]);
+                last = Some(stage);
+            }
+        }
+        let visits = out.touchpoint.len() - before;
+        if visits == 0 {
+            without += 1;
+            continue;
+        }
+        out.offsets.push(out.touchpoint.len());
+        out.customer.push(j.customer[journey]);
+        out.converted.push(j.converted[journey]);
+        out.path_len.push(visits as u32);
+        out.conversion_time.push(j.conversion_time[journey]);
+        out.conversion_row.push(j.conversion_row[journey]);
+    }
+    (out, without)
+}
+
 /// A median and a p90, in seconds (nearest rank).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Quantiles {
@@ -611,5 +657,50 @@ mod tests {
         let two = stages_in(&j, &map, true, 3, true);
         assert_eq!(one, two);
         assert!(one.stages.iter().all(|s| s.reached > 0) && one.unstaged.reached > 0);
+    }
+
+    #[test]
+    fn stage_walks_have_one_event_per_visit() {
+        // a and b in stage one, c in two; x unstaged. "a b x a c" visits one (a b x a: one
+        // visit around an unstaged event), then two; "x" has no staged event.
+        let j = journeys(
+            &["a b x a c", "x", "c a c", "b"],
+            &[true, false, false, true],
+        );
+        let defs = [("one", vec!["a", "b"]), ("two", vec!["c"])].map(|(name, entries)| StageDef {
+            name: name.to_string(),
+            entries: entries.into_iter().map(String::from).collect(),
+        });
+        let (map, _) = StageMap::build(&defs, j.names()).unwrap();
+        let (walks, without) = stage_walks(&j, &map);
+        assert_eq!(without, 1);
+        let named: Vec<Vec<&str>> = (0..walks.len())
+            .map(|w| {
+                walks
+                    .journey(w)
+                    .iter()
+                    .map(|&v| walks.names().name(v))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [vec!["one", "two"], vec!["two", "one", "two"], vec!["one"]]
+        );
+        assert_eq!(walks.converted, [true, false, true]);
+        // A visit is at its first event: "c a c" visits two at its 1st event, one at its 2nd.
+        let second = walks.range(1);
+        assert_eq!(walks.row[second.start + 1], j.row[j.range(2).start + 1]);
+        // The flow edges of the stage report count the same steps.
+        let report = stages(&j, &map, true, 3);
+        let steps = |from: &str, to: &str| {
+            report
+                .flow
+                .iter()
+                .find(|e| e.from == from && e.to == to)
+                .map_or(0, |e| e.count)
+        };
+        assert_eq!(steps("one", "two"), 2);
+        assert_eq!(steps("two", "one"), 1);
     }
 }

@@ -58,9 +58,7 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
         sort: args.sort,
     });
     let top = if format == Dot { 0 } else { args.top };
-    let funnel = funnel_steps
-        .as_ref()
-        .map(|list| (list, args.order, window));
+    let funnel = funnel_steps.as_ref().map(|list| (list, args.order, window));
     let ranking = (args.min_change, top, args.sort);
     let out = compare(&meta, &a, &b, conv, funnel, ranking, ctx)?;
     if format == Dot {
@@ -119,7 +117,9 @@ pub fn compare<'a>(
         "exit_rate",
     );
     let funnel_rows = funnel
-        .map(|(list, order, window)| funnel_rows(list, order, window, &a.journeys, &b.journeys, ctx))
+        .map(|(list, order, window)| {
+            funnel_rows(list, order, window, &a.journeys, &b.journeys, ctx)
+        })
         .transpose()?;
     let info = |s: &Side| SideInfo {
         label: s.label.clone(),

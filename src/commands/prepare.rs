@@ -61,7 +61,10 @@ impl Prepared {
     /// ([`input::NO_ATTRIBUTE`] without one).
     pub fn first_event_value(&self, column: &str) -> Vec<u32> {
         let j = &self.journeys;
-        let ids = self.table.kept(column).map_or(&[][..], |k| k.ids.as_slice());
+        let ids = self
+            .table
+            .kept(column)
+            .map_or(&[][..], |k| k.ids.as_slice());
         (0..j.len())
             .map(|journey| {
                 let row = j.row[j.range(journey).start] as usize;

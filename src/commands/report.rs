@@ -7,13 +7,12 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use super::diff_sides::Side;
 use super::scores;
 use super::stages::stage_defs;
-use super::diff_sides::Side;
 use super::{config, prepare, Context, Prepared, Segments};
-use crate::analysis::subset::subset;
-use crate::analysis::diff::RankBy;
 use crate::analysis::attribution::{attribute, AttributionModel, AttributionOptions};
+use crate::analysis::diff::RankBy;
 use crate::analysis::dropoff::dropoff;
 use crate::analysis::explore::{explore, Direction, ExploreOptions};
 use crate::analysis::funnel::{funnel, histogram, FunnelOrder};
@@ -21,6 +20,7 @@ use crate::analysis::graph::GraphOptions;
 use crate::analysis::paths::{paths, PathOptions};
 use crate::analysis::stages::{add_scores, stages, StageMap};
 use crate::analysis::steps::StepList;
+use crate::analysis::subset::subset;
 use crate::cli::{OutputFormat, ReportArgs};
 use crate::error::usage;
 use crate::journey::{Conversion, Level};
@@ -248,13 +248,17 @@ fn stage_section(
             crate::render::emotion_svg::draw(&title, &points, info.low_score)
         );
     }
-    let doc = StagesOutput {
+    let walks = super::stages::walks(j, &map, conversion);
+    let output = StagesOutput {
         meta,
         report: &report,
         flow: false,
-    }
-    .document();
-    let mut howto = "Per stage, in order: the journeys that reach it, go on, are lost there, skip it or come back; the time spent there; what happens there.".to_string();
+        walks: Some(&walks),
+    };
+    let mut drawing = Vec::new();
+    output.draw(OutputFormat::Svg, &mut drawing)?;
+    let doc = output.document();
+    let mut howto = "The drawing follows journeys from stage to stage: column p is the p-th stage a journey is in, each band as thick as its journeys. The table gives per stage, in order: the journeys that reach it, go on, are lost there, skip it or come back; the time spent there; what happens there.".to_string();
     if report.scores.is_some() {
         howto
             .push_str(" The curve is each stage's mean score; a gap is a stage without responses.");
@@ -263,7 +267,11 @@ fn stage_section(
         id: "stages".into(),
         title: "The journey map by stage".into(),
         howto: how_to(&howto, "Stages and Scores"),
-        body: curve + &html::doc(&doc),
+        body: format!(
+            "<figure>{}</figure>{curve}{}",
+            String::from_utf8_lossy(&drawing),
+            html::doc(&doc)
+        ),
     })
 }
 

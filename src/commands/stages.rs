@@ -72,10 +72,12 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
         top_values: args.top_values,
         flow: args.flow,
     });
+    let walks = (format == Svg).then(|| walks(j, &map, conversion));
     let output = StagesOutput {
         meta: &meta,
         report: &report,
         flow: args.flow,
+        walks: walks.as_ref(),
     };
     let mut read = meta.read_files();
     read.extend(stages_file.as_deref().map(|path| ReadFile {
@@ -83,6 +85,25 @@ pub fn run(args: &StagesArgs, ctx: &Context) -> Result<()> {
         role: "stage file",
     }));
     emit(&output, format, &args.output, &read, ctx.color)
+}
+
+/// The journeys' stage walks explored from their start, for the flow diagram: every stage in
+/// every column (no `(other)`), one visit more than there are stages (3 to 5, so that the
+/// drawing keeps readable type at a page's width).
+pub(super) fn walks(
+    j: &crate::journey::Journeys,
+    map: &StageMap,
+    conversion: bool,
+) -> crate::analysis::explore::ExploreReport {
+    use crate::analysis::explore::{explore, Direction, ExploreOptions};
+    let (walks, _) = crate::analysis::stages::stage_walks(j, map);
+    let opts = ExploreOptions {
+        direction: Direction::Forward,
+        depth: (map.names.len() + 1).clamp(3, 5),
+        per_step: map.names.len(),
+        conversions: conversion,
+    };
+    explore(&walks, None, &opts).reported()
 }
 
 /// The stage map: `--stages FILE.csv`, else `[stages]` of journeymap.toml; `None` when neither

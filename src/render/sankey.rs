@@ -14,7 +14,7 @@ use crate::analysis::graph::NodeKind;
 use crate::render::svg::{
     escape, fit, num, text_block_width, text_width, Svg, FONT, MAX_LABEL_CHARS, SMALL,
 };
-use crate::text::count;
+use crate::text::{count, counted};
 
 /// One column of the diagram.
 #[derive(Clone, Debug)]
@@ -239,10 +239,10 @@ impl Sankey {
             let to = &self.columns[l.to.0].nodes[l.to.1];
             let (fill, opacity) = band_fill(to.kind);
             let mut tip = format!(
-                "{} → {}: {} journeys ({})",
+                "{} → {}: {} ({})",
                 from.name,
                 to.name,
-                count(l.value),
+                counted(l.value, "journey", "journeys"),
                 share(l.value, self.total)
             );
             if let Some(c) = l.conversions {
@@ -272,9 +272,9 @@ impl Sankey {
                     ""
                 };
                 let mut tip = format!(
-                    "{}: {} journeys ({})",
+                    "{}: {} ({})",
                     n.name,
-                    count(n.value),
+                    counted(n.value, "journey", "journeys"),
                     share(n.value, self.total)
                 );
                 if let Some(c) = n.conversions {

@@ -94,7 +94,10 @@ fn assert_hand_worked(out: &serde_json::Value) {
         (Some(6), Some(20))
     );
     assert_eq!(
-        (converting["change"].as_f64(), converting["p_value"].as_f64()),
+        (
+            converting["change"].as_f64(),
+            converting["p_value"].as_f64()
+        ),
         (Some(-0.4), Some(0.02846))
     );
     let overall = row(out, "funnel", "overall home > product_view > purchase");

@@ -413,14 +413,32 @@ fn transition_graphs_in_svg_without_graphviz() {
     labels_apart(&svg);
     assert!(svg.contains(">-40.0 pp</text>"), "{svg}");
     assert!(svg.contains("stroke=\"#b35806\""), "a fall is orange");
-    // stages: the stage flow in stage order, with the stages' own label lines.
+    // stages: the stage walks visit by visit (testdata/README.md, stages.csv): u1 and u6
+    // A C P, u2 A C A C, u3 C P S P, u4 S; u5 has no staged event.
     let svg = jm(&["stages", "--config", "testdata/scores.toml", "-f", "svg"])
         .ok()
         .stdout;
     labels_apart(&svg);
-    assert!(svg.contains("reached 2 · lost 2 · score 2.00"), "{svg}");
-    let first = |name: &str| svg.find(&format!(">{name}</text>")).unwrap();
-    assert!(first("awareness") < first("consideration") && first("purchase") < first("service"));
+    for tip in [
+        "(start): 5 journeys (100.0%), 2 convert (40.0%)",
+        "(start) → awareness: 3 journeys (60.0%), 2 convert",
+        "(start) → consideration: 1 journey (20.0%), 0 convert",
+        "(start) → service: 1 journey (20.0%), 0 convert",
+        "awareness → consideration: 3 journeys (60.0%), 2 convert",
+        "consideration → purchase: 2 journeys (40.0%), 2 convert",
+        "consideration → awareness: 1 journey (20.0%), 0 convert",
+        "purchase → service: 1 journey (20.0%), 0 convert",
+        "service → purchase: 1 journey (20.0%), 0 convert",
+        "service → (end): 1 journey (20.0%), 0 convert",
+        "service: 1 journey (20.0%), 0 convert (0.0%); the stage&#39;s mean score 2.00 (3 responses)",
+    ] {
+        assert!(svg.contains(&format!("<title>{tip}</title>")), "{tip}: {svg}");
+    }
+    assert!(svg.contains("Left out: 1 journey with no staged event."));
+    assert!(
+        !svg.contains("are cut after"),
+        "no walk is longer than 8 visits"
+    );
     let dir = scratch("graph_svg_hostile");
     let file = dir.join("evil.csv");
     std::fs::write(

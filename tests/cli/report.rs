@@ -155,14 +155,29 @@ fn segments_are_compared_as_diff_compares_them() {
     // testdata/README.md (ab_a.csv, ab_b.csv): 6 of 10 convert, then 4 of 20.
     assert_eq!(
         cell(first, "converting journeys"),
-        ["60.0% (6/10)", "20.0% (4/20)", "-40.0 pp", "-66.7%", "0.0285"]
+        [
+            "60.0% (6/10)",
+            "20.0% (4/20)",
+            "-40.0 pp",
+            "-66.7%",
+            "0.0285"
+        ]
     );
     assert_eq!(
         cell(first, "home &gt; product_view &gt; purchase"),
-        ["60.0% (6/10)", "20.0% (4/20)", "-40.0 pp", "-66.7%", "0.0285"]
+        [
+            "60.0% (6/10)",
+            "20.0% (4/20)",
+            "-40.0 pp",
+            "-66.7%",
+            "0.0285"
+        ]
     );
     // Rows that do not move (p_out 1 on both sides) are left out; the drawing is there.
-    assert!(!first.contains("<td>home -&gt; product_view</td>"), "{first}");
+    assert!(
+        !first.contains("<td>home -&gt; product_view</td>"),
+        "{first}"
+    );
     assert!(first.contains("<svg"));
     assert!(first.contains("journeymap diff: segment=a vs segment=b"));
     // The second comparison has an empty side and still says what it compares.

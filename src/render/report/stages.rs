@@ -7,6 +7,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::scores;
+use crate::analysis::explore::ExploreReport;
+use crate::analysis::graph::NodeKind;
 use crate::analysis::stages::{FlowEdge, NameShare, Quantiles, StageRow, StagesReport};
 use crate::cli::OutputFormat;
 use crate::duration::humanize_secs;
@@ -23,6 +25,9 @@ pub struct StagesOutput<'a> {
     /// CSV: the flow instead of the stage rows.
     #[serde(skip)]
     pub flow: bool,
+    /// The stage walks explored from their start, for the SVG drawing.
+    #[serde(skip)]
+    pub walks: Option<&'a ExploreReport>,
 }
 
 /// Every stage row, then `(unstaged)`.
@@ -241,7 +246,10 @@ impl Present for StagesOutput<'_> {
         match format {
             OutputFormat::Mermaid => draw_mermaid(self.report, out),
             OutputFormat::Svg => {
-                out.write_all(draw_svg(self.report, self.meta).as_bytes())?;
+                let Some(walks) = self.walks else {
+                    anyhow::bail!("the stage walks were not computed for the drawing");
+                };
+                out.write_all(stage_sankey(self.report, walks, self.meta).as_bytes())?;
                 Ok(())
             }
             _ => draw_dot(self.report, out),
@@ -249,110 +257,53 @@ impl Present for StagesOutput<'_> {
     }
 }
 
-/// The stage flow as SVG, with the transition graph's layered layout in stage order: the
-/// stages as columns from left to right, back-steps dashed under them, the journeys whose walk
-/// ends at a stage as an arrow to a dot beside it.
-fn draw_svg(r: &StagesReport, meta: &Meta) -> String {
-    use crate::analysis::graph::{EdgeRow, GraphReport, Hidden, NodeKind, NodeRow};
-    let staged = r.journeys - r.journeys_without_stage;
-    let end = r.stages.len() + 1;
-    let id = |n: usize| match n {
-        0 => "start".to_string(),
-        n if n == end => "end".to_string(),
-        n => format!("s{}", n - 1),
-    };
-    let mut nodes = vec![NodeRow {
-        id: id(0),
-        name: "(start)".into(),
-        kind: NodeKind::Start,
-        events: staged,
-        journeys: staged,
-        exits: None,
-        exit_rate: None,
-    }];
-    let mut lines = vec![("(start)".to_string(), format!("{} journeys", count(staged)))];
-    for (i, s) in r.stages.iter().enumerate() {
-        let lost = s.lost_here.unwrap_or(0);
-        nodes.push(NodeRow {
-            id: id(i + 1),
-            name: s.stage.clone(),
-            kind: NodeKind::Value,
-            events: s.events,
-            journeys: s.reached,
-            exits: Some(lost),
-            exit_rate: (s.reached > 0).then(|| lost as f64 / s.reached as f64),
-        });
-        let mut second = format!("reached {} · lost {}", count(s.reached), count(lost));
-        if let Some(m) = s.scores.as_ref().and_then(|sc| sc.mean) {
-            second.push_str(&format!(" · score {m:.2}"));
+/// The stage walks as a flow diagram: column p is the p-th stage a journey is in, each band
+/// as thick as the journeys that go from one stage to the next (docs/metrics.md, Stage flow).
+pub fn stage_sankey(r: &StagesReport, walks: &ExploreReport, meta: &Meta) -> String {
+    let mut sankey = super::explore::sankey(walks, meta, "stages");
+    sankey.title = "journeymap stages: journeys through the stages, visit by visit".to_string();
+    for (p, column) in sankey.columns.iter_mut().enumerate().skip(1) {
+        column.head = format!("stage {p}");
+        for node in &mut column.nodes {
+            let row = r.stages.iter().find(|s| s.stage == node.name);
+            if let Some(sc) = row.and_then(|s| s.scores.as_ref()) {
+                node.detail = Some(match sc.mean {
+                    Some(_) => format!(
+                        "the stage's mean score {} ({})",
+                        crate::render::score(sc.mean),
+                        crate::text::counted(sc.responses, "response", "responses")
+                    ),
+                    None => "no scores in the stage".to_string(),
+                });
+            }
         }
-        lines.push((s.stage.clone(), second));
     }
-    nodes.push(NodeRow {
-        id: id(end),
-        name: "(end)".into(),
-        kind: NodeKind::End,
-        events: staged,
-        journeys: staged,
-        exits: None,
-        exit_rate: None,
-    });
-    lines.push(("(end)".to_string(), format!("{} journeys", count(staged))));
-    let mut out_total = vec![0u64; end + 1];
-    for e in &r.flow {
-        out_total[e.from_node] += e.count;
-    }
-    let total: u64 = r.flow.iter().map(|e| e.count).sum();
-    let edges = r
-        .flow
-        .iter()
-        .map(|e| EdgeRow {
-            from: e.from.clone(),
-            to: e.to.clone(),
-            from_id: id(e.from_node),
-            to_id: id(e.to_node),
-            count: e.count,
-            journeys: e.journeys,
-            p_out: e.count as f64 / out_total[e.from_node].max(1) as f64,
-            share: e.count as f64 / total.max(1) as f64,
-            time: None,
-        })
-        .collect();
-    let g = GraphReport {
-        journeys: r.journeys,
-        events: r.events,
-        edge_total: total,
-        nodes,
-        edges,
-        hidden: Hidden::default(),
-    };
-    let title = format!(
-        "journeymap stages: {} journeys through {} stages",
-        count(r.journeys),
-        r.stages.len()
+    let mut first = format!(
+        "{} journeys with a staged event; column p is the p-th stage a journey is in (a run of events in one stage is one visit; events in no stage are skipped); (end): no more stages.",
+        count(walks.anchored)
     );
-    let mut caption = vec![format!(
-        "{} in no stage; {} no stage and are not drawn.",
-        crate::text::counted(r.unstaged_events, "event is", "events are"),
-        crate::text::counted(
-            r.journeys_without_stage,
-            "journey reaches",
-            "journeys reach"
-        )
-    )];
-    caption.push(format!("Options: {}", meta.options.summary()));
-    crate::render::graph_svg::draw_with(
-        &g,
-        &title,
-        crate::cli::EdgeLabel::Count,
-        &caption,
-        &crate::render::graph_svg::Drawing {
-            fixed_order: true,
-            lines: Some(lines),
-            shade: Some("A darker box loses more of the journeys that reach it.".into()),
-            edges: None,
-        },
-    )
+    if r.journeys_without_stage > 0 {
+        first.push_str(&format!(
+            " Left out: {} with no staged event.",
+            crate::text::counted(r.journeys_without_stage, "journey", "journeys")
+        ));
+    }
+    let longest = walks.positions.len().saturating_sub(1);
+    if walks
+        .edges
+        .iter()
+        .any(|e| e.to_position as usize == longest)
+        && walks
+            .positions
+            .last()
+            .is_some_and(|p| p.nodes.iter().any(|n| n.kind != NodeKind::End))
+    {
+        first.push_str(&format!(
+            " Walks longer than {longest} visits are cut after the {longest}th."
+        ));
+    }
+    sankey.caption[0] = first;
+    sankey.svg()
 }
 
 /// A stage's label lines: its name, the journeys that reach it, its top touchpoints.

@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Flow(args) => commands::explore::run_flow(args, &ctx),
         Command::Report(args) => commands::report::run(args, &ctx),
         Command::Painpoints(args) => commands::painpoints::run(args, &ctx),
+        Command::Variants(args) => commands::variants::run(args, &ctx),
         Command::Funnel(args) => commands::funnel::run(args, &ctx),
         Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),

@@ -17,4 +17,5 @@ pub mod stats;
 pub mod step_matrix;
 pub mod steps;
 pub mod subset;
+pub mod variants;
 pub mod ztest;

@@ -271,6 +271,21 @@ pub struct ReportArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct VariantsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    /// Write the table to this .csv or .parquet file (atomically) instead of CSV on stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<std::path::PathBuf>,
+    /// Sum the converting journeys' values of this column (e.g. revenue), read on each
+    /// journey's first conversion event.
+    #[arg(long, value_name = "COLUMN", help_heading = "Variants")]
+    pub value_col: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct PainpointsArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -78,6 +78,10 @@ pub enum Command {
     /// with the emotion curve, the flow diagram, top paths, drop-off, the funnels of
     /// [funnels], attribution and the channel transition heatmap.
     Report(Box<ReportArgs>),
+    /// The path variants table: one row per distinct journey (its touchpoints and channels in
+    /// order) with its journeys, conversions, value and median duration; a small, exact
+    /// summary of the journeys for the analyses that need no event times (docs/variants.md).
+    Variants(Box<VariantsArgs>),
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),

@@ -125,7 +125,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
 
 /// Each journey's conversion value: the value column at its first conversion event (0 where
 /// empty or where the journey does not convert).
-fn conversion_values(p: &Prepared, col: &str, ctx: &Context) -> Result<Vec<f64>> {
+pub(super) fn conversion_values(p: &Prepared, col: &str, ctx: &Context) -> Result<Vec<f64>> {
     let values = read_conversion_values(p, col)?;
     // Every sum the models take is at most the sum of the absolute values: if that is finite,
     // no total overflows to infinity (which would print as a different number).

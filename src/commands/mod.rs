@@ -20,6 +20,7 @@ mod scores;
 pub mod stages;
 pub mod steps;
 pub mod transitions;
+pub mod variants;
 
 use std::io::Write;
 

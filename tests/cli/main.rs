@@ -26,3 +26,4 @@ mod scores;
 mod snapshots;
 mod stages;
 mod steps;
+mod variants;

@@ -1,0 +1,185 @@
+//! Path variants (docs/metrics.md, "Path variants"): one row per distinct journey sequence
+//! (touchpoints and channels), with its journeys, conversions, value and median duration.
+
+use std::collections::HashMap;
+
+use anyhow::{bail, Result};
+
+use super::stats::nearest_rank;
+use crate::journey::Journeys;
+
+/// The layout version written in every row of a variants table.
+pub const VERSION: u32 = 1;
+
+/// One distinct journey sequence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The touchpoint sequence as text ([`encode`]).
+    pub touchpoints: String,
+    /// The channel sequence as text; `None` without channels.
+    pub channels: Option<String>,
+    pub steps: usize,
+    pub journeys: u64,
+    pub conversions: u64,
+    /// The sum of the converting journeys' values (with `--value-col`).
+    pub value: Option<f64>,
+    /// Nearest-rank median of the journeys' durations, in seconds.
+    pub median_duration_s: f64,
+}
+
+/// The variants of `j`, most journeys first, then by touchpoints and channels as bytes.
+/// `values` is each journey's conversion value (with `--value-col`).
+pub fn variants(j: &Journeys, values: Option<&[f64]>) -> Vec<Variant> {
+    let channels = j.channels.as_ref().filter(|_| !j.channel.is_empty());
+    let mut index: HashMap<(&[u32], &[u32]), usize> = HashMap::new();
+    let mut groups: Vec<(usize, Vec<i64>, u64, f64)> = Vec::new();
+    for journey in 0..j.len() {
+        let r = j.range(journey);
+        let tps = &j.touchpoint[r.clone()];
+        let chs = if channels.is_some() {
+            &j.channel[r.clone()]
+        } else {
+            &[][..]
+        };
+        let at = *index.entry((tps, chs)).or_insert_with(|| {
+            groups.push((journey, Vec::new(), 0, 0.0));
+            groups.len() - 1
+        });
+        let g = &mut groups[at];
+        g.1.push(j.time[r.end - 1] - j.time[r.start]);
+        if j.converted[journey] {
+            g.2 += 1;
+            if let Some(v) = values {
+                g.3 += v[journey];
+            }
+        }
+    }
+    let text =
+        |dict: &crate::intern::Dictionary, ids: &[u32]| encode(ids.iter().map(|&id| dict.name(id)));
+    let mut out: Vec<Variant> = groups
+        .into_iter()
+        .map(|(first, mut durations, conversions, value)| {
+            let r = j.range(first);
+            durations.sort_unstable();
+            Variant {
+                touchpoints: text(&j.touchpoints, &j.touchpoint[r.clone()]),
+                channels: channels.map(|d| text(d, &j.channel[r.clone()])),
+                steps: r.len(),
+                journeys: durations.len() as u64,
+                conversions,
+                value: values.map(|_| value),
+                median_duration_s: nearest_rank(&durations, 0.5).unwrap_or(0) as f64 / 1e9,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.journeys
+            .cmp(&a.journeys)
+            .then_with(|| a.touchpoints.as_bytes().cmp(b.touchpoints.as_bytes()))
+            .then_with(|| a.channels.cmp(&b.channels))
+    });
+    out
+}
+
+/// A sequence of names as text: joined by ` > `, with `\` written `\\` and `>` written `\>`
+/// in each name (docs/variants.md).
+pub fn encode<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, name) in names.enumerate() {
+        if i > 0 {
+            out.push_str(" > ");
+        }
+        for c in name.chars() {
+            if c == '\\' || c == '>' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The names of a sequence written by [`encode`]; an error says what is wrong with the text.
+pub fn decode(text: &str) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    let mut name = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('\\' | '>')) => name.push(e),
+                Some(other) => bail!("'\\{other}' is not an escape (only \\\\ and \\>)"),
+                None => bail!("it ends in a lone '\\'"),
+            },
+            '>' => {
+                if !name.ends_with(' ') || chars.next() != Some(' ') {
+                    bail!("a '>' that is not part of ' > ' (write it \\> in a name)");
+                }
+                name.pop();
+                names.push(std::mem::take(&mut name));
+            }
+            c => name.push(c),
+        }
+    }
+    names.push(name);
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::test_support::journeys;
+
+    #[test]
+    fn sequences_round_trip_through_their_text() {
+        let cases: [&[&str]; 6] = [
+            &["home", "product_view"],
+            &["a>b", "c"],
+            &["a\\", "b"],
+            &["a > b", " ", "x"],
+            &["\\>", ">>", "\\\\"],
+            &["single"],
+        ];
+        for names in cases {
+            let text = encode(names.iter().copied());
+            assert_eq!(decode(&text).unwrap(), names, "{text}");
+        }
+        assert_eq!(encode(["a>b", "c"].into_iter()), "a\\>b > c");
+        assert_eq!(encode(["a\\", "b"].into_iter()), "a\\\\ > b");
+        assert!(decode("a>b").is_err());
+        assert!(decode("a \\x").is_err());
+        assert!(decode("a\\").is_err());
+    }
+
+    #[test]
+    fn one_row_per_sequence_with_counts_values_and_median_duration() {
+        // test_support's events are 60 s apart: a two-step journey lasts 60 s.
+        let j = journeys(
+            &["a b", "a b", "c", "a b", "b a"],
+            &[true, false, false, true, true],
+        );
+        let values = [10.0, 99.0, 5.0, 2.5, 1.0];
+        let v = variants(&j, Some(&values));
+        let rows: Vec<(&str, u64, u64, Option<f64>)> = v
+            .iter()
+            .map(|r| (r.touchpoints.as_str(), r.journeys, r.conversions, r.value))
+            .collect();
+        // Only converting journeys' values count (99 and 5 do not).
+        assert_eq!(
+            rows,
+            [
+                ("a > b", 3, 2, Some(12.5)),
+                ("b > a", 1, 1, Some(1.0)),
+                ("c", 1, 0, Some(0.0))
+            ]
+        );
+        assert_eq!(v[0].steps, 2);
+        assert_eq!(
+            (v[0].median_duration_s, v[2].median_duration_s),
+            (60.0, 0.0)
+        );
+        // Channels are the touchpoints' first letters in upper case.
+        assert_eq!(v[1].channels.as_deref(), Some("B > A"));
+        assert!(variants(&j, None).iter().all(|r| r.value.is_none()));
+    }
+}

@@ -1,0 +1,191 @@
+//! `journeymap variants`: the path variants table (docs/variants.md), hand-worked on
+//! testdata/ab_a.csv, held to `paths` on the shop example, in CSV and Parquet, with names that
+//! need the escape.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+
+fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn hand_worked_on_ab_a() {
+    // testdata/README.md (ab_a.csv): 6 journeys home > product_view > purchase (10 s between
+    // events: 20 s each), 4 home > product_view (10 s), every event on channel direct.
+    let out = jm(&["variants", &data("ab_a.csv"), "--conversion", "purchase"])
+        .ok()
+        .stdout;
+    assert_eq!(
+        out,
+        "variants_version,touchpoints,channels,steps,journeys,conversions,value,median_duration_s\n\
+         1,home > product_view > purchase,direct > direct > direct,3,6,6,,20\n\
+         1,home > product_view,direct > direct,2,4,0,,10\n"
+    );
+}
+
+#[test]
+fn variants_add_up_to_the_paths_of_paths() {
+    let args = ["examples/shop.csv", "--config", "examples/journeymap.toml"];
+    let table = jm(&[&["variants"][..], &args, &["--value-col", "revenue"]].concat())
+        .ok()
+        .stdout;
+    let rows = csv_rows(&table);
+    let paths = jm(&[&["paths"][..], &args, &["--top", "0", "-f", "json"]].concat())
+        .ok()
+        .json();
+    // Per touchpoint sequence: the variants' journeys and conversions, and their medians
+    // when one variant holds every journey of the path.
+    let mut by_path: BTreeMap<Vec<String>, (u64, u64, Vec<f64>)> = BTreeMap::new();
+    for r in &rows {
+        let key: Vec<String> = r["touchpoints"].split(" > ").map(String::from).collect();
+        let e = by_path.entry(key).or_default();
+        e.0 += r["journeys"].parse::<u64>().unwrap();
+        e.1 += r["conversions"].parse::<u64>().unwrap();
+        e.2.push(r["median_duration_s"].parse().unwrap());
+        assert_eq!(r["variants_version"], "1");
+        let steps: usize = r["steps"].parse().unwrap();
+        assert_eq!(r["channels"].split(" > ").count(), steps);
+    }
+    let listed = paths["paths"].as_array().unwrap();
+    assert_eq!(listed.len(), by_path.len());
+    let mut single = 0;
+    for p in listed {
+        let key: Vec<String> = p["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        let (journeys, conversions, medians) = &by_path[&key];
+        assert_eq!(p["count"].as_u64(), Some(*journeys), "{key:?}");
+        assert_eq!(p["conversions"].as_u64(), Some(*conversions), "{key:?}");
+        if medians.len() == 1 {
+            single += 1;
+            assert_eq!(p["median_duration_s"].as_f64(), Some(medians[0]), "{key:?}");
+        }
+    }
+    assert!(single > 100, "{single}");
+    let total: u64 = rows
+        .iter()
+        .map(|r| r["journeys"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, paths["meta"]["journeys"].as_u64().unwrap());
+    // Most journeys first, then by the sequences as bytes.
+    let keys: Vec<(i64, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                -r["journeys"].parse::<i64>().unwrap(),
+                r["touchpoints"].as_str(),
+                r["channels"].as_str(),
+            )
+        })
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]));
+    // The converting journeys' revenue, summed: every purchase row of the shop has revenue.
+    let value: f64 = rows
+        .iter()
+        .map(|r| r["value"].parse::<f64>().unwrap())
+        .sum();
+    assert!(value > 0.0);
+    assert!(rows
+        .iter()
+        .all(|r| (r["conversions"] == "0") == (r["value"] == "0")));
+}
+
+#[test]
+fn parquet_holds_the_same_table() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let dir = scratch("variants_parquet");
+    let file = dir.join("v.parquet");
+    let base = ["examples/shop.csv", "--config", "examples/journeymap.toml"];
+    jm(&[
+        &["variants"][..],
+        &base,
+        &["-o", &file.display().to_string()],
+    ]
+    .concat())
+    .ok();
+    let csv = csv_rows(&jm(&[&["variants"][..], &base].concat()).ok().stdout);
+    let df = ParquetReader::new(std::fs::File::open(&file).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), csv.len());
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "variants_version",
+            "touchpoints",
+            "channels",
+            "steps",
+            "journeys",
+            "conversions",
+            "value",
+            "median_duration_s"
+        ]
+    );
+    let tps = df.column("touchpoints").unwrap().str().unwrap().clone();
+    let journeys = df.column("journeys").unwrap().u64().unwrap().clone();
+    for (i, row) in csv.iter().enumerate() {
+        assert_eq!(tps.get(i), Some(row["touchpoints"].as_str()));
+        assert_eq!(
+            journeys.get(i).map(|v| v.to_string()),
+            Some(row["journeys"].clone())
+        );
+    }
+    assert_eq!(df.column("value").unwrap().null_count(), csv.len());
+}
+
+#[test]
+fn names_are_escaped_and_cells_kept_as_they_are() {
+    let dir = scratch("variants_names");
+    let file = dir.join("names.csv");
+    std::fs::write(
+        &file,
+        "customer_id,timestamp,touchpoint\n\
+         u1,2026-03-01T10:00:00Z,a>b\n\
+         u1,2026-03-01T10:01:00Z,x\\\n\
+         u1,2026-03-01T10:02:00Z,=HYPERLINK(1)\n\
+         u2,2026-03-01T10:00:00Z,\"a > b, c\"\n",
+    )
+    .unwrap();
+    let out = jm(&["variants", &file.display().to_string()]).ok().stdout;
+    let rows = csv_rows(&out);
+    let seqs: Vec<&str> = rows.iter().map(|r| r["touchpoints"].as_str()).collect();
+    assert_eq!(seqs, ["a \\> b, c", "a\\>b > x\\\\ > =HYPERLINK(1)"]);
+    assert_eq!(rows[0]["channels"], "");
+
+    // -o takes .csv or .parquet; nothing is written otherwise.
+    let bad = dir.join("v.json");
+    let run = jm(&[
+        "variants",
+        &file.display().to_string(),
+        "-o",
+        &bad.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("name the file .csv or .parquet"),
+        "{}",
+        run.stderr
+    );
+    assert!(!bad.exists());
+}

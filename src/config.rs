@@ -71,6 +71,7 @@ pub struct TimeSection {
 #[serde(deny_unknown_fields)]
 pub struct JourneySection {
     pub session_gap: Option<String>,
+    pub tiebreak: Option<String>,
     pub collapse_repeats: Option<bool>,
     pub level: Option<Level>,
     pub split_on_conversion: Option<bool>,

@@ -21,6 +21,7 @@ pub mod meta;
 pub mod render;
 pub mod settings;
 pub mod text;
+pub mod warehouse;
 
 use anyhow::Result;
 
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => commands::report::run(args, &ctx),
         Command::Painpoints(args) => commands::painpoints::run(args, &ctx),
         Command::Variants(args) => commands::variants::run(args, &ctx),
+        Command::Sql(args) => commands::sql::run(args, &ctx),
         Command::Funnel(args) => commands::funnel::run(args, &ctx),
         Command::Explore(args) => commands::explore::run(args, &ctx),
         Command::Steps(args) => commands::steps::run(args, &ctx),

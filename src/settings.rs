@@ -166,6 +166,8 @@ pub struct OptionsInForce {
     pub conversion: Option<Vec<String>>,
     pub converted_col: Option<String>,
     pub split_on_conversion: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiebreak: Option<String>,
     pub tz: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_format: Option<String>,
@@ -222,6 +224,9 @@ impl OptionsInForce {
         }
         if self.split_on_conversion {
             parts.push("split-on-conversion".to_string());
+        }
+        if let Some(c) = &self.tiebreak {
+            parts.push(format!("tiebreak={c}"));
         }
         if let Some(tz) = &self.tz {
             parts.push(format!("tz={tz}"));
@@ -432,6 +437,20 @@ pub fn resolve(req: &Request) -> Result<Settings> {
         _ => None,
     };
 
+    let tiebreak = pick(&journey.tiebreak, &cfg.journey.tiebreak);
+    if tiebreak.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        bail!("--tiebreak needs a column name");
+    }
+    let mut kept = req.keep.clone();
+    if let Some(c) = &tiebreak {
+        if !kept.iter().any(|k| &k.column == c) {
+            kept.push(KeepColumn {
+                column: c.clone(),
+                flag: "--tiebreak",
+                optional: false,
+            });
+        }
+    }
     let echo = OptionsInForce {
         config: cfg.path.as_ref().map(|p| p.display().to_string()),
         level,
@@ -443,6 +462,7 @@ pub fn resolve(req: &Request) -> Result<Settings> {
         },
         converted_col: converted_col.clone(),
         split_on_conversion,
+        tiebreak: tiebreak.clone(),
         tz: tz.map(|t| t.name().to_string()),
         time_format,
         skip_invalid,
@@ -462,7 +482,7 @@ pub fn resolve(req: &Request) -> Result<Settings> {
             lenient: req.lenient,
             progress: true,
             sniff_types: req.lenient,
-            kept: req.keep.clone(),
+            kept,
         },
         clean: CleanRules {
             rename,
@@ -476,6 +496,7 @@ pub fn resolve(req: &Request) -> Result<Settings> {
             level,
             conversion,
             split_on_conversion,
+            tiebreak,
         },
         level_choice: journey.level.or(cfg.journey.level),
         default_level: req.default_level,

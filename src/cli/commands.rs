@@ -286,6 +286,26 @@ pub struct VariantsArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct SqlArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub journey: JourneyArgs,
+    /// The warehouse's SQL dialect.
+    #[arg(long, value_enum, help_heading = "SQL")]
+    pub dialect: crate::warehouse::Dialect,
+    /// The table (or view) of events, qualified as the warehouse needs (db.schema.events).
+    #[arg(long, value_name = "NAME", help_heading = "SQL")]
+    pub table: String,
+    /// The `value` column: the sum of the converting journeys' values of this column.
+    #[arg(long, value_name = "COLUMN", help_heading = "SQL")]
+    pub value_col: Option<String>,
+    /// Write the query to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
 pub struct PainpointsArgs {
     #[command(flatten)]
     pub input: InputArgs,

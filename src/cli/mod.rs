@@ -82,6 +82,10 @@ pub enum Command {
     /// order) with its journeys, conversions, value and median duration; a small, exact
     /// summary of the journeys for the analyses that need no event times (docs/variants.md).
     Variants(Box<VariantsArgs>),
+    /// The SQL that computes the path variants table inside a warehouse (DuckDB, PostgreSQL,
+    /// Spark, Snowflake, BigQuery), with the journey options pushed down; what cannot be
+    /// pushed down exactly is refused (docs/warehouse.md).
+    Sql(Box<SqlArgs>),
     /// A funnel: how many journeys reach each step (in order, strictly consecutive or in any
     /// order, optionally within a time window), where they drop off, and the time to convert.
     Funnel(Box<FunnelArgs>),
@@ -183,6 +187,11 @@ pub struct JourneyArgs {
     /// (e.g. 30m, 1h, 7d).
     #[arg(long, value_name = "DURATION", help_heading = "Journeys")]
     pub session_gap: Option<String>,
+    /// Order a customer's events at one instant by this column (as numbers when every value
+    /// is one, else as text), then by touchpoint and channel, instead of by row order: the
+    /// rule of `journeymap sql`, where a warehouse has no row order.
+    #[arg(long, value_name = "COLUMN", help_heading = "Journeys")]
+    pub tiebreak: Option<String>,
     /// Turn each run of repeated touchpoints (channels with --level channel) into one event.
     #[arg(
         long,

@@ -17,6 +17,7 @@ pub mod paths;
 mod prepare;
 pub mod report;
 mod scores;
+pub mod sql;
 pub mod stages;
 pub mod steps;
 pub mod transitions;

@@ -10,10 +10,10 @@ use anyhow::{bail, Result};
 
 use super::buckets::scatter_to_buckets;
 use super::event_columns::{journey_columns, EventColumns};
-use super::order::order_in_two_halves;
+use super::order::{order_in_two_halves, TieRule};
 use super::order_stats::OrderStats;
 use super::record::RecordValues;
-use super::{JourneyOptions, Journeys, Level};
+use super::{Dictionary, JourneyOptions, Journeys, Level};
 use crate::input::EventTable;
 
 /// Orders the table's events into journeys. Takes the table's arrays and dictionaries.
@@ -33,6 +33,7 @@ fn build_with(
     if opts.level == Level::Channel && channels.is_none() {
         bail!("--level channel needs a channel column, and none of the inputs has one; pass --channel COLUMN");
     }
+    let ties = tie_rule(table, opts)?;
     let customer = std::mem::take(&mut table.customer);
     let converted = std::mem::take(&mut table.converted);
     let input = EventColumns {
@@ -64,7 +65,7 @@ fn build_with(
     let (fields, mut columns) =
         journey_columns(input, has_channel, packed_channel_bits, conversion);
     // Each bucket in customer and time order, cut into journeys.
-    let (mut out, stats) = order_in_two_halves(buckets, &fields, &mut columns, opts);
+    let (mut out, stats) = order_in_two_halves(buckets, &fields, &mut columns, opts, ties.as_ref());
     out.touchpoint = columns.touchpoint;
     out.channel = columns.channel;
     out.time = columns.time;
@@ -74,6 +75,79 @@ fn build_with(
     out.channels = channels;
     out.customers = customers;
     Ok((out, stats))
+}
+
+/// The order of ties for `--tiebreak COL`: the column's values as numbers when every one is a
+/// number, else as text (bytes); names in byte order.
+fn tie_rule(table: &EventTable, opts: &JourneyOptions) -> Result<Option<TieRule>> {
+    let Some(column) = &opts.tiebreak else {
+        return Ok(None);
+    };
+    let Some(kept) = table.kept(column) else {
+        bail!("--tiebreak {column}: the column was not read");
+    };
+    let names: Vec<&str> = kept.values.names().collect();
+    let numbers: Option<Vec<f64>> = names
+        .iter()
+        .map(|v| v.trim().parse::<f64>().ok().filter(|x| !x.is_nan()))
+        .collect();
+    let mut ids: Vec<u32> = (0..names.len() as u32).collect();
+    match &numbers {
+        Some(x) => ids.sort_by(|&a, &b| x[a as usize].total_cmp(&x[b as usize])),
+        None => ids.sort_by(|&a, &b| {
+            names[a as usize]
+                .as_bytes()
+                .cmp(names[b as usize].as_bytes())
+        }),
+    }
+    // Equal values (1 and 1.0) share a rank.
+    let mut rank_of = vec![0u32; names.len()];
+    let mut rank = 0u32;
+    for (i, &id) in ids.iter().enumerate() {
+        if i > 0 {
+            let prev = ids[i - 1] as usize;
+            let same = match &numbers {
+                Some(x) => x[prev] == x[id as usize],
+                None => false,
+            };
+            if !same {
+                rank += 1;
+            }
+        }
+        rank_of[id as usize] = rank;
+    }
+    let column = kept
+        .ids
+        .iter()
+        .map(|&id| {
+            if id == crate::input::NO_ATTRIBUTE {
+                u32::MAX
+            } else {
+                rank_of[id as usize]
+            }
+        })
+        .collect();
+    Ok(Some(TieRule {
+        column,
+        touchpoint: name_ranks(&table.touchpoints),
+        channel: table.channels.as_ref().map(name_ranks).unwrap_or_default(),
+    }))
+}
+
+/// Per id: the rank of its name in byte order.
+fn name_ranks(d: &Dictionary) -> Vec<u32> {
+    let names: Vec<&str> = d.names().collect();
+    let mut ids: Vec<u32> = (0..names.len() as u32).collect();
+    ids.sort_by(|&a, &b| {
+        names[a as usize]
+            .as_bytes()
+            .cmp(names[b as usize].as_bytes())
+    });
+    let mut ranks = vec![0u32; names.len()];
+    for (rank, id) in ids.into_iter().enumerate() {
+        ranks[id as usize] = rank as u32;
+    }
+    ranks
 }
 
 #[cfg(test)]
@@ -154,6 +228,73 @@ mod tests {
         let (b, _) = run(&shuffled, JourneyOptions::default());
         assert_eq!(paths(&a), vec!["a>b>c>d", "a"]);
         assert_eq!(paths(&b), vec!["a>b>c>d", "a"]);
+    }
+
+    #[test]
+    fn tiebreak_orders_ties_by_the_column_then_names_then_row() {
+        // u1 has four events at second 2 and one at 1; u2 two at 5. The column's values are
+        // numbers, so 10 comes after 9; an empty value goes last; equal values (u2) fall back
+        // to the touchpoint, then the channel, by bytes.
+        let rows = [
+            ("u1", 2, "z", "w"),
+            ("u1", 2, "y", "w"),
+            ("u1", 1, "first", "w"),
+            ("u1", 2, "x", "w"),
+            ("u1", 2, "b", "w"),
+            ("u2", 5, "b", "w"),
+            ("u2", 5, "a", "w"),
+        ];
+        let column = ["10", "9", "1", "", "9", "3", "3"];
+        let with_column = |rows: &[(&str, i64, &str, &str)]| {
+            let mut t = table(rows);
+            let mut kept = crate::input::KeptColumn {
+                name: "seq".into(),
+                ..Default::default()
+            };
+            for v in column {
+                kept.ids.push(if v.is_empty() {
+                    crate::input::NO_ATTRIBUTE
+                } else {
+                    kept.values.intern(v)
+                });
+            }
+            t.kept.push(kept);
+            t
+        };
+        let opts = JourneyOptions {
+            tiebreak: Some("seq".into()),
+            ..Default::default()
+        };
+        let (a, _) = build(&mut with_column(&rows), &opts).unwrap();
+        let (b, _) = build_with(&mut with_column(&rows), &opts, false).unwrap();
+        // 9 (y, b: by name b, y), 10 (z), empty (x).
+        assert_eq!(paths(&a), vec!["first>b>y>z>x", "a>b"]);
+        assert_eq!(paths(&a), paths(&b));
+        // Without the rule, ties keep their row order.
+        let (c, _) = run(&rows, JourneyOptions::default());
+        assert_eq!(paths(&c), vec!["first>z>y>x>b", "b>a"]);
+        // A text column orders as bytes: "10" before "9".
+        let texts = ["b", "a", "1", "", "a", "3", "3"];
+        let mut t = table(&rows);
+        let mut kept = crate::input::KeptColumn {
+            name: "seq".into(),
+            ..Default::default()
+        };
+        for v in texts {
+            kept.ids.push(if v.is_empty() {
+                crate::input::NO_ATTRIBUTE
+            } else {
+                kept.values.intern(v)
+            });
+        }
+        t.kept.push(kept);
+        let (d, _) = build(&mut t, &opts).unwrap();
+        assert_eq!(paths(&d), vec!["first>b>y>z>x", "a>b"]);
+        // One value that is not a number makes the whole column text: "10" before "9".
+        let mut as_text = with_column(&rows);
+        as_text.kept[0].values.intern("n/a");
+        let (e, _) = build(&mut as_text, &opts).unwrap();
+        assert_eq!(paths(&e), vec!["first>z>b>y>x", "a>b"]);
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct JourneyOptions {
     pub level: Level,
     pub conversion: Conversion,
     pub split_on_conversion: bool,
+    /// `--tiebreak COL`: events at one instant are ordered by COL, then by touchpoint and
+    /// channel (byte order), then by row (the column is one of the table's kept columns).
+    pub tiebreak: Option<String>,
 }
 
 /// All journeys: events in journey order in contiguous arrays, one offset per journey.

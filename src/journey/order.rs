@@ -20,6 +20,7 @@ pub(super) fn order_in_two_halves(
     fields: &Fields,
     columns: &mut EventColumns,
     opts: &JourneyOptions,
+    ties: Option<&TieRule>,
 ) -> (Journeys, OrderStats) {
     let Buckets {
         mut records,
@@ -38,6 +39,7 @@ pub(super) fn order_in_two_halves(
         customers,
         opts,
         fields,
+        ties,
     };
     let ((mut out, head_len, mut stats), (tail, tail_len, tail_stats)) = {
         let (head_events, tail_events) = columns.split_at_mut(split);
@@ -67,6 +69,7 @@ struct BucketOrdering<'a> {
     customers: usize,
     opts: &'a JourneyOptions,
     fields: &'a Fields,
+    ties: Option<&'a TieRule>,
 }
 
 impl BucketOrdering<'_> {
@@ -95,17 +98,46 @@ impl BucketOrdering<'_> {
             let customers = BUCKET.min(self.customers - c0);
             let (lo, hi) = (self.start[b] - base, self.start[b + 1] - base);
             buffer.fill(&staged[lo..hi], &staged_within[lo..hi], customers);
-            order_customers(
-                &mut buffer,
-                c0 as u32,
-                self.opts,
-                self.fields,
-                &mut out,
-                &mut events,
-                &mut stats,
-            );
+            self.order_customers(&mut buffer, c0 as u32, &mut out, &mut events, &mut stats);
         }
         (out, events.len, stats)
+    }
+
+    /// Orders the events of the buffer's customers (`first` and the customers after it),
+    /// adding their journeys to `out` (offsets counted in `events`) and their events to
+    /// `events`.
+    fn order_customers(
+        &self,
+        buffer: &mut BucketBuffer,
+        first: u32,
+        out: &mut Journeys,
+        events: &mut EventSlots,
+        stats: &mut OrderStats,
+    ) {
+        let (records, bounds) = (&mut buffer.records[..], &buffer.bounds[..]);
+        let base = bounds[0];
+        let events_conversion = matches!(self.opts.conversion, Conversion::Events(_));
+        for i in 0..bounds.len() - 1 {
+            let c = first + i as u32;
+            let slice = &mut records[bounds[i] - base..bounds[i + 1] - base];
+            if slice.is_empty() {
+                continue;
+            }
+            sort_by_time(slice, stats);
+            if let Some(rule) = self.ties {
+                rule.order_ties(slice, self.fields);
+            }
+            assemble_journeys(
+                slice,
+                c,
+                self.opts,
+                events_conversion,
+                self.fields,
+                out,
+                events,
+                stats,
+            );
+        }
     }
 }
 
@@ -158,40 +190,6 @@ impl BucketBuffer {
     }
 }
 
-/// Orders the events of the buffer's customers (`first` and the customers after it), adding
-/// their journeys to `out` (offsets counted in `events`) and their events to `events`.
-fn order_customers(
-    buffer: &mut BucketBuffer,
-    first: u32,
-    opts: &JourneyOptions,
-    fields: &Fields,
-    out: &mut Journeys,
-    events: &mut EventSlots,
-    stats: &mut OrderStats,
-) {
-    let (records, bounds) = (&mut buffer.records[..], &buffer.bounds[..]);
-    let base = bounds[0];
-    let events_conversion = matches!(opts.conversion, Conversion::Events(_));
-    for i in 0..bounds.len() - 1 {
-        let c = first + i as u32;
-        let slice = &mut records[bounds[i] - base..bounds[i + 1] - base];
-        if slice.is_empty() {
-            continue;
-        }
-        sort_by_time(slice, stats);
-        assemble_journeys(
-            slice,
-            c,
-            opts,
-            events_conversion,
-            fields,
-            out,
-            events,
-            stats,
-        );
-    }
-}
-
 /// Puts one customer's records in time order, equal instants in row order, counting the
 /// rows that came earlier in time than the row before them.
 #[inline]
@@ -207,6 +205,39 @@ fn sort_by_time(slice: &mut [Record], stats: &mut OrderStats) {
         stats.customers_out_of_order += 1;
         // Stable: equal instants keep their row order.
         slice.sort_by_key(|r| r.time);
+    }
+}
+
+/// `--tiebreak`: how events at one instant are ordered instead of by row (docs/metrics.md,
+/// Path variants): by the column, then by touchpoint and channel name, then by row.
+pub(super) struct TieRule {
+    /// Per row position: the rank of the row's value of the column (empty values last).
+    pub(super) column: Vec<u32>,
+    /// Per touchpoint and channel id: the rank of its name in byte order.
+    pub(super) touchpoint: Vec<u32>,
+    pub(super) channel: Vec<u32>,
+}
+
+impl TieRule {
+    /// Sorts each run of records at one instant (the slice is in time order).
+    fn order_ties(&self, slice: &mut [Record], fields: &Fields) {
+        let mut start = 0;
+        while start < slice.len() {
+            let t = slice[start].time;
+            let end = start + slice[start..].iter().take_while(|r| r.time == t).count();
+            if end - start > 1 {
+                slice[start..end].sort_by_key(|r| {
+                    let (tp, ch, _) = fields.get(r.value);
+                    (
+                        self.column.get(r.row as usize).copied().unwrap_or(u32::MAX),
+                        self.touchpoint[tp as usize],
+                        self.channel.get(ch as usize).copied().unwrap_or(0),
+                        r.row,
+                    )
+                });
+            }
+            start = end;
+        }
     }
 }
 

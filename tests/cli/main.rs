@@ -27,3 +27,4 @@ mod snapshots;
 mod stages;
 mod steps;
 mod variants;
+mod warehouse;

@@ -155,8 +155,10 @@ impl Settings {
     }
 }
 
-/// The options in force, for the `meta` block of every output.
-#[derive(Clone, Debug, Default, Serialize)]
+/// The options in force, for the `meta` block of every output (and the `options` of a
+/// variants table, read back from it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct OptionsInForce {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,

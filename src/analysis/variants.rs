@@ -11,7 +11,7 @@ use crate::journey::Journeys;
 /// The layout version written in every row of a variants table.
 pub const VERSION: u32 = 1;
 
-/// One distinct journey sequence.
+/// One distinct journey: its sequences and its touches (docs/metrics.md, Path variants).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     /// The touchpoint sequence as text ([`encode`]).
@@ -19,34 +19,55 @@ pub struct Variant {
     /// The channel sequence as text; `None` without channels.
     pub channels: Option<String>,
     pub steps: usize,
+    /// The journeys' touches for attribution (docs/metrics.md, Conversion).
+    pub touches: u32,
     pub journeys: u64,
     pub conversions: u64,
     /// The sum of the converting journeys' values (with `--value-col`).
     pub value: Option<f64>,
-    /// Nearest-rank median of the journeys' durations, in seconds.
+    /// Nearest-rank median duration, in seconds, of all journeys with this touchpoint
+    /// sequence, and of all with this channel sequence (`None` without channels).
     pub median_duration_s: f64,
+    pub channel_median_duration_s: Option<f64>,
 }
 
-/// The variants of `j`, most journeys first, then by touchpoints and channels as bytes.
-/// `values` is each journey's conversion value (with `--value-col`).
+/// The variants of `j`, most journeys first, then by touchpoints, channels and touches (text
+/// as bytes). `values` is each journey's conversion value (with `--value-col`).
 pub fn variants(j: &Journeys, values: Option<&[f64]>) -> Vec<Variant> {
     let channels = j.channels.as_ref().filter(|_| !j.channel.is_empty());
-    let mut index: HashMap<(&[u32], &[u32]), usize> = HashMap::new();
-    let mut groups: Vec<(usize, Vec<i64>, u64, f64)> = Vec::new();
-    for journey in 0..j.len() {
+    let no_channels: &[u32] = &[];
+    let seq = |journey: usize| {
         let r = j.range(journey);
-        let tps = &j.touchpoint[r.clone()];
         let chs = if channels.is_some() {
             &j.channel[r.clone()]
         } else {
-            &[][..]
+            no_channels
         };
-        let at = *index.entry((tps, chs)).or_insert_with(|| {
-            groups.push((journey, Vec::new(), 0, 0.0));
+        (&j.touchpoint[r], chs)
+    };
+    let duration = |journey: usize| {
+        let r = j.range(journey);
+        j.time[r.end - 1] - j.time[r.start]
+    };
+    // The durations of every touchpoint sequence and of every channel sequence.
+    let mut by_tp: HashMap<&[u32], Vec<i64>> = HashMap::new();
+    let mut by_ch: HashMap<&[u32], Vec<i64>> = HashMap::new();
+    let mut index: HashMap<(&[u32], &[u32], u32), usize> = HashMap::new();
+    let mut groups: Vec<(usize, u64, u64, f64)> = Vec::new();
+    for journey in 0..j.len() {
+        let (tps, chs) = seq(journey);
+        let d = duration(journey);
+        by_tp.entry(tps).or_default().push(d);
+        if channels.is_some() {
+            by_ch.entry(chs).or_default().push(d);
+        }
+        let touches = j.path_len[journey];
+        let at = *index.entry((tps, chs, touches)).or_insert_with(|| {
+            groups.push((journey, 0, 0, 0.0));
             groups.len() - 1
         });
         let g = &mut groups[at];
-        g.1.push(j.time[r.end - 1] - j.time[r.start]);
+        g.1 += 1;
         if j.converted[journey] {
             g.2 += 1;
             if let Some(v) = values {
@@ -54,21 +75,28 @@ pub fn variants(j: &Journeys, values: Option<&[f64]>) -> Vec<Variant> {
             }
         }
     }
+    let median = |mut d: Vec<i64>| {
+        d.sort_unstable();
+        nearest_rank(&d, 0.5).unwrap_or(0) as f64 / 1e9
+    };
+    let tp_median: HashMap<&[u32], f64> = by_tp.into_iter().map(|(k, d)| (k, median(d))).collect();
+    let ch_median: HashMap<&[u32], f64> = by_ch.into_iter().map(|(k, d)| (k, median(d))).collect();
     let text =
         |dict: &crate::intern::Dictionary, ids: &[u32]| encode(ids.iter().map(|&id| dict.name(id)));
     let mut out: Vec<Variant> = groups
         .into_iter()
-        .map(|(first, mut durations, conversions, value)| {
-            let r = j.range(first);
-            durations.sort_unstable();
+        .map(|(first, journeys, conversions, value)| {
+            let (tps, chs) = seq(first);
             Variant {
-                touchpoints: text(&j.touchpoints, &j.touchpoint[r.clone()]),
-                channels: channels.map(|d| text(d, &j.channel[r.clone()])),
-                steps: r.len(),
-                journeys: durations.len() as u64,
+                touchpoints: text(&j.touchpoints, tps),
+                channels: channels.map(|d| text(d, chs)),
+                steps: tps.len(),
+                touches: j.path_len[first],
+                journeys,
                 conversions,
                 value: values.map(|_| value),
-                median_duration_s: nearest_rank(&durations, 0.5).unwrap_or(0) as f64 / 1e9,
+                median_duration_s: tp_median[tps],
+                channel_median_duration_s: channels.map(|_| ch_median[chs]),
             }
         })
         .collect();
@@ -77,6 +105,7 @@ pub fn variants(j: &Journeys, values: Option<&[f64]>) -> Vec<Variant> {
             .cmp(&a.journeys)
             .then_with(|| a.touchpoints.as_bytes().cmp(b.touchpoints.as_bytes()))
             .then_with(|| a.channels.cmp(&b.channels))
+            .then_with(|| a.touches.cmp(&b.touches))
     });
     out
 }

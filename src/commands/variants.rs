@@ -15,15 +15,18 @@ use crate::render::Sink;
 use crate::settings::Request;
 
 /// The columns of the table, version 1.
-const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 11] = [
     "variants_version",
     "touchpoints",
     "channels",
     "steps",
+    "touches",
     "journeys",
     "conversions",
     "value",
     "median_duration_s",
+    "channel_median_duration_s",
+    "options",
 ];
 
 pub fn run(args: &VariantsArgs, ctx: &Context) -> Result<()> {
@@ -53,13 +56,14 @@ pub fn run(args: &VariantsArgs, ctx: &Context) -> Result<()> {
         .map(|col| super::attribution::conversion_values(&p, col, ctx))
         .transpose()?;
     let rows = variants(&p.journeys, values.as_deref());
+    let options = options_text(&p.options());
     let meta = p.meta("variants");
     let read = meta.read_files();
     let mut sink = Sink::open(args.output.as_deref(), &read)?;
     let written = if parquet {
-        write_parquet(&rows, sink.writer())
+        write_parquet(&rows, &options, sink.writer())
     } else {
-        write_csv(&rows, sink.writer())
+        write_csv(&rows, &options, sink.writer())
     };
     written.map_err(|e| sink.context(e))?;
     sink.finish()?;
@@ -76,7 +80,7 @@ pub fn run(args: &VariantsArgs, ctx: &Context) -> Result<()> {
 
 /// The table as CSV, cells as they are (a data file, not a sheet: no formula guard). Records
 /// go through a buffer so that `out`'s errors stay I/O errors (a closed pipe is a quiet exit).
-fn write_csv(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
+fn write_csv(rows: &[Variant], options: &str, out: &mut dyn std::io::Write) -> Result<()> {
     let mut header = true;
     for chunk in rows.chunks(1024).chain(rows.is_empty().then_some(&[][..])) {
         let mut w = csv::Writer::from_writer(Vec::with_capacity(1 << 16));
@@ -84,15 +88,25 @@ fn write_csv(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
             w.write_record(COLUMNS)?;
         }
         for r in chunk {
+            let first = std::ptr::eq(r, &rows[0]);
             w.write_record([
                 VERSION.to_string(),
                 r.touchpoints.clone(),
                 r.channels.clone().unwrap_or_default(),
                 r.steps.to_string(),
+                r.touches.to_string(),
                 r.journeys.to_string(),
                 r.conversions.to_string(),
                 r.value.map(|v| v.to_string()).unwrap_or_default(),
                 r.median_duration_s.to_string(),
+                r.channel_median_duration_s
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                if first {
+                    options.to_string()
+                } else {
+                    String::new()
+                },
             ])?;
         }
         let buf = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -101,8 +115,11 @@ fn write_csv(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
     Ok(())
 }
 
-fn write_parquet(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
+fn write_parquet(rows: &[Variant], options: &str, out: &mut dyn std::io::Write) -> Result<()> {
     let n = rows.len();
+    let u64s = |i: usize, f: &dyn Fn(&Variant) -> u64| {
+        UInt64Chunked::from_vec(COLUMNS[i].into(), rows.iter().map(f).collect()).into_column()
+    };
     let columns = vec![
         UInt32Chunked::from_vec(COLUMNS[0].into(), vec![VERSION; n]).into_column(),
         StringChunked::from_iter_values(
@@ -115,23 +132,25 @@ fn write_parquet(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
             rows.iter().map(|r| r.channels.as_deref()),
         )
         .into_column(),
-        UInt64Chunked::from_vec(
-            COLUMNS[3].into(),
-            rows.iter().map(|r| r.steps as u64).collect(),
-        )
-        .into_column(),
-        UInt64Chunked::from_vec(COLUMNS[4].into(), rows.iter().map(|r| r.journeys).collect())
-            .into_column(),
-        UInt64Chunked::from_vec(
-            COLUMNS[5].into(),
-            rows.iter().map(|r| r.conversions).collect(),
-        )
-        .into_column(),
-        Float64Chunked::from_iter_options(COLUMNS[6].into(), rows.iter().map(|r| r.value))
+        u64s(3, &|r| r.steps as u64),
+        u64s(4, &|r| u64::from(r.touches)),
+        u64s(5, &|r| r.journeys),
+        u64s(6, &|r| r.conversions),
+        Float64Chunked::from_iter_options(COLUMNS[7].into(), rows.iter().map(|r| r.value))
             .into_column(),
         Float64Chunked::from_vec(
-            COLUMNS[7].into(),
+            COLUMNS[8].into(),
             rows.iter().map(|r| r.median_duration_s).collect(),
+        )
+        .into_column(),
+        Float64Chunked::from_iter_options(
+            COLUMNS[9].into(),
+            rows.iter().map(|r| r.channel_median_duration_s),
+        )
+        .into_column(),
+        StringChunked::from_iter_options(
+            COLUMNS[10].into(),
+            (0..n).map(|i| (i == 0).then_some(options)),
         )
         .into_column(),
     ];
@@ -140,4 +159,12 @@ fn write_parquet(rows: &[Variant], out: &mut dyn std::io::Write) -> Result<()> {
         .finish(&mut df)
         .context("writing Parquet")?;
     Ok(())
+}
+
+/// The options in force as a variants table carries them: compact JSON, without the config
+/// file's path (the table may be read far from it).
+pub fn options_text(options: &crate::settings::OptionsInForce) -> String {
+    let mut o = options.clone();
+    o.config = None;
+    serde_json::to_string(&o).expect("options serialize")
 }

@@ -38,6 +38,8 @@ pub struct Spec {
     pub tiebreak: Option<String>,
     /// The options in force, for the header.
     pub summary: String,
+    /// The options in force as JSON, for the table's `options` column.
+    pub options_json: String,
 }
 
 /// Fails, saying why, unless `spec` can be pushed down exactly.
@@ -314,7 +316,7 @@ pub fn variants_sql(spec: &Spec, d: Dialect) -> Result<String> {
     } else {
         "1".to_string()
     };
-    let value = if spec.value_col.is_some() {
+    let value = if spec.conversion.is_defined() {
         ",\n    MIN(CASE WHEN is_conv = 1 THEN seq END) OVER (PARTITION BY customer_id, journey) AS conversion_seq"
     } else {
         ""
@@ -351,27 +353,52 @@ pub fn variants_sql(spec: &Spec, d: Dialect) -> Result<String> {
         ""
     };
     let _ = writeln!(out, "valued AS (\n  SELECT runs.*{valued}\n  FROM runs\n),");
+    // Touches (docs/metrics.md, Conversion): with --conversion, the kept events before the
+    // first conversion event (a run it was merged into stays a touch).
+    let touches = match spec.conversion {
+        Conversion::Events(_) => "CASE WHEN MAX(converted) = 1 THEN SUM(CASE WHEN seq < conversion_seq THEN 1 ELSE 0 END) ELSE COUNT(*) END",
+        _ => "COUNT(*)",
+    };
     let _ = writeln!(
         out,
-        "journeys AS (\n  SELECT customer_id, journey,\n    {} AS touchpoints,\n    {channels} AS channels,\n    COUNT(*) AS steps,\n    MAX(converted) AS converted,\n    MAX(t) - MIN(t) AS duration_us{journey_value}\n  FROM valued\n  WHERE kept = 1\n  GROUP BY customer_id, journey\n),",
+        "journeys AS (\n  SELECT customer_id, journey,\n    {} AS touchpoints,\n    {channels} AS channels,\n    COUNT(*) AS steps,\n    {touches} AS touches,\n    MAX(converted) AS converted,\n    MAX(t) - MIN(t) AS duration_us{journey_value}\n  FROM valued\n  WHERE kept = 1\n  GROUP BY customer_id, journey\n),",
         d.string_agg(&escape("touchpoint"), " > ", "seq")
     );
 
-    // 8. One row per variant; the median duration by nearest rank.
+    // 8. The median durations (nearest rank) of each touchpoint sequence and each channel
+    // sequence, then one row per variant; the options in one row.
+    let has_ch = spec.channel.is_some();
     let _ = writeln!(
         out,
-        "ranked AS (\n  SELECT journeys.*,\n    ROW_NUMBER() OVER (PARTITION BY touchpoints, channels ORDER BY duration_us) AS duration_rank,\n    COUNT(*) OVER (PARTITION BY touchpoints, channels) AS variant_journeys\n  FROM journeys\n)"
+        "ranked AS (\n  SELECT journeys.*,\n    ROW_NUMBER() OVER (PARTITION BY touchpoints ORDER BY duration_us) AS tp_rank,\n    COUNT(*) OVER (PARTITION BY touchpoints) AS tp_n,\n    ROW_NUMBER() OVER (PARTITION BY channels ORDER BY duration_us) AS ch_rank,\n    COUNT(*) OVER (PARTITION BY channels) AS ch_n\n  FROM journeys\n),"
+    );
+    let _ = writeln!(
+        out,
+        "medians AS (\n  SELECT ranked.*,\n    MAX(CASE WHEN tp_rank = CEIL(tp_n * 0.5) THEN duration_us END) OVER (PARTITION BY touchpoints) AS tp_median,\n    MAX(CASE WHEN ch_rank = CEIL(ch_n * 0.5) THEN duration_us END) OVER (PARTITION BY channels) AS ch_median\n  FROM ranked\n),"
     );
     let value_out = if spec.value_col.is_some() {
         format!("CAST(SUM(value) AS {double})")
     } else {
         format!("CAST(NULL AS {double})")
     };
-    let _ = writeln!(
-        out,
-        "SELECT\n  1 AS variants_version,\n  touchpoints,\n  channels,\n  CAST(MAX(steps) AS {bigint}) AS steps,\n  CAST(COUNT(*) AS {bigint}) AS journeys,\n  CAST(SUM(converted) AS {bigint}) AS conversions,\n  {value_out} AS value,\n  CAST(MAX(CASE WHEN duration_rank = CEIL(variant_journeys * 0.5) THEN duration_us END) AS {double}) / 1000000 AS median_duration_s\nFROM ranked\nGROUP BY touchpoints, channels\nORDER BY journeys DESC, {}, {};",
+    let ch_median = if has_ch {
+        format!("CAST(MAX(ch_median) AS {double}) / 1000000")
+    } else {
+        format!("CAST(NULL AS {double})")
+    };
+    let order = format!(
+        "journeys DESC, {}, {}, touches",
         d.bytewise("touchpoints"),
         d.bytewise("channels")
+    );
+    let _ = writeln!(
+        out,
+        "variants AS (\n  SELECT\n    touchpoints,\n    channels,\n    CAST(MAX(steps) AS {bigint}) AS steps,\n    CAST(touches AS {bigint}) AS touches,\n    CAST(COUNT(*) AS {bigint}) AS journeys,\n    CAST(SUM(converted) AS {bigint}) AS conversions,\n    {value_out} AS value,\n    CAST(MAX(tp_median) AS {double}) / 1000000 AS median_duration_s,\n    {ch_median} AS channel_median_duration_s\n  FROM medians\n  GROUP BY touchpoints, channels, touches\n)"
+    );
+    let _ = writeln!(
+        out,
+        "SELECT\n  1 AS variants_version,\n  touchpoints, channels, steps, touches, journeys, conversions, value,\n  median_duration_s, channel_median_duration_s,\n  CASE WHEN ROW_NUMBER() OVER (ORDER BY {order}) = 1 THEN {} END AS options\nFROM variants\nORDER BY {order};",
+        d.lit(&spec.options_json)
     );
     Ok(out)
 }

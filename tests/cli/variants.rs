@@ -28,11 +28,16 @@ fn hand_worked_on_ab_a() {
     let out = jm(&["variants", &data("ab_a.csv"), "--conversion", "purchase"])
         .ok()
         .stdout;
+    // Touches: the 2 events before purchase; the others' whole journey. The options of the
+    // table are in its first row.
+    let options = r#""{""level"":""touchpoint"",""session_gap"":null,""collapse_repeats"":false,""conversion"":[""purchase""],""converted_col"":null,""split_on_conversion"":false,""tz"":null,""skip_invalid"":false}""#;
     assert_eq!(
         out,
-        "variants_version,touchpoints,channels,steps,journeys,conversions,value,median_duration_s\n\
-         1,home > product_view > purchase,direct > direct > direct,3,6,6,,20\n\
-         1,home > product_view,direct > direct,2,4,0,,10\n"
+        format!(
+            "variants_version,touchpoints,channels,steps,touches,journeys,conversions,value,median_duration_s,channel_median_duration_s,options\n\
+             1,home > product_view > purchase,direct > direct > direct,3,2,6,6,,20,20,{options}\n\
+             1,home > product_view,direct > direct,2,2,4,0,,10,10,\n"
+        )
     );
 }
 
@@ -46,8 +51,8 @@ fn variants_add_up_to_the_paths_of_paths() {
     let paths = jm(&[&["paths"][..], &args, &["--top", "0", "-f", "json"]].concat())
         .ok()
         .json();
-    // Per touchpoint sequence: the variants' journeys and conversions, and their medians
-    // when one variant holds every journey of the path.
+    // Per touchpoint sequence: the variants' journeys and conversions, and the median, the
+    // same in each of its rows.
     let mut by_path: BTreeMap<Vec<String>, (u64, u64, Vec<f64>)> = BTreeMap::new();
     for r in &rows {
         let key: Vec<String> = r["touchpoints"].split(" > ").map(String::from).collect();
@@ -72,12 +77,15 @@ fn variants_add_up_to_the_paths_of_paths() {
         let (journeys, conversions, medians) = &by_path[&key];
         assert_eq!(p["count"].as_u64(), Some(*journeys), "{key:?}");
         assert_eq!(p["conversions"].as_u64(), Some(*conversions), "{key:?}");
-        if medians.len() == 1 {
-            single += 1;
-            assert_eq!(p["median_duration_s"].as_f64(), Some(medians[0]), "{key:?}");
-        }
+        assert!(
+            medians
+                .iter()
+                .all(|m| Some(*m) == p["median_duration_s"].as_f64()),
+            "{key:?}"
+        );
+        single += usize::from(medians.len() > 1);
     }
-    assert!(single > 100, "{single}");
+    assert!(single > 10, "{single} paths span several variants");
     let total: u64 = rows
         .iter()
         .map(|r| r["journeys"].parse::<u64>().unwrap())
@@ -136,10 +144,13 @@ fn parquet_holds_the_same_table() {
             "touchpoints",
             "channels",
             "steps",
+            "touches",
             "journeys",
             "conversions",
             "value",
-            "median_duration_s"
+            "median_duration_s",
+            "channel_median_duration_s",
+            "options"
         ]
     );
     let tps = df.column("touchpoints").unwrap().str().unwrap().clone();
@@ -152,6 +163,9 @@ fn parquet_holds_the_same_table() {
         );
     }
     assert_eq!(df.column("value").unwrap().null_count(), csv.len());
+    // The options in the first row only.
+    assert_eq!(df.column("options").unwrap().null_count(), csv.len() - 1);
+    assert!(!csv[0]["options"].is_empty() && csv[1]["options"].is_empty());
 }
 
 #[test]

@@ -146,11 +146,13 @@ fn assert_same(engine: &str, case: &str, local: &str, remote: &str) {
             assert_eq!(x[col], y[col], "{engine} {case}: {col} of {x:?} vs {y:?}");
         }
         assert_eq!(number(&y["variants_version"]), Some(1.0));
-        assert_eq!(
-            number(&x["median_duration_s"]),
-            number(&y["median_duration_s"]),
-            "{engine} {case}: {x:?} vs {y:?}"
-        );
+        for col in ["median_duration_s", "channel_median_duration_s"] {
+            assert_eq!(
+                number(&x[col]),
+                number(&y[col]),
+                "{engine} {case}: {col} of {x:?} vs {y:?}"
+            );
+        }
         match (number(&x["value"]), number(&y["value"])) {
             (Some(p), Some(q)) => assert!(
                 (p - q).abs() <= 1e-9 * p.abs().max(1.0),

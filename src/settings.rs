@@ -25,6 +25,8 @@ pub struct Request<'a> {
     pub default_level: DefaultLevel,
     /// Extra columns kept per row, each with the flag that named it (for its errors).
     pub keep: Vec<KeepColumn>,
+    /// The command runs on a variants table too (docs/variants.md).
+    pub variants: bool,
 }
 
 impl<'a> Request<'a> {
@@ -36,6 +38,7 @@ impl<'a> Request<'a> {
             lenient: false,
             default_level: DefaultLevel::Touchpoint,
             keep: Vec::new(),
+            variants: false,
         }
     }
 
@@ -51,6 +54,15 @@ impl<'a> Request<'a> {
     pub fn channels_if_any(self) -> Self {
         Request {
             default_level: DefaultLevel::ChannelIfAny,
+            ..self
+        }
+    }
+
+    /// The command's analysis needs only the journeys' sequences and conversions, so it runs on
+    /// a variants table as on events.
+    pub fn accepts_variants(self) -> Self {
+        Request {
+            variants: true,
             ..self
         }
     }
@@ -126,6 +138,33 @@ impl Settings {
         self.level_choice.is_none()
             && self.default_level == DefaultLevel::ChannelIfAny
             && !has_channels
+    }
+
+    /// The settings of a variants table made with `options`: its journey options, echoed as
+    /// they are (the level aside, which the analysis chooses).
+    pub fn for_variants(mut self, options: &OptionsInForce) -> Result<Settings> {
+        let config = self.echo.config.take();
+        self.echo = OptionsInForce {
+            config,
+            ..options.clone()
+        };
+        self.journey = JourneyOptions {
+            session_gap: options
+                .session_gap
+                .as_deref()
+                .map(parse_duration)
+                .transpose()?,
+            collapse_repeats: options.collapse_repeats,
+            level: options.level,
+            conversion: match (&options.conversion, &options.converted_col) {
+                (Some(names), _) => Conversion::Events(names.clone()),
+                (None, Some(c)) => Conversion::Column(c.clone()),
+                (None, None) => Conversion::None,
+            },
+            split_on_conversion: options.split_on_conversion,
+            tiebreak: options.tiebreak.clone(),
+        };
+        Ok(self)
     }
 
     /// The journey options at this level.

@@ -244,7 +244,14 @@ pub fn funnel(
         depth.push(d as u32);
         convert.push(t);
     }
-    summarize(steps, &depth, &convert, |_| true)
+    let mut report = summarize(steps, &depth, &convert, |_| true);
+    if j.timeless {
+        // Without event times (a variants table) only the count is known.
+        let t = &mut report.time_to_convert;
+        (t.median_s, t.p90_s, t.max_s) = (None, None, None);
+        report.times_to_convert.clear();
+    }
+    report
 }
 
 /// The per-step numbers over the journeys that `keep` selects, from each journey's deepest

@@ -227,12 +227,8 @@ pub fn graph(j: &Journeys, opts: &GraphOptions, conversion_defined: bool) -> Gra
         let jid = journey as u32;
         add(start, values[r.start], jid, None);
         for i in r.start + 1..r.end {
-            add(
-                values[i - 1],
-                values[i],
-                jid,
-                Some(j.time[i].saturating_sub(j.time[i - 1])),
-            );
+            let gap = (!j.timeless).then(|| j.time[i].saturating_sub(j.time[i - 1]));
+            add(values[i - 1], values[i], jid, gap);
         }
         add(values[r.end - 1], end, jid, None);
     }

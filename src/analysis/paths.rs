@@ -131,7 +131,10 @@ pub fn paths(j: &Journeys, opts: &PathOptions, conversion_defined: bool) -> Path
         let group = &mut groups[g];
         group.count += 1;
         group.conversions += u64::from(j.converted[journey]);
-        group.durations.push(duration);
+        // Without event times (a variants table) no duration is known.
+        if !j.timeless {
+            group.durations.push(duration);
+        }
     }
     drop(index);
 

@@ -11,6 +11,7 @@ pub fn subset(j: &Journeys, keep: impl Fn(usize) -> bool) -> Journeys {
         touchpoints: j.touchpoints.clone(),
         channels: j.channels.clone(),
         offsets: vec![0],
+        timeless: j.timeless,
         ..Default::default()
     };
     let has_channel = !j.channel.is_empty();

@@ -54,6 +54,7 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
     }
     let config = config(&args.input)?;
     let request = Request::new(&args.input, &args.journey, &config)
+        .accepts_variants()
         .channels_if_any()
         .keep_column(args.value_col.as_deref(), "--value-col");
     let prepared = prepare(&request, ctx)?;
@@ -61,6 +62,12 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         return Err(usage(
             "attribution needs conversions: pass --conversion NAME (e.g. --conversion purchase) or --converted-col COLUMN",
         ));
+    }
+    // `all` on a variants table: every model that needs no event times.
+    let mut models = models;
+    if prepared.journeys.timeless && args.model == AttributionModel::All {
+        models.retain(|m| *m != AttributionModel::TimeDecay);
+        ctx.note("a variants table has no event times: the time-decay model is left out");
     }
     let opts = AttributionOptions {
         models,
@@ -70,9 +77,22 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         conversion_at_end: matches!(prepared.settings.conversion(), Conversion::Column(_)),
         transitions: args.transitions,
     };
-    let values = match &args.value_col {
-        Some(col) => Some(conversion_values(&prepared, col, ctx)?),
-        None => None,
+    if prepared.journeys.timeless {
+        if opts.models.contains(&AttributionModel::TimeDecay) {
+            return Err(usage(
+                "the time-decay model needs event times, and a variants table has none; leave it out (--model first,last,linear,position,markov) or run it on the events",
+            ));
+        }
+        if args.lookback.is_some() {
+            return Err(usage(
+                "--lookback needs event times, and a variants table has none; run it on the events",
+            ));
+        }
+    }
+    let values = match (&args.value_col, &prepared.variants) {
+        (Some(col), Some(v)) => Some(variant_values(v, col)?),
+        (Some(col), None) => Some(conversion_values(&prepared, col, ctx)?),
+        _ => None,
     };
     let report = attribute(&prepared.journeys, values.as_deref(), &opts)?.reported();
     if report.conversions_without_touches > 0 {
@@ -121,6 +141,29 @@ pub fn run(args: &AttributionArgs, ctx: &Context) -> Result<()> {
         args.lookback.as_deref(),
     );
     emit(&output, format, &args.output, &meta.read_files(), ctx.color)
+}
+
+/// On a variants table, each converting journey's share of its row's value (all journeys of
+/// a row have the same touches, so every model splits the row's value as it would split the
+/// journeys' values).
+fn variant_values(v: &crate::input::variants::VariantsInput, col: &str) -> Result<Vec<f64>> {
+    if !v.has_value {
+        return Err(usage(format!(
+            "--value-col {col}: {} was made without --value-col, so it has no values",
+            v.files.join(", ")
+        )));
+    }
+    let mut out = Vec::new();
+    for r in &v.rows {
+        let each = match r.value {
+            Some(total) if r.conversions > 0 => total / r.conversions as f64,
+            _ => 0.0,
+        };
+        for k in 0..r.journeys {
+            out.push(if k < r.conversions { each } else { 0.0 });
+        }
+    }
+    Ok(out)
 }
 
 /// Each journey's conversion value: the value column at its first conversion event (0 where

@@ -47,6 +47,11 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     let config = config(&args.input)?;
     let funnel_steps = funnel_list(args, &config)?;
     let (meta, a, b, conv) = sides(args, &config, ctx)?;
+    if window.is_some() && a.journeys.timeless {
+        return Err(usage(
+            "--window needs event times, and a variants table has none; run it on the events",
+        ));
+    }
     let meta = meta.with_options(Options {
         split: &args.split,
         before: &args.before,

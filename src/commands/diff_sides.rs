@@ -25,7 +25,7 @@ pub fn sides(
     ctx: &Context,
 ) -> Result<(Meta, Side, Side, bool)> {
     let inputs = &args.input.inputs;
-    let request = Request::new(&args.input, &args.journey, config);
+    let request = Request::new(&args.input, &args.journey, config).accepts_variants();
     if (args.split.is_some() || args.before.is_some()) && inputs.len() > 1 {
         let flag = if args.split.is_some() {
             "--split"
@@ -55,6 +55,11 @@ pub fn sides(
     }
     if let Some(date) = &args.before {
         let p = prepare(&request, ctx)?;
+        if p.journeys.timeless {
+            return Err(usage(
+                "--before needs event times, and a variants table has none; compare two tables (journeymap diff A B)",
+            ));
+        }
         let cut = crate::input::time::parse_bound(&p.settings.load.time, date, false, "--before")
             .map_err(|e| usage(format!("{e:#}")))?;
         let j = &p.journeys;
@@ -94,7 +99,10 @@ pub fn sides(
             inputs: vec![file.clone()],
             ..args.input.clone()
         };
-        prepare(&Request::new(&input, &args.journey, config), ctx)
+        prepare(
+            &Request::new(&input, &args.journey, config).accepts_variants(),
+            ctx,
+        )
     };
     let (pa, pb) = (load(&inputs[0])?, load(&inputs[1])?);
     let mut meta = pa.meta("diff");

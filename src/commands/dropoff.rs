@@ -13,7 +13,10 @@ pub fn run(args: &DropoffArgs, ctx: &Context) -> Result<()> {
     use OutputFormat::*;
     let format = render::choose_format(&args.output, "dropoff", &[Table, Csv, Json, Md])?;
     let config = config(&args.input)?;
-    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
+    let prepared = prepare(
+        &Request::new(&args.input, &args.journey, &config).accepts_variants(),
+        ctx,
+    )?;
     let report = dropoff(&prepared.journeys, prepared.conversion_defined()).reported();
     let meta = prepared.meta("dropoff");
     let output = DropoffOutput {

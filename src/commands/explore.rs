@@ -67,7 +67,10 @@ fn run_as(args: &ExploreArgs, ctx: &Context, command: &'static str) -> Result<()
         check_patterns(text).map_err(|e| usage(format!("{flag}: {e}")))?;
     }
     let config = config(&args.input)?;
-    let prepared = prepare(&Request::new(&args.input, &args.journey.0, &config), ctx)?;
+    let prepared = prepare(
+        &Request::new(&args.input, &args.journey.0, &config).accepts_variants(),
+        ctx,
+    )?;
     let j = &prepared.journeys;
     let opts = ExploreOptions {
         direction,

@@ -71,6 +71,7 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         .transpose()
         .map_err(|e| usage(format!("--exclude-step: {e}")))?;
     let request = Request::new(&args.input, &args.journey, &config)
+        .accepts_variants()
         .keep_column(args.breakdown.as_deref(), "--breakdown");
     let prepared = prepare(&request, ctx)?;
     let names = prepared.journeys.names();
@@ -82,6 +83,11 @@ pub fn run(args: &FunnelArgs, ctx: &Context) -> Result<()> {
         Some(list) => excluded_values(list, names, ctx)?,
         None => Vec::new(),
     };
+    if prepared.journeys.timeless && window.is_some() {
+        return Err(usage(
+            "--window needs event times, and a variants table has none; run it on the events",
+        ));
+    }
     let report = funnel(&prepared.journeys, &steps, args.order, window, &excluded).reported();
     let meta = prepared.meta("funnel").with_options(Options {
         steps: &list.steps,

@@ -26,7 +26,10 @@ pub fn run(args: &GraphArgs, ctx: &Context) -> Result<()> {
     )?;
     let opts = graph_options(&args.view, false)?;
     let config = config(&args.input)?;
-    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
+    let prepared = prepare(
+        &Request::new(&args.input, &args.journey, &config).accepts_variants(),
+        ctx,
+    )?;
     let (report, meta) = compute(&prepared, &opts, format, "graph");
     let output = GraphOutput {
         meta: &meta,

@@ -37,8 +37,14 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         ending_at: args.ending_at.clone(),
     };
     let config = config(&args.input)?;
-    let prepared = prepare(&Request::new(&args.input, &args.journey, &config), ctx)?;
-    let report = paths(&prepared.journeys, &opts, prepared.conversion_defined()).reported();
+    let prepared = prepare(
+        &Request::new(&args.input, &args.journey, &config).accepts_variants(),
+        ctx,
+    )?;
+    let mut report = paths(&prepared.journeys, &opts, prepared.conversion_defined()).reported();
+    if let Some(v) = &prepared.variants {
+        variant_medians(&mut report, v, &opts, prepared.level);
+    }
     for (flag, name) in [
         ("--starting-at", &opts.starting_at),
         ("--ending-at", &opts.ending_at),
@@ -66,4 +72,29 @@ pub fn run(args: &PathsArgs, ctx: &Context) -> Result<()> {
         report: &report,
     };
     emit(&output, format, &args.output, &meta.read_files(), ctx.color)
+}
+
+/// On a variants table, each whole journey's path has the table's median duration for its
+/// sequence (docs/metrics.md, Path variants); a cut path, the (other) row and a sequence
+/// found in several merged tables have none.
+fn variant_medians(
+    report: &mut crate::analysis::paths::PathsReport,
+    v: &crate::input::variants::VariantsInput,
+    opts: &PathOptions,
+    level: crate::journey::Level,
+) {
+    if opts.max_steps.is_some() || opts.starting_at.is_some() || opts.ending_at.is_some() {
+        return;
+    }
+    let medians = match level {
+        crate::journey::Level::Touchpoint => &v.touchpoint_median,
+        crate::journey::Level::Channel => &v.channel_median,
+    };
+    for row in &mut report.paths {
+        if row.steps.is_none() || row.cut {
+            continue;
+        }
+        let key = crate::analysis::variants::encode(row.path.iter().map(String::as_str));
+        row.median_duration_s = medians.get(&key).copied().flatten();
+    }
 }

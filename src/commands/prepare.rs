@@ -8,6 +8,7 @@ use crate::cli::InputArgs;
 use crate::config::ConfigFile;
 use crate::duration::humanize_secs;
 use crate::error::Error;
+use crate::input::variants::VariantsInput;
 use crate::input::{self, EventTable};
 use crate::journey::clean::{self, CleanSummary};
 use crate::journey::{self, Conversion, Journeys, Level, OrderStats};
@@ -31,6 +32,8 @@ pub struct Prepared {
     pub level: Level,
     /// Things every output says (e.g. that there was no channel column to work on).
     pub notes: Vec<String>,
+    /// The variants tables the journeys come from, when the input is variants tables.
+    pub variants: Option<VariantsInput>,
 }
 
 impl Prepared {
@@ -43,7 +46,10 @@ impl Prepared {
         Meta {
             journeymap: env!("CARGO_PKG_VERSION"),
             command,
-            inputs: self.table.sources.iter().map(|s| s.file.clone()).collect(),
+            inputs: match &self.variants {
+                Some(v) => v.files.clone(),
+                None => self.table.sources.iter().map(|s| s.file.clone()).collect(),
+            },
             options: self.options(),
             events: self.journeys.events() as u64,
             journeys: self.journeys.len() as u64,
@@ -86,6 +92,11 @@ impl Prepared {
 pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
     let settings = settings::resolve(req).map_err(|e| Error::Usage(e.to_string()))?;
     say_where_settings_came_from(req, ctx);
+    if settings.load.sources.len() == 1 {
+        if let Some(files) = input::variants::detect(&settings.load.sources[0].inputs)? {
+            return prepare_variants(req, settings, &files, ctx);
+        }
+    }
     let mut table = load(&settings, ctx)?;
     let clean = clean::apply(&mut table, &settings.clean);
     warn_about_names(&table, &settings, &clean, &range_flags(req), ctx);
@@ -129,6 +140,132 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
         settings,
         level,
         notes,
+        variants: None,
+    })
+}
+
+/// The flags that make journeys from events: a variants table was made with its own.
+fn journey_flags_given(req: &Request) -> Vec<&'static str> {
+    let (i, j) = (req.input, req.journey);
+    let given = [
+        ("--session-gap", j.session_gap.is_some()),
+        (
+            "--collapse-repeats",
+            j.collapse_repeats || j.no_collapse_repeats,
+        ),
+        ("--conversion", !j.conversion.is_empty()),
+        ("--converted-col", j.converted_col.is_some()),
+        (
+            "--split-on-conversion",
+            j.split_on_conversion || j.no_split_on_conversion,
+        ),
+        ("--exclude", !j.exclude.is_empty()),
+        ("--rename", !j.rename.is_empty()),
+        ("--from", j.from.is_some()),
+        ("--to", j.to.is_some()),
+        ("--where", !j.filter.is_empty()),
+        ("--tiebreak", j.tiebreak.is_some()),
+        ("--customer", i.customer.is_some()),
+        ("--time", i.time.is_some()),
+        ("--touchpoint", i.touchpoint.is_some()),
+        ("--channel", i.channel.is_some()),
+        ("--tz", i.tz.is_some()),
+        ("--time-format", i.time_format.is_some()),
+        ("--time-unit", i.time_unit.is_some()),
+        ("--skip-invalid", i.skip_invalid),
+    ];
+    given.iter().filter(|(_, g)| *g).map(|(f, _)| *f).collect()
+}
+
+/// Journeys from variants tables (docs/variants.md): the tables' options are the options in
+/// force; flags that make journeys from events are refused, and so are commands that need
+/// what a table does not have.
+fn prepare_variants(
+    req: &Request,
+    settings: Settings,
+    files: &[input::files::InputFile],
+    ctx: &Context,
+) -> Result<Prepared> {
+    let names: Vec<&str> = files.iter().map(|f| f.label.as_str()).collect();
+    if !req.variants {
+        return Err(Error::Usage(format!(
+            "{} is a variants table: one row per distinct journey, without event times or other columns, which this command needs; run it on the events (docs/variants.md lists what a variants table carries)",
+            names.join(", ")
+        ))
+        .into());
+    }
+    let flags = journey_flags_given(req);
+    if !flags.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} applies when journeys are made from events; {} is a variants table, made with its own options (make it again with them: journeymap variants or journeymap sql)",
+            flags.join(", "),
+            names.join(", ")
+        ))
+        .into());
+    }
+    if let Some(k) = req.keep.iter().find(|k| k.flag != "--value-col") {
+        return Err(Error::Usage(format!(
+            "{} {}: a variants table has no columns of the events; run it on the events",
+            k.flag, k.column
+        ))
+        .into());
+    }
+    let started = std::time::Instant::now();
+    let table = input::variants::read_tables(files)?;
+    let has_channels = table.rows.first().is_some_and(|r| r.channels.is_some());
+    let level = settings.level(has_channels);
+    if level == Level::Channel && !has_channels {
+        return Err(Error::Usage(format!(
+            "--level channel needs channel sequences, and {} has none (it was made without --channel)",
+            names.join(", ")
+        ))
+        .into());
+    }
+    let from_config = settings.options(table.options.level);
+    let settings = settings
+        .for_variants(&table.options)
+        .map_err(|e| Error::Usage(format!("the options of {}: {e:#}", names.join(", "))))?;
+    if table.options.collapse_repeats && level != table.options.level {
+        return Err(Error::Usage(format!(
+            "{} was made with collapse-repeats at the {} level; at the {} level its journeys would differ from the events': make a table at that level",
+            names.join(", "),
+            table.options.level.name(),
+            level.name()
+        ))
+        .into());
+    }
+    if req.config.path.is_some()
+        && from_config.summary() != settings.options(table.options.level).summary()
+    {
+        ctx.warn(format_args!(
+            "the journey settings of the config file are not used: {} was made with {}",
+            names.join(", "),
+            table.options.summary()
+        ));
+    }
+    let journeys = journey::from_variants::expand(&table, level);
+    ctx.info(format_args!(
+        "read {} variants ({} journeys) in {}",
+        table.rows.len(),
+        journeys.len(),
+        humanize_secs(started.elapsed().as_secs_f64())
+    ));
+    if journeys.is_empty() {
+        bail!("{}: the variants table has no rows", names.join(", "));
+    }
+    let notes = vec![
+        "from a variants table: fields that need event times are empty (docs/variants.md)"
+            .to_string(),
+    ];
+    Ok(Prepared {
+        table: EventTable::default(),
+        journeys,
+        order: OrderStats::default(),
+        clean: CleanSummary::default(),
+        settings,
+        level,
+        notes,
+        variants: Some(table),
     })
 }
 

@@ -35,6 +35,7 @@ pub fn run(args: &StepsArgs, ctx: &Context) -> Result<()> {
         .transpose()?;
     let config = config(&args.input)?;
     let request = Request::new(&args.input, &args.journey, &config)
+        .accepts_variants()
         .keep_column(segments.as_ref().map(|s| s.column.as_str()), "--compare");
     let prepared = prepare(&request, ctx)?;
     // Positions past the longest journey would be all (end): they are not shown, and a huge

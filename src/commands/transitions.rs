@@ -27,7 +27,9 @@ pub fn run(args: &TransitionsArgs, ctx: &Context) -> Result<()> {
     )?;
     let opts = graph_options(&args.view, args.no_self)?;
     let config = config(&args.input)?;
-    let request = Request::new(&args.input, &args.journey, &config).channels_if_any();
+    let request = Request::new(&args.input, &args.journey, &config)
+        .channels_if_any()
+        .accepts_variants();
     let prepared = prepare(&request, ctx)?;
     let (report, meta) = compute(&prepared, &opts, format, "transitions");
     let meta = meta.with_options(Options {

@@ -5,6 +5,7 @@ pub mod findings;
 pub mod mapping;
 pub mod read;
 pub mod time;
+pub mod variants;
 
 mod columns;
 mod load;

@@ -6,6 +6,7 @@ mod buckets;
 mod build;
 pub mod clean;
 mod event_columns;
+pub mod from_variants;
 mod order;
 mod order_stats;
 mod record;
@@ -100,6 +101,9 @@ pub struct Journeys {
     /// The row positions of the events that `--collapse-repeats` merged into the event
     /// before (empty without it), in no particular order.
     pub merged_rows: Vec<u32>,
+    /// The journeys come from a variants table: their events have no times (every time is 0),
+    /// and analyses leave the fields that need times empty (docs/variants.md).
+    pub timeless: bool,
 }
 
 impl Journeys {

@@ -203,3 +203,255 @@ fn names_are_escaped_and_cells_kept_as_they_are() {
     );
     assert!(!bad.exists());
 }
+
+/// An analysis's JSON without what differs by construction between a run on events and a run
+/// on their variants table: the inputs, the notes, the config path, and the fields that need
+/// event times (null on the table).
+fn comparable(mut v: serde_json::Value) -> serde_json::Value {
+    let meta = v["meta"].as_object_mut().unwrap();
+    for k in ["inputs", "notes"] {
+        meta.remove(k);
+    }
+    meta["options"].as_object_mut().unwrap().remove("config");
+    if let Some(edges) = v.get_mut("edges").and_then(|e| e.as_array_mut()) {
+        for e in edges {
+            if let Some(t) = e.get_mut("time") {
+                *t = serde_json::Value::Null;
+            }
+        }
+    }
+    // The (other) row's median is over journeys of many sequences: not in the table.
+    if let Some(rows) = v.get_mut("paths").and_then(|p| p.as_array_mut()) {
+        for r in rows.iter_mut().filter(|r| r["steps"].is_null()) {
+            r["median_duration_s"] = serde_json::Value::Null;
+        }
+    }
+    if let Some(t) = v.get_mut("time_to_convert") {
+        for k in ["median_s", "p90_s", "max_s"] {
+            t[k] = serde_json::Value::Null;
+        }
+        v["time_to_convert_histogram"] = serde_json::json!([]);
+    }
+    v
+}
+
+#[test]
+fn every_analysis_on_the_table_equals_the_analysis_on_the_events() {
+    let dir = scratch("variants_analyses");
+    let shop = "examples/shop.csv";
+    let made_with: [&[&str]; 2] = [
+        &[
+            "--config",
+            "examples/journeymap.toml",
+            "--value-col",
+            "revenue",
+        ],
+        &[
+            "--conversion",
+            "purchase",
+            "--collapse-repeats",
+            "--level",
+            "channel",
+            "--split-on-conversion",
+            "--value-col",
+            "revenue",
+        ],
+    ];
+    let runs: [&[&[&str]]; 2] = [
+        &[
+            &["paths", "--top", "0"],
+            &["paths", "--top", "5", "--other"],
+            &["paths", "--level", "channel", "--top", "0"],
+            &["graph"],
+            &["graph", "--level", "channel"],
+            &["dropoff"],
+            &["transitions"],
+            &["explore", "--from", "product_view", "--depth", "4"],
+            &["flow"],
+            &["steps"],
+            &["funnel", "--steps", "product_view,add_to_cart,purchase"],
+            &[
+                "funnel",
+                "--steps",
+                "product_view,purchase",
+                "--order",
+                "any",
+            ],
+            &["attribution", "--model", "first", "--value-col", "revenue"],
+            &["attribution", "--model", "linear", "--value-col", "revenue"],
+            &["attribution", "--model", "position"],
+            &[
+                "attribution",
+                "--model",
+                "markov",
+                "--order",
+                "2",
+                "--value-col",
+                "revenue",
+            ],
+        ],
+        &[
+            &["paths", "--top", "0"],
+            &["graph"],
+            &["attribution", "--model", "last", "--value-col", "revenue"],
+            &["attribution", "--model", "markov"],
+        ],
+    ];
+    for (made, runs) in made_with.iter().zip(runs) {
+        for ext in ["csv", "parquet"] {
+            let table = dir.join(format!("v{}.{ext}", made.len()));
+            let table = table.to_str().unwrap();
+            jm(&[&["variants", shop][..], made, &["-o", table]].concat()).ok();
+            for run in runs {
+                // The events with the table's options (and the analysis's own flags).
+                let (journey, own): (Vec<&str>, Vec<&str>) = (
+                    made.iter()
+                        .copied()
+                        .filter(|f| !["--value-col", "revenue"].contains(f))
+                        .collect(),
+                    run[1..].to_vec(),
+                );
+                let mut events = vec![run[0], shop];
+                events.extend(&journey);
+                events.extend(&own);
+                events.extend(["-f", "json"]);
+                // `--level channel` made the table; the analysis then runs at that level.
+                let mut on_table = vec![run[0], table];
+                if journey.contains(&"--level") && !own.contains(&"--level") {
+                    on_table.extend(["--level", "channel"]);
+                }
+                on_table.extend(&own);
+                on_table.extend(["-f", "json"]);
+                let a = comparable(jm(&events).ok().json());
+                let b = comparable(jm(&on_table).ok().json());
+                assert_eq!(a, b, "{run:?} on {table}");
+            }
+        }
+    }
+}
+
+#[test]
+fn merged_tables_add_up_and_what_needs_events_is_refused() {
+    let dir = scratch("variants_merge");
+    let table = |input: &str, name: &str| {
+        let out = dir.join(name);
+        jm(&[
+            "variants",
+            &data(input),
+            "--conversion",
+            "purchase",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .ok();
+        out.display().to_string()
+    };
+    let (a, b) = (table("ab_a.csv", "a.csv"), table("ab_b.csv", "b.parquet"));
+    // Two tables (two partitions of customers) are one set of journeys: 10 + 20.
+    let both = jm(&["paths", &a, &b, "--top", "0", "-f", "json"])
+        .ok()
+        .json();
+    assert_eq!(both["journeys"], 30);
+    let row = |path: &str| {
+        both["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| {
+                p["path"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" > ")
+                    == path
+            })
+            .unwrap()
+            .clone()
+    };
+    // home > product_view > purchase: 6 + 4 journeys; its median is in both tables, so it
+    // is not known (a median of medians is not one).
+    let bought = row("home > product_view > purchase");
+    assert_eq!(
+        (bought["count"].as_u64(), bought["conversions"].as_u64()),
+        (Some(10), Some(10))
+    );
+    assert!(bought["median_duration_s"].is_null());
+    // diff on two tables: the hand-worked numbers of testdata/README.md.
+    let diff = jm(&["diff", &a, &b, "-f", "json"]).ok().json();
+    let conv = &diff["conversion"]["rows"][0];
+    assert_eq!(
+        (conv["change"].as_f64(), conv["p_value"].as_f64()),
+        (Some(-0.4), Some(0.02846))
+    );
+
+    // What needs event times or columns is refused, naming the reason.
+    let refused: [(&[&str], &str); 8] = [
+        (
+            &["stages", &a, "--config", "testdata/stages.toml"],
+            "is a variants table",
+        ),
+        (&["inspect", &a], "is a variants table"),
+        (
+            &["paths", &a, "--session-gap", "1h"],
+            "--session-gap applies when journeys are made from events",
+        ),
+        (
+            &["funnel", &a, "--steps", "home,purchase", "--window", "1h"],
+            "--window needs event times",
+        ),
+        (
+            &[
+                "funnel",
+                &a,
+                "--steps",
+                "home,purchase",
+                "--breakdown",
+                "channel",
+            ],
+            "a variants table has no columns",
+        ),
+        (
+            &["attribution", &a, "--model", "time-decay"],
+            "the time-decay model needs event times",
+        ),
+        (
+            &["diff", &a, "--before", "2026-01-01"],
+            "--before needs event times",
+        ),
+        (
+            &["paths", &a, &data("ab_a.csv")],
+            "analyse events or variants tables, not both",
+        ),
+    ];
+    for (args, message) in refused {
+        let run = jm(args);
+        assert_ne!(run.code, 0, "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+    // Tables made with other options are not merged.
+    let other = dir.join("other.csv");
+    jm(&["variants", &data("ab_b.csv"), "-o", other.to_str().unwrap()]).ok();
+    let run = jm(&["paths", &a, other.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("was made with other options"),
+        "{}",
+        run.stderr
+    );
+    // A broken row names its line.
+    let broken = dir.join("broken.csv");
+    let text = std::fs::read_to_string(&a)
+        .unwrap()
+        .replacen(",6,6,", ",6,7,", 1);
+    std::fs::write(&broken, text).unwrap();
+    let run = jm(&["paths", broken.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("broken.csv line 2: touches 2 of 3 steps, 7 conversions of 6 journeys"),
+        "{}",
+        run.stderr
+    );
+}

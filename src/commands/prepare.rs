@@ -93,7 +93,7 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
     let settings = settings::resolve(req).map_err(|e| Error::Usage(e.to_string()))?;
     say_where_settings_came_from(req, ctx);
     if settings.load.sources.len() == 1 {
-        if let Some(files) = input::variants::detect(&settings.load.sources[0].inputs)? {
+        if let Some(files) = input::variants::detect(&settings.load.sources[0])? {
             return prepare_variants(req, settings, &files, ctx);
         }
     }

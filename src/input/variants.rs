@@ -56,15 +56,21 @@ pub struct VariantsInput {
 
 /// The files of `inputs` when every one is a variants table; `None` when none is. A mix is an
 /// error, and so is standard input (it cannot be looked at twice).
-pub fn detect(inputs: &[String]) -> Result<Option<Vec<InputFile>>> {
+pub fn detect(source: &super::SourceSpec) -> Result<Option<Vec<InputFile>>> {
+    let inputs = &source.inputs;
     if inputs.is_empty() || inputs.iter().any(|i| i == "-") {
         return Ok(None);
     }
     let mut seen = FileSet::default();
-    let files = resolve_inputs(inputs, None, &mut seen)?;
+    let files = resolve_inputs(inputs, source.format, &mut seen)?;
     let mut kinds = Vec::new();
     for f in &files {
-        let o = read::open(f, None)?;
+        // A variants table is CSV or Parquet; opening JSON Lines would read the whole file.
+        if f.format == super::InputFormat::Jsonl {
+            kinds.push(false);
+            continue;
+        }
+        let o = read::open(f, source.delimiter)?;
         kinds.push(o.columns.iter().any(|c| c == "variants_version"));
     }
     match (kinds.iter().all(|k| *k), kinds.iter().any(|k| *k)) {

@@ -11,6 +11,21 @@ use crate::journey::Journeys;
 /// The layout version written in every row of a variants table.
 pub const VERSION: u32 = 1;
 
+/// The columns of a variants table, version 1, in order (docs/variants.md).
+pub const COLUMNS: [&str; 11] = [
+    "variants_version",
+    "touchpoints",
+    "channels",
+    "steps",
+    "touches",
+    "journeys",
+    "conversions",
+    "value",
+    "median_duration_s",
+    "channel_median_duration_s",
+    "options",
+];
+
 /// One distinct journey: its sequences and its touches (docs/metrics.md, Path variants).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {

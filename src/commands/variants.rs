@@ -8,26 +8,11 @@ use polars::prelude::{
 };
 
 use super::{config, prepare, Context};
-use crate::analysis::variants::{variants, Variant, VERSION};
+use crate::analysis::variants::{variants, Variant, COLUMNS, VERSION};
 use crate::cli::VariantsArgs;
 use crate::error::usage;
 use crate::render::Sink;
 use crate::settings::Request;
-
-/// The columns of the table, version 1.
-pub const COLUMNS: [&str; 11] = [
-    "variants_version",
-    "touchpoints",
-    "channels",
-    "steps",
-    "touches",
-    "journeys",
-    "conversions",
-    "value",
-    "median_duration_s",
-    "channel_median_duration_s",
-    "options",
-];
 
 pub fn run(args: &VariantsArgs, ctx: &Context) -> Result<()> {
     let parquet = match &args.output {

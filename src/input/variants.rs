@@ -8,24 +8,9 @@ use polars::prelude::DataType;
 
 use super::files::{resolve_inputs, FileSet, InputFile};
 use super::read;
-use crate::analysis::variants::{decode, VERSION};
+use crate::analysis::variants::{decode, COLUMNS, VERSION};
 use crate::settings::OptionsInForce;
 use crate::text::excerpt;
-
-/// The columns a variants table has (version 1).
-const COLUMNS: [&str; 11] = [
-    "variants_version",
-    "touchpoints",
-    "channels",
-    "steps",
-    "touches",
-    "journeys",
-    "conversions",
-    "value",
-    "median_duration_s",
-    "channel_median_duration_s",
-    "options",
-];
 
 /// One row of a variants table.
 #[derive(Clone, Debug, PartialEq)]

@@ -244,14 +244,13 @@ mod tests {
             ("u2", 5, "b", "w"),
             ("u2", 5, "a", "w"),
         ];
-        let column = ["10", "9", "1", "", "9", "3", "3"];
-        let with_column = |rows: &[(&str, i64, &str, &str)]| {
-            let mut t = table(rows);
+        let with_column = |values: [&str; 7]| {
+            let mut t = table(&rows);
             let mut kept = crate::input::KeptColumn {
                 name: "seq".into(),
                 ..Default::default()
             };
-            for v in column {
+            for v in values {
                 kept.ids.push(if v.is_empty() {
                     crate::input::NO_ATTRIBUTE
                 } else {
@@ -261,37 +260,24 @@ mod tests {
             t.kept.push(kept);
             t
         };
+        let numbers = ["10", "9", "1", "", "9", "3", "3"];
         let opts = JourneyOptions {
             tiebreak: Some("seq".into()),
             ..Default::default()
         };
-        let (a, _) = build(&mut with_column(&rows), &opts).unwrap();
-        let (b, _) = build_with(&mut with_column(&rows), &opts, false).unwrap();
+        let (a, _) = build(&mut with_column(numbers), &opts).unwrap();
+        let (b, _) = build_with(&mut with_column(numbers), &opts, false).unwrap();
         // 9 (y, b: by name b, y), 10 (z), empty (x).
         assert_eq!(paths(&a), vec!["first>b>y>z>x", "a>b"]);
         assert_eq!(paths(&a), paths(&b));
         // Without the rule, ties keep their row order.
         let (c, _) = run(&rows, JourneyOptions::default());
         assert_eq!(paths(&c), vec!["first>z>y>x>b", "b>a"]);
-        // A text column orders as bytes: "10" before "9".
-        let texts = ["b", "a", "1", "", "a", "3", "3"];
-        let mut t = table(&rows);
-        let mut kept = crate::input::KeptColumn {
-            name: "seq".into(),
-            ..Default::default()
-        };
-        for v in texts {
-            kept.ids.push(if v.is_empty() {
-                crate::input::NO_ATTRIBUTE
-            } else {
-                kept.values.intern(v)
-            });
-        }
-        t.kept.push(kept);
-        let (d, _) = build(&mut t, &opts).unwrap();
+        // A text column orders as bytes.
+        let (d, _) = build(&mut with_column(["b", "a", "1", "", "a", "3", "3"]), &opts).unwrap();
         assert_eq!(paths(&d), vec!["first>b>y>z>x", "a>b"]);
         // One value that is not a number makes the whole column text: "10" before "9".
-        let mut as_text = with_column(&rows);
+        let mut as_text = with_column(numbers);
         as_text.kept[0].values.intern("n/a");
         let (e, _) = build(&mut as_text, &opts).unwrap();
         assert_eq!(paths(&e), vec!["first>z>b>y>x", "a>b"]);

@@ -36,15 +36,7 @@ fn paths_on_the_tiny_log() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| {
-            p["path"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap())
-                .collect::<Vec<_>>()
-                .join(" > ")
-        })
+        .map(path_text)
         .collect();
     assert_eq!(
         paths,

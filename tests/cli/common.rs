@@ -59,6 +59,42 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
 }
 
 /// Runs journeymap in the repository's directory.
+/// A CSV's rows, each by column name.
+pub fn csv_records(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A `paths` JSON row's path as text, `a > b`.
+pub fn path_text(row: &serde_json::Value) -> String {
+    row["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+/// testdata's ab_a.csv and ab_b.csv as one file in `dir` (testdata/README.md): segment a then b.
+pub fn ab_in_one(dir: &Path) -> String {
+    let both = dir.join("ab.csv");
+    let a = std::fs::read_to_string(data("ab_a.csv")).unwrap();
+    let b = std::fs::read_to_string(data("ab_b.csv")).unwrap();
+    std::fs::write(&both, format!("{a}{}", b.split_once('\n').unwrap().1)).unwrap();
+    both.display().to_string()
+}
+
 pub fn jm(args: &[&str]) -> Run {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, None)
 }

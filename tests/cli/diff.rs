@@ -129,11 +129,7 @@ fn two_files_hand_worked() {
 #[test]
 fn split_and_before_give_the_same_numbers() {
     let dir = scratch("diff_split");
-    let both = dir.join("ab.csv");
-    let a = std::fs::read_to_string(data("ab_a.csv")).unwrap();
-    let b = std::fs::read_to_string(data("ab_b.csv")).unwrap();
-    std::fs::write(&both, format!("{a}{}", b.split_once('\n').unwrap().1)).unwrap();
-    let both = both.display().to_string();
+    let both = ab_in_one(&dir);
     let split = ab(&[&both, "--split", "segment=a,b"]);
     assert_eq!(split["a"]["label"], "segment=a");
     assert_hand_worked(&split);

@@ -123,11 +123,7 @@ fn cell(html: &str, item: &str) -> Vec<String> {
 #[test]
 fn segments_are_compared_as_diff_compares_them() {
     let dir = scratch("report_segments");
-    let both = dir.join("ab.csv");
-    let a = std::fs::read_to_string(data("ab_a.csv")).unwrap();
-    let b = std::fs::read_to_string(data("ab_b.csv")).unwrap();
-    std::fs::write(&both, format!("{a}{}", b.split_once('\n').unwrap().1)).unwrap();
-    let both = both.display().to_string();
+    let both = ab_in_one(&dir);
     let out = dir.join("r.html");
     let run = jm(&[
         "report",

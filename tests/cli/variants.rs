@@ -6,21 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::common::*;
 
-fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn hand_worked_on_ab_a() {
     // testdata/README.md (ab_a.csv): 6 journeys home > product_view > purchase (10 s between
@@ -47,7 +32,7 @@ fn variants_add_up_to_the_paths_of_paths() {
     let table = jm(&[&["variants"][..], &args, &["--value-col", "revenue"]].concat())
         .ok()
         .stdout;
-    let rows = csv_rows(&table);
+    let rows = csv_records(&table);
     let paths = jm(&[&["paths"][..], &args, &["--top", "0", "-f", "json"]].concat())
         .ok()
         .json();
@@ -127,7 +112,7 @@ fn parquet_holds_the_same_table() {
     ]
     .concat())
     .ok();
-    let csv = csv_rows(&jm(&[&["variants"][..], &base].concat()).ok().stdout);
+    let csv = csv_records(&jm(&[&["variants"][..], &base].concat()).ok().stdout);
     let df = ParquetReader::new(std::fs::File::open(&file).unwrap())
         .finish()
         .unwrap();
@@ -182,7 +167,7 @@ fn names_are_escaped_and_cells_kept_as_they_are() {
     )
     .unwrap();
     let out = jm(&["variants", &file.display().to_string()]).ok().stdout;
-    let rows = csv_rows(&out);
+    let rows = csv_records(&out);
     let seqs: Vec<&str> = rows.iter().map(|r| r["touchpoints"].as_str()).collect();
     assert_eq!(seqs, ["a \\> b, c", "a\\>b > x\\\\ > =HYPERLINK(1)"]);
     assert_eq!(rows[0]["channels"], "");
@@ -357,16 +342,7 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| {
-                p["path"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|s| s.as_str().unwrap())
-                    .collect::<Vec<_>>()
-                    .join(" > ")
-                    == path
-            })
+            .find(|p| path_text(p) == path)
             .unwrap()
             .clone()
     };

@@ -110,22 +110,6 @@ fn names_log(dir: &Path) -> PathBuf {
     file
 }
 
-/// Rows of a variants CSV (after the engine's `== name` line), by column.
-fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn number(s: &str) -> Option<f64> {
     (!s.is_empty()).then(|| s.parse().unwrap())
 }
@@ -133,7 +117,7 @@ fn number(s: &str) -> Option<f64> {
 /// The engine's table equals journeymap's: the same rows in the same order, text and counts
 /// exactly, the median exactly, the value sums to 1e-9 (floating point, summed in another order).
 fn assert_same(engine: &str, case: &str, local: &str, remote: &str) {
-    let (a, b) = (rows(local), rows(remote));
+    let (a, b) = (csv_records(local), csv_records(remote));
     assert_eq!(a.len(), b.len(), "{engine} {case}: rows\n{remote}");
     for (x, y) in a.iter().zip(&b) {
         for col in [

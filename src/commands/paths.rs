@@ -86,15 +86,15 @@ fn variant_medians(
     if opts.max_steps.is_some() || opts.starting_at.is_some() || opts.ending_at.is_some() {
         return;
     }
-    let medians = match level {
-        crate::journey::Level::Touchpoint => &v.touchpoint_median,
-        crate::journey::Level::Channel => &v.channel_median,
+    let (medians, names) = match (level, &v.channels) {
+        (crate::journey::Level::Channel, Some(d)) => (&v.channel_median, d),
+        _ => (&v.touchpoint_median, &v.touchpoints),
     };
     for row in &mut report.paths {
         if row.steps.is_none() || row.cut {
             continue;
         }
-        let key = crate::analysis::variants::encode(row.path.iter().map(String::as_str));
-        row.median_duration_s = medians.get(&key).copied().flatten();
+        let ids: Option<Vec<u32>> = row.path.iter().map(|n| names.get(n)).collect();
+        row.median_duration_s = ids.and_then(|ids| medians.get(&ids).copied().flatten());
     }
 }

@@ -212,7 +212,7 @@ fn prepare_variants(
     }
     let started = std::time::Instant::now();
     let table = input::variants::read_tables(files)?;
-    let has_channels = table.rows.first().is_some_and(|r| r.channels.is_some());
+    let has_channels = table.channels.is_some();
     let level = settings.level(has_channels);
     if level == Level::Channel && !has_channels {
         return Err(Error::Usage(format!(

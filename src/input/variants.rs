@@ -9,32 +9,43 @@ use polars::prelude::DataType;
 use super::files::{resolve_inputs, FileSet, InputFile};
 use super::read;
 use crate::analysis::variants::{decode, COLUMNS, VERSION};
+use crate::intern::Dictionary;
 use crate::settings::OptionsInForce;
 use crate::text::excerpt;
+use foldhash::fast::FixedState;
 
-/// One row of a variants table.
+/// One row of a variants table; its sequences are ranges of [`VariantsInput`]'s ids.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VariantRow {
-    pub touchpoints: Vec<String>,
-    pub channels: Option<Vec<String>>,
+    pub touchpoints: std::ops::Range<usize>,
+    /// Empty without channels.
+    pub channels: std::ops::Range<usize>,
     pub touches: u32,
     pub journeys: u64,
     pub conversions: u64,
     pub value: Option<f64>,
 }
 
+/// Medians by sequence (of ids).
+pub type Medians = HashMap<Vec<u32>, Option<f64>, FixedState>;
+
 /// Every row of every variants table given, with what they say together.
 #[derive(Debug, Default)]
 pub struct VariantsInput {
     pub rows: Vec<VariantRow>,
+    /// The names, and every row's sequences as ids, one after the other.
+    pub touchpoints: Dictionary,
+    pub channels: Option<Dictionary>,
+    pub touchpoint_ids: Vec<u32>,
+    pub channel_ids: Vec<u32>,
     /// The options the tables were made with (the same in every table).
     pub options: OptionsInForce,
     /// The files, as messages name them.
     pub files: Vec<String>,
-    /// The median duration of each touchpoint sequence and each channel sequence (as text);
-    /// `None` for a sequence found in more than one table (a median of medians is not one).
-    pub touchpoint_median: HashMap<String, Option<f64>>,
-    pub channel_median: HashMap<String, Option<f64>>,
+    /// The median duration of each touchpoint sequence and each channel sequence; `None`
+    /// for a sequence found in more than one table (a median of medians is not one).
+    pub touchpoint_median: Medians,
+    pub channel_median: Medians,
     /// Whether some table has a value column.
     pub has_value: bool,
 }
@@ -75,8 +86,10 @@ pub fn detect(source: &super::SourceSpec) -> Result<Option<Vec<InputFile>>> {
 pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
     let mut out = VariantsInput::default();
     let mut options: Option<(String, String)> = None;
-    let mut seen_in: HashMap<(bool, String), usize> = HashMap::new();
+    // Which table each sequence's median came from.
+    let mut median_from: [HashMap<Vec<u32>, usize, FixedState>; 2] = Default::default();
     let mut with_channels: Option<(bool, String)> = None;
+    let mut names: Vec<String> = Vec::new();
     for (file_index, f) in files.iter().enumerate() {
         let label = &f.label;
         let o = read::open(f, None)?;
@@ -89,31 +102,35 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
             }
         }
         let df = o.read(&COLUMNS.map(String::from))?;
-        let text = |name: &str| -> Result<Vec<Option<String>>> {
-            let col = df
-                .column(name)
+        let as_text = |name: &str| -> Result<polars::prelude::Column> {
+            df.column(name)
                 .map_err(|e| anyhow!("{label}: {e}"))?
                 .cast(&DataType::String)
-                .map_err(|e| anyhow!("{label}: column '{name}': {e}"))?;
-            let s = col.str().map_err(|e| anyhow!("{label}: {e}"))?;
-            Ok((0..s.len())
-                .map(|i| s.get(i).map(str::to_string).filter(|v| !v.is_empty()))
-                .collect())
+                .map_err(|e| anyhow!("{label}: column '{name}': {e}"))
         };
-        let cols: Vec<Vec<Option<String>>> =
-            COLUMNS.iter().map(|c| text(c)).collect::<Result<_>>()?;
+        let columns: Vec<polars::prelude::Column> =
+            COLUMNS.iter().map(|c| as_text(c)).collect::<Result<_>>()?;
+        // Each column as text cells, borrowed (one pass over its chunks).
+        let cells: Vec<Vec<Option<&str>>> = columns
+            .iter()
+            .map(|c| -> Result<Vec<Option<&str>>> {
+                let s = c.str().map_err(|e| anyhow!("{label}: {e}"))?;
+                Ok(s.iter().map(|v| v.filter(|v| !v.is_empty())).collect())
+            })
+            .collect::<Result<_>>()?;
         for i in 0..df.height() {
             // A CSV's data starts on line 2; a Parquet row is counted from 1.
-            let at = match f.format {
+            let at = || match f.format {
                 super::InputFormat::Parquet => format!("{label} row {}", i + 1),
                 _ => format!("{label} line {}", i + 2),
             };
-            let cell = |c: usize| cols[c][i].as_deref();
+            let cell = |c: usize| cells[c][i];
             let int = |c: usize| -> Result<u64> {
                 let v = cell(c).unwrap_or("");
                 v.trim().trim_end_matches(".0").parse::<u64>().map_err(|_| {
                     anyhow!(
-                        "{at}: {} is '{}', not a whole number",
+                        "{}: {} is '{}', not a whole number",
+                        at(),
                         COLUMNS[c],
                         excerpt(v)
                     )
@@ -127,42 +144,80 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
                             .ok()
                             .filter(|x| x.is_finite())
                             .ok_or_else(|| {
-                                anyhow!("{at}: {} is '{}', not a number", COLUMNS[c], excerpt(v))
+                                anyhow!(
+                                    "{}: {} is '{}', not a number",
+                                    at(),
+                                    COLUMNS[c],
+                                    excerpt(v)
+                                )
                             })
                     })
                     .transpose()
             };
             let version = int(0)?;
             if version != u64::from(VERSION) {
-                bail!("{at}: variants_version is {version}; this journeymap reads version {VERSION} (docs/variants.md)");
+                bail!(
+                    "{}: variants_version is {version}; this journeymap reads version {VERSION} (docs/variants.md)",
+                    at()
+                );
             }
-            let seq = |c: usize| -> Result<Vec<String>> {
-                let names = decode(cell(c).unwrap_or(""))
-                    .map_err(|e| anyhow!("{at}: {}: {e}", COLUMNS[c]))?;
-                if names.iter().any(String::is_empty) {
-                    bail!("{at}: {} has an empty name", COLUMNS[c]);
+            // A sequence's names, interned; returns its range of ids.
+            let mut sequence = |c: usize,
+                                dict: &mut Dictionary,
+                                ids: &mut Vec<u32>|
+             -> Result<std::ops::Range<usize>> {
+                let text = cell(c).unwrap_or("");
+                let start = ids.len();
+                if !text.contains('\\') {
+                    // No escape: the names are the parts between the separators.
+                    for name in text.split(" > ") {
+                        if name.is_empty() || name.contains('>') {
+                            // Let decode say what is wrong.
+                            ids.truncate(start);
+                            break;
+                        }
+                        ids.push(dict.intern(name));
+                    }
+                    if ids.len() > start {
+                        return Ok(start..ids.len());
+                    }
                 }
-                Ok(names)
+                names.clear();
+                names.extend(decode(text).map_err(|e| anyhow!("{}: {}: {e}", at(), COLUMNS[c]))?);
+                if names.iter().any(String::is_empty) {
+                    bail!("{}: {} has an empty name", at(), COLUMNS[c]);
+                }
+                ids.extend(names.iter().map(|n| dict.intern(n)));
+                Ok(start..ids.len())
             };
-            let touchpoints = seq(1)?;
-            let channels = cell(2).map(|_| seq(2)).transpose()?;
+            let touchpoints = sequence(1, &mut out.touchpoints, &mut out.touchpoint_ids)?;
+            let has_channels = cell(2).is_some();
             match &with_channels {
-                None => with_channels = Some((channels.is_some(), at.clone())),
-                Some((has, first)) if *has != channels.is_some() => bail!(
-                    "{at}: {} channels, but {first} {}; tables made with and without --channel cannot be read together",
-                    if channels.is_some() { "has" } else { "has no" },
+                None => {
+                    with_channels = Some((has_channels, at()));
+                    if has_channels {
+                        out.channels = Some(Dictionary::new());
+                    }
+                }
+                Some((has, first)) if *has != has_channels => bail!(
+                    "{}: {} channels, but {first} {}; tables made with and without --channel cannot be read together",
+                    at(),
+                    if has_channels { "has" } else { "has no" },
                     if *has { "has" } else { "has none" }
                 ),
                 _ => {}
             }
+            let channels = match out.channels.as_mut() {
+                Some(d) => sequence(2, d, &mut out.channel_ids)?,
+                None => 0..0,
+            };
             let steps = int(3)?;
             if steps != touchpoints.len() as u64
-                || channels
-                    .as_ref()
-                    .is_some_and(|c| c.len() != touchpoints.len())
+                || (has_channels && channels.len() != touchpoints.len())
             {
                 bail!(
-                    "{at}: steps is {steps}, but the sequences have {} names",
+                    "{}: steps is {steps}, but the sequences have {} names",
+                    at(),
                     touchpoints.len()
                 );
             }
@@ -170,16 +225,22 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
             let journeys = int(5)?;
             let conversions = int(6)?;
             if touches > steps || journeys == 0 || conversions > journeys {
-                bail!("{at}: touches {touches} of {steps} steps, {conversions} conversions of {journeys} journeys: not a variants row");
+                bail!(
+                    "{}: touches {touches} of {steps} steps, {conversions} conversions of {journeys} journeys: not a variants row",
+                    at()
+                );
             }
             let value = number(7)?;
             out.has_value |= value.is_some();
             // The medians: one per sequence and table.
             for (c, channel) in [(8, false), (9, true)] {
-                let key = match (channel, &channels) {
-                    (false, _) => cell(1).unwrap_or("").to_string(),
-                    (true, Some(_)) => cell(2).unwrap_or("").to_string(),
-                    (true, None) => continue,
+                if channel && !has_channels {
+                    continue;
+                }
+                let ids = if channel {
+                    &out.channel_ids[channels.clone()]
+                } else {
+                    &out.touchpoint_ids[touchpoints.clone()]
                 };
                 let median = number(c)?;
                 let medians = if channel {
@@ -187,22 +248,24 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
                 } else {
                     &mut out.touchpoint_median
                 };
-                match seen_in.get(&(channel, key.clone())) {
+                let from = &mut median_from[usize::from(channel)];
+                match from.get(ids) {
                     Some(&file) if file != file_index => {
-                        medians.insert(key, None);
+                        medians.insert(ids.to_vec(), None);
                     }
                     Some(_) => {}
                     None => {
-                        seen_in.insert((channel, key.clone()), file_index);
-                        medians.insert(key, median);
+                        from.insert(ids.to_vec(), file_index);
+                        medians.insert(ids.to_vec(), median);
                     }
                 }
             }
             if let Some(text) = cell(10) {
                 match &options {
-                    None => options = Some((text.to_string(), at.clone())),
+                    None => options = Some((text.to_string(), at())),
                     Some((first, where_first)) if first != text => bail!(
-                        "{at} was made with other options than {where_first}: {} against {}; tables can be merged only when they were made alike",
+                        "{} was made with other options than {where_first}: {} against {}; tables can be merged only when they were made alike",
+                        at(),
                         summary(text),
                         summary(first)
                     ),

@@ -7,9 +7,6 @@ use crate::input::variants::VariantsInput;
 /// The journeys of the table at `level`: rows in table order, a row's converting journeys
 /// first. Events point at their row (the row's position in the table).
 pub fn expand(v: &VariantsInput, level: Level) -> Journeys {
-    let mut touchpoints = Dictionary::new();
-    let has_channels = v.rows.first().is_some_and(|r| r.channels.is_some());
-    let mut channels = has_channels.then(Dictionary::new);
     let mut customers = Dictionary::new();
     customers.intern("(variants)");
     let events: u64 = v
@@ -18,31 +15,32 @@ pub fn expand(v: &VariantsInput, level: Level) -> Journeys {
         .map(|r| r.journeys * r.touchpoints.len() as u64)
         .sum();
     let journeys: u64 = v.rows.iter().map(|r| r.journeys).sum();
+    let has_channels = v.channels.is_some();
     let mut j = Journeys {
         level,
         offsets: Vec::with_capacity(journeys as usize + 1),
         touchpoint: Vec::with_capacity(events as usize),
+        channel: Vec::with_capacity(if has_channels { events as usize } else { 0 }),
+        time: vec![0; events as usize],
+        row: Vec::with_capacity(events as usize),
+        customer: vec![0; journeys as usize],
+        converted: Vec::with_capacity(journeys as usize),
+        path_len: Vec::with_capacity(journeys as usize),
+        conversion_time: Vec::with_capacity(journeys as usize),
+        conversion_row: Vec::with_capacity(journeys as usize),
         timeless: true,
         ..Default::default()
     };
     j.offsets.push(0);
-    let mut tps = Vec::new();
-    let mut chs = Vec::new();
     for (row, r) in v.rows.iter().enumerate() {
-        tps.clear();
-        tps.extend(r.touchpoints.iter().map(|n| touchpoints.intern(n)));
-        chs.clear();
-        if let (Some(d), Some(names)) = (channels.as_mut(), &r.channels) {
-            chs.extend(names.iter().map(|n| d.intern(n)));
-        }
+        let tps = &v.touchpoint_ids[r.touchpoints.clone()];
+        let chs = &v.channel_ids[r.channels.clone()];
         let row = row as u32;
         for k in 0..r.journeys {
-            j.touchpoint.extend_from_slice(&tps);
-            j.channel.extend_from_slice(&chs);
-            j.time.extend(std::iter::repeat_n(0, tps.len()));
+            j.touchpoint.extend_from_slice(tps);
+            j.channel.extend_from_slice(chs);
             j.row.extend(std::iter::repeat_n(row, tps.len()));
             j.offsets.push(j.touchpoint.len());
-            j.customer.push(0);
             let converted = k < r.conversions;
             j.converted.push(converted);
             j.path_len.push(r.touches);
@@ -52,8 +50,8 @@ pub fn expand(v: &VariantsInput, level: Level) -> Journeys {
         }
     }
     j.conversion_events = v.rows.iter().map(|r| r.conversions).sum();
-    j.touchpoints = touchpoints;
-    j.channels = channels;
+    j.touchpoints = v.touchpoints.clone();
+    j.channels = v.channels.clone();
     j.customers = customers;
     j
 }
@@ -65,18 +63,29 @@ mod tests {
 
     #[test]
     fn rows_become_their_journeys() {
-        let row = |tps: &[&str], journeys, conversions, touches| VariantRow {
-            touchpoints: tps.iter().map(|s| s.to_string()).collect(),
-            channels: Some(tps.iter().map(|s| s.to_uppercase()).collect()),
-            touches,
-            journeys,
-            conversions,
-            value: None,
-        };
-        let v = VariantsInput {
-            rows: vec![row(&["a", "buy"], 3, 2, 1), row(&["b"], 1, 0, 1)],
+        let mut v = VariantsInput {
+            channels: Some(Dictionary::new()),
             ..Default::default()
         };
+        let mut row = |tps: &[&str], journeys, conversions, touches| {
+            let start = v.touchpoint_ids.len();
+            for t in tps {
+                v.touchpoint_ids.push(v.touchpoints.intern(t));
+                let ch = v.channels.as_mut().unwrap().intern(&t.to_uppercase());
+                v.channel_ids.push(ch);
+            }
+            let end = v.touchpoint_ids.len();
+            v.rows.push(VariantRow {
+                touchpoints: start..end,
+                channels: start..end,
+                touches,
+                journeys,
+                conversions,
+                value: None,
+            });
+        };
+        row(&["a", "buy"], 3, 2, 1);
+        row(&["b"], 1, 0, 1);
         let j = expand(&v, Level::Channel);
         assert_eq!(j.len(), 4);
         assert_eq!(j.events(), 7);

@@ -171,6 +171,23 @@ fn names_are_escaped_and_cells_kept_as_they_are() {
     let seqs: Vec<&str> = rows.iter().map(|r| r["touchpoints"].as_str()).collect();
     assert_eq!(seqs, ["a \\> b, c", "a\\>b > x\\\\ > =HYPERLINK(1)"]);
     assert_eq!(rows[0]["channels"], "");
+    // Read back, the escaped names are the names again.
+    let table = dir.join("names_table.csv");
+    jm(&[
+        "variants",
+        file.to_str().unwrap(),
+        "-o",
+        table.to_str().unwrap(),
+    ])
+    .ok();
+    let on = |input: &str| {
+        comparable(
+            jm(&["paths", input, "--top", "0", "-f", "json"])
+                .ok()
+                .json(),
+        )
+    };
+    assert_eq!(on(file.to_str().unwrap()), on(table.to_str().unwrap()));
 
     // -o takes .csv or .parquet; nothing is written otherwise.
     let bad = dir.join("v.json");

@@ -51,6 +51,11 @@ impl Analyses<'_> {
                 .as_deref()
                 .map(crate::duration::parse_duration)
                 .transpose()?;
+            if window.is_some() && self.j.timeless {
+                return Err(crate::error::usage(
+                    "a funnel check with a window needs event times, and a variants table has none; run the check on the events",
+                ));
+            }
             let report = funnel(self.j, &steps, f.order, window, &[]);
             self.funnels.insert(key.clone(), report);
         }

@@ -121,8 +121,13 @@ fn run_checks(args: &CheckArgs, ctx: &Context) -> Result<()> {
         .as_ref()
         .and_then(|s| s.scores.as_ref())
         .map(|s| s.column.as_str());
-    let request = Request::new(&args.input, &args.journey, &config)
+    let mut request = Request::new(&args.input, &args.journey, &config)
         .keep_optional_column(score_column, "column in [scores]");
+    // Funnel, path, edge, exit and journey checks need only the journeys' sequences; stage
+    // checks need the events.
+    if stage_checks.is_none() {
+        request = request.accepts_variants();
+    }
     let prepared = prepare(&request, ctx)?;
     // The options a baseline records and is compared under: the journey options, and the
     // score settings when a stage check reads scores.

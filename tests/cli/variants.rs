@@ -448,3 +448,45 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn checks_run_on_a_table_as_on_the_events() {
+    let dir = scratch("variants_check");
+    let config = "examples/ci/journeymap.toml";
+    let table = dir.join("t.parquet");
+    let table = table.to_str().unwrap();
+    jm(&[
+        "variants",
+        "examples/shop.csv",
+        "--config",
+        config,
+        "-o",
+        table,
+    ])
+    .ok();
+    let baseline = dir.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let check = |input: &str, extra: &[&str]| {
+        let mut args = vec!["check", input, "--config", config, "-f", "json"];
+        args.extend(extra);
+        jm(&args)
+    };
+    let events = check("examples/shop.csv", &[]);
+    let on_table = check(table, &[]);
+    check("examples/shop.csv", &["--write-baseline", baseline]);
+    assert_eq!(events.code, on_table.code, "{}", on_table.stderr);
+    assert_eq!(comparable(events.json()), comparable(on_table.json()));
+    // The baseline of the events holds for the table: the same options, the same numbers.
+    let run = check(table, &["--baseline", baseline]);
+    assert_eq!(run.code, events.code, "{}", run.stderr);
+    // A funnel check with a window needs times.
+    let windowed = dir.join("window.toml");
+    std::fs::write(
+        &windowed,
+        "[[check]]\nkind = \"funnel\"\nsteps = \"product_view,purchase\"\nwindow = \"1d\"\nmin = 0.01\n",
+    )
+    .unwrap();
+    let run = jm(&["check", table, "--checks", windowed.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("needs event times"), "{}", run.stderr);
+}

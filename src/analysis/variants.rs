@@ -3,28 +3,9 @@
 
 use std::collections::HashMap;
 
-use anyhow::{bail, Result};
-
 use super::stats::nearest_rank;
+use crate::input::variants::encode;
 use crate::journey::Journeys;
-
-/// The layout version written in every row of a variants table.
-pub const VERSION: u32 = 1;
-
-/// The columns of a variants table, version 1, in order (docs/variants.md).
-pub const COLUMNS: [&str; 11] = [
-    "variants_version",
-    "touchpoints",
-    "channels",
-    "steps",
-    "touches",
-    "journeys",
-    "conversions",
-    "value",
-    "median_duration_s",
-    "channel_median_duration_s",
-    "options",
-];
 
 /// One distinct journey: its sequences and its touches (docs/metrics.md, Path variants).
 #[derive(Clone, Debug, PartialEq)]
@@ -125,53 +106,10 @@ pub fn variants(j: &Journeys, values: Option<&[f64]>) -> Vec<Variant> {
     out
 }
 
-/// A sequence of names as text: joined by ` > `, with `\` written `\\` and `>` written `\>`
-/// in each name (docs/variants.md).
-pub fn encode<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for (i, name) in names.enumerate() {
-        if i > 0 {
-            out.push_str(" > ");
-        }
-        for c in name.chars() {
-            if c == '\\' || c == '>' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The names of a sequence written by [`encode`]; an error says what is wrong with the text.
-pub fn decode(text: &str) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    let mut name = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(e @ ('\\' | '>')) => name.push(e),
-                Some(other) => bail!("'\\{other}' is not an escape (only \\\\ and \\>)"),
-                None => bail!("it ends in a lone '\\'"),
-            },
-            '>' => {
-                if !name.ends_with(' ') || chars.next() != Some(' ') {
-                    bail!("a '>' that is not part of ' > ' (write it \\> in a name)");
-                }
-                name.pop();
-                names.push(std::mem::take(&mut name));
-            }
-            c => name.push(c),
-        }
-    }
-    names.push(name);
-    Ok(names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::variants::decode;
     use crate::journey::test_support::journeys;
 
     #[test]

@@ -144,6 +144,29 @@ pub fn prepare(req: &Request, ctx: &Context) -> Result<Prepared> {
     })
 }
 
+/// The options the variants tables were made with: one set, or an error that says which
+/// tables differ.
+fn variant_options(texts: &[(String, String)]) -> Result<settings::OptionsInForce> {
+    let parse = |(text, at): &(String, String)| -> Result<settings::OptionsInForce> {
+        serde_json::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{at}: the options are not journeymap's ({e})"))
+    };
+    let first = parse(&texts[0])?;
+    for other in &texts[1..] {
+        let o = parse(other)?;
+        if o != first {
+            bail!(
+                "{} was made with other options than {}: {} against {}; tables can be merged only when they were made alike",
+                other.1,
+                texts[0].1,
+                o.summary(),
+                first.summary()
+            );
+        }
+    }
+    Ok(first)
+}
+
 /// The flags that make journeys from events: a variants table was made with its own.
 fn journey_flags_given(req: &Request) -> Vec<&'static str> {
     let (i, j) = (req.input, req.journey);
@@ -212,6 +235,7 @@ fn prepare_variants(
     }
     let started = std::time::Instant::now();
     let table = input::variants::read_tables(files)?;
+    let options = variant_options(&table.options)?;
     let has_channels = table.channels.is_some();
     let level = settings.level(has_channels);
     if level == Level::Channel && !has_channels {
@@ -221,26 +245,26 @@ fn prepare_variants(
         ))
         .into());
     }
-    let from_config = settings.options(table.options.level);
+    let from_config = settings.options(options.level);
     let settings = settings
-        .for_variants(&table.options)
+        .for_variants(&options)
         .map_err(|e| Error::Usage(format!("the options of {}: {e:#}", names.join(", "))))?;
-    if table.options.collapse_repeats && level != table.options.level {
+    if options.collapse_repeats && level != options.level {
         return Err(Error::Usage(format!(
             "{} was made with collapse-repeats at the {} level; at the {} level its journeys would differ from the events': make a table at that level",
             names.join(", "),
-            table.options.level.name(),
+            options.level.name(),
             level.name()
         ))
         .into());
     }
     if req.config.path.is_some()
-        && from_config.summary() != settings.options(table.options.level).summary()
+        && from_config.summary() != settings.options(options.level).summary()
     {
         ctx.warn(format_args!(
             "the journey settings of the config file are not used: {} was made with {}",
             names.join(", "),
-            table.options.summary()
+            options.summary()
         ));
     }
     let journeys = journey::from_variants::expand(&table, level);

@@ -8,9 +8,10 @@ use polars::prelude::{
 };
 
 use super::{config, prepare, Context};
-use crate::analysis::variants::{variants, Variant, COLUMNS, VERSION};
+use crate::analysis::variants::{variants, Variant};
 use crate::cli::VariantsArgs;
 use crate::error::usage;
+use crate::input::variants::{COLUMNS, VERSION};
 use crate::render::Sink;
 use crate::settings::Request;
 

@@ -8,9 +8,7 @@ use polars::prelude::DataType;
 
 use super::files::{resolve_inputs, FileSet, InputFile};
 use super::read;
-use crate::analysis::variants::{decode, COLUMNS, VERSION};
 use crate::intern::Dictionary;
-use crate::settings::OptionsInForce;
 use crate::text::excerpt;
 use foldhash::fast::FixedState;
 
@@ -38,8 +36,9 @@ pub struct VariantsInput {
     pub channels: Option<Dictionary>,
     pub touchpoint_ids: Vec<u32>,
     pub channel_ids: Vec<u32>,
-    /// The options the tables were made with (the same in every table).
-    pub options: OptionsInForce,
+    /// The options each table was made with (JSON, as the `options` column has them), with
+    /// where each was read; the caller parses and compares them.
+    pub options: Vec<(String, String)>,
     /// The files, as messages name them.
     pub files: Vec<String>,
     /// The median duration of each touchpoint sequence and each channel sequence; `None`
@@ -85,7 +84,6 @@ pub fn detect(source: &super::SourceSpec) -> Result<Option<Vec<InputFile>>> {
 #[allow(clippy::needless_range_loop)]
 pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
     let mut out = VariantsInput::default();
-    let mut options: Option<(String, String)> = None;
     // Which table each sequence's median came from.
     let mut median_from: [HashMap<Vec<u32>, usize, FixedState>; 2] = Default::default();
     let mut with_channels: Option<(bool, String)> = None;
@@ -261,15 +259,8 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
                 }
             }
             if let Some(text) = cell(10) {
-                match &options {
-                    None => options = Some((text.to_string(), at())),
-                    Some((first, where_first)) if first != text => bail!(
-                        "{} was made with other options than {where_first}: {} against {}; tables can be merged only when they were made alike",
-                        at(),
-                        summary(text),
-                        summary(first)
-                    ),
-                    _ => {}
+                if !out.options.iter().any(|(t, _)| t == text) {
+                    out.options.push((text.to_string(), at()));
                 }
             }
             out.rows.push(VariantRow {
@@ -283,20 +274,73 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
         }
         out.files.push(label.clone());
     }
-    let Some((text, at)) = options else {
+    if out.options.is_empty() {
         bail!(
             "{}: no row has the options the table was made with (the column 'options'); a table cut or sorted by another tool may have lost that row: make it again",
             out.files.join(", ")
         );
-    };
-    out.options = serde_json::from_str(&text)
-        .map_err(|e| anyhow!("{at}: the options are not journeymap's ({e})"))?;
+    }
     Ok(out)
 }
 
-/// The options text of a table, as the options line of an output says them.
-fn summary(text: &str) -> String {
-    serde_json::from_str::<OptionsInForce>(text)
-        .map(|o| o.summary())
-        .unwrap_or_else(|_| excerpt(text).to_string())
+/// The layout version written in every row of a variants table.
+pub const VERSION: u32 = 1;
+
+/// The columns of a variants table, version 1, in order (docs/variants.md).
+pub const COLUMNS: [&str; 11] = [
+    "variants_version",
+    "touchpoints",
+    "channels",
+    "steps",
+    "touches",
+    "journeys",
+    "conversions",
+    "value",
+    "median_duration_s",
+    "channel_median_duration_s",
+    "options",
+];
+
+/// A sequence of names as text: joined by ` > `, with `\` written `\\` and `>` written `\>`
+/// in each name (docs/variants.md).
+pub fn encode<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, name) in names.enumerate() {
+        if i > 0 {
+            out.push_str(" > ");
+        }
+        for c in name.chars() {
+            if c == '\\' || c == '>' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The names of a sequence written by [`encode`]; an error says what is wrong with the text.
+pub fn decode(text: &str) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    let mut name = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('\\' | '>')) => name.push(e),
+                Some(other) => bail!("'\\{other}' is not an escape (only \\\\ and \\>)"),
+                None => bail!("it ends in a lone '\\'"),
+            },
+            '>' => {
+                if !name.ends_with(' ') || chars.next() != Some(' ') {
+                    bail!("a '>' that is not part of ' > ' (write it \\> in a name)");
+                }
+                name.pop();
+                names.push(std::mem::take(&mut name));
+            }
+            c => name.push(c),
+        }
+    }
+    names.push(name);
+    Ok(names)
 }

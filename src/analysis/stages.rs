@@ -549,8 +549,9 @@ fn stages_in(
                 lost_here: progression(t.lost),
                 skipped: progression(t.skipped),
                 came_back: progression(t.came_back),
-                time_in_stage: Quantiles::of(t.time_in),
-                time_to_next_stage: Quantiles::of(t.to_next),
+                // Without event times (a variants table) the times are unknown.
+                time_in_stage: Quantiles::of(t.time_in).filter(|_| !j.timeless),
+                time_to_next_stage: Quantiles::of(t.to_next).filter(|_| !j.timeless),
                 events: t.events,
                 top_touchpoints: tps.top(s, &j.touchpoints, t.events, top),
                 top_channels: chs.as_ref().map(|(c, d)| c.top(s, d, t.events, top)),

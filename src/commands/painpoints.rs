@@ -35,10 +35,14 @@ pub fn run(args: &PainpointsArgs, ctx: &Context) -> Result<()> {
             "--sort mean-score needs scores: pass --score-col COL (or set column in [scores] of journeymap.toml)",
         ));
     }
-    let request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
+    let mut request = Request::new(&args.input, &args.journey, &config).keep_optional_column(
         score_settings.as_ref().map(|s| s.column.as_str()),
         scores::FLAG,
     );
+    // Without scores the analysis needs only the journeys' sequences: a variants table will do.
+    if score_settings.is_none() {
+        request = request.accepts_variants();
+    }
     let prepared = prepare(&request, ctx)?;
     let j = &prepared.journeys;
     let map = match &defs {

@@ -206,19 +206,7 @@ fn segments_are_compared_as_diff_compares_them() {
 #[test]
 fn segments_and_scores_are_kept_together() {
     // Two kept columns in one load: the score column of [scores] and the split column.
-    let dir = scratch("report_segments_scores");
-    let out = dir.join("r.html");
-    jm(&[
-        "report",
-        "--config",
-        "examples/feedback.toml",
-        "--split",
-        "channel=paid_search,email",
-        "-o",
-        &out.display().to_string(),
-    ])
-    .ok();
-    let html = std::fs::read_to_string(&out).unwrap();
+    let html = shop_report(&scratch("report_segments_scores"));
     assert!(html.contains("The emotion curve: mean score by stage"));
     let diff = jm(&[
         "diff",

@@ -228,6 +228,21 @@ fn comparable(mut v: serde_json::Value) -> serde_json::Value {
             r["median_duration_s"] = serde_json::Value::Null;
         }
     }
+    // Stages: the time in a stage and to the next.
+    for key in ["stages", "unstaged"] {
+        let rows = match v.get_mut(key) {
+            Some(serde_json::Value::Array(rows)) => rows.iter_mut().collect::<Vec<_>>(),
+            Some(row @ serde_json::Value::Object(_)) => vec![row],
+            _ => Vec::new(),
+        };
+        for r in rows {
+            for k in ["time_in_stage", "time_to_next_stage"] {
+                if r.get(k).is_some() {
+                    r[k] = serde_json::Value::Null;
+                }
+            }
+        }
+    }
     if let Some(t) = v.get_mut("time_to_convert") {
         for k in ["median_s", "p90_s", "max_s"] {
             t[k] = serde_json::Value::Null;
@@ -447,6 +462,44 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn stages_and_pain_points_run_on_a_table_as_on_the_events() {
+    let dir = scratch("variants_stages");
+    let config = "examples/journeymap.toml";
+    let table = dir.join("t.csv");
+    let table = table.to_str().unwrap();
+    jm(&[
+        "variants",
+        "examples/shop.csv",
+        "--config",
+        config,
+        "-o",
+        table,
+    ])
+    .ok();
+    for command in [
+        &["stages"][..],
+        &["stages", "--top-values", "2"],
+        &["painpoints", "--top", "0"],
+    ] {
+        let run = |input: &str| {
+            let mut args = command.to_vec();
+            args.extend([input, "--config", config, "-f", "json"]);
+            comparable(jm(&args).ok().json())
+        };
+        assert_eq!(run("examples/shop.csv"), run(table), "{command:?}");
+    }
+    // The stage drawing needs no times either.
+    let svg = jm(&["stages", table, "--config", config, "-f", "svg"])
+        .ok()
+        .stdout;
+    assert!(svg.contains("journeys through the stages"));
+    // Scores need a column the table does not have.
+    let run = jm(&["stages", table, "--config", config, "--score-col", "score"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is a variants table"), "{}", run.stderr);
 }
 
 #[test]

@@ -396,10 +396,7 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
 
     // What needs event times or columns is refused, naming the reason.
     let refused: [(&[&str], &str); 8] = [
-        (
-            &["stages", &a, "--config", "testdata/stages.toml"],
-            "is a variants table",
-        ),
+        (&["report", &a], "is a variants table"),
         (&["inspect", &a], "is a variants table"),
         (
             &["paths", &a, "--session-gap", "1h"],

@@ -124,11 +124,26 @@ fn assert_same(engine: &str, case: &str, local: &str, remote: &str) {
             "touchpoints",
             "channels",
             "steps",
+            "touches",
             "journeys",
             "conversions",
         ] {
             assert_eq!(x[col], y[col], "{engine} {case}: {col} of {x:?} vs {y:?}");
         }
+        // The options (the tie rule aside: the local table of the SQL's default rule says
+        // tiebreak=touchpoint, which the SQL needs no flag for).
+        let options = |text: &str| {
+            (!text.is_empty()).then(|| {
+                let mut o: serde_json::Value = serde_json::from_str(text).unwrap();
+                o.as_object_mut().unwrap().remove("tiebreak");
+                o
+            })
+        };
+        assert_eq!(
+            options(&x["options"]),
+            options(&y["options"]),
+            "{engine} {case}: options"
+        );
         assert_eq!(number(&y["variants_version"]), Some(1.0));
         for col in ["median_duration_s", "channel_median_duration_s"] {
             assert_eq!(
@@ -378,6 +393,34 @@ fn the_sql_computes_the_variants_of_journeymap_on_every_engine() {
                 c.name
             );
             assert_same(engine, c.name, &locals[c.name], remote);
+            // The engine's table, read by journeymap, gives the analyses of the local one.
+            let returned = dir.join(format!("{engine}_{}.csv", c.name));
+            std::fs::write(&returned, remote).unwrap();
+            let local = dir.join(format!("local_{}.csv", c.name));
+            std::fs::write(&local, &locals[c.name]).unwrap();
+            for analysis in [&["paths", "--top", "0"][..], &["graph"], &["dropoff"]] {
+                let on = |file: &Path| {
+                    let mut args = analysis.to_vec();
+                    args.extend([file.to_str().unwrap(), "-f", "json"]);
+                    // A table collapsed at the channel level is read at that level.
+                    if c.flags.iter().any(|f| f == "channel") {
+                        args.extend(["--level", "channel"]);
+                    }
+                    let mut v = jm(&args).ok().json();
+                    v["meta"].as_object_mut().unwrap().remove("inputs");
+                    v["meta"]["options"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("tiebreak");
+                    v
+                };
+                assert_eq!(
+                    on(&returned),
+                    on(&local),
+                    "{engine} {} {analysis:?}",
+                    c.name
+                );
+            }
         }
         let invalid = &out[&format!("{engine}_invalid_row")];
         assert!(

@@ -262,8 +262,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE.csv", help_heading = "Report")]
     pub stages: Option<std::path::PathBuf>,
     /// Compare two segments: the journeys whose first event has COL=V1 with those that have
-    /// COL=V2 (conversion, paths, steps, exits, the first funnel of [funnels]); repeat for more
-    /// comparisons.
+    /// COL=V2 (conversion rate, path shares, edge p_out, exit rates, the first funnel of
+    /// [funnels]); repeat for more comparisons.
     #[arg(long, value_name = "COL=V1,V2", help_heading = "Report")]
     pub split: Vec<String>,
     #[command(flatten)]
@@ -286,6 +286,8 @@ pub struct VariantsArgs {
 }
 
 #[derive(Args, Debug)]
+// The SQL reads no files: its input is the warehouse table of --table.
+#[command(mut_arg("inputs", |a| a.hide(true)))]
 pub struct SqlArgs {
     #[command(flatten)]
     pub input: InputArgs,

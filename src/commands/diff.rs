@@ -64,7 +64,7 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
     });
     let top = if format == Dot { 0 } else { args.top };
     let funnel = funnel_steps.as_ref().map(|list| (list, args.order, window));
-    let ranking = (args.min_change, top, args.sort);
+    let ranking = (args.min_change, top, args.sort, 0);
     let out = compare(&meta, &a, &b, conv, funnel, ranking, ctx)?;
     if format == Dot {
         let edges = out.edges.rows.len();
@@ -78,19 +78,23 @@ pub fn run(args: &DiffArgs, ctx: &Context) -> Result<()> {
 }
 
 /// The comparison of two sides: rows ranked (as printed) by change or p-value, those under
-/// `min_change` and past `top` (0: all) hidden and counted.
+/// `min_change`, those with fewer than `min_total` in the n of a side, and those past `top`
+/// (0: all) hidden and counted.
 pub fn compare<'a>(
     meta: &'a crate::meta::Meta,
     a: &Side,
     b: &Side,
     conv: bool,
     funnel: Option<(&StepList, FunnelOrder, Option<i64>)>,
-    (min_change, top, by): (f64, usize, RankBy),
+    (min_change, top, by, min_total): (f64, usize, RankBy, u64),
     ctx: &Context,
 ) -> Result<DiffOutput<'a>> {
     let section = |rows: Vec<DiffRow>| {
         let mut rows = rows.reported();
-        let hidden = rank(&mut rows, min_change, top, by);
+        let before = rows.len();
+        rows.retain(|r| r.a.total.min(r.b.total) >= min_total);
+        let small = (before - rows.len()) as u64;
+        let hidden = rank(&mut rows, min_change, top, by) + small;
         Section { rows, hidden }
     };
     let (pa, pb) = (

@@ -105,6 +105,16 @@ pub fn sides(
         )
     };
     let (pa, pb) = (load(&inputs[0])?, load(&inputs[1])?);
+    // Two variants tables carry their own options: journeys made differently do not compare.
+    if pa.options() != pb.options() {
+        ctx.warn(format_args!(
+            "{} and {} were made with other options ({} against {}): their journeys are not comparable; the output shows the first one's",
+            inputs[0],
+            inputs[1],
+            pa.options().summary(),
+            pb.options().summary()
+        ));
+    }
     let mut meta = pa.meta("diff");
     meta.inputs.extend(pb.meta("diff").inputs);
     meta.events += pb.journeys.events() as u64;

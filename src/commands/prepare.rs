@@ -220,7 +220,7 @@ fn prepare_variants(
     let flags = journey_flags_given(req);
     if !flags.is_empty() {
         return Err(Error::Usage(format!(
-            "{} applies when journeys are made from events; {} is a variants table, made with its own options (make it again with them: journeymap variants or journeymap sql)",
+            "{} applies when journeys are made from events; {} is a variants table, made with its own options (to change them, make the table again with the new options: journeymap variants or journeymap sql)",
             flags.join(", "),
             names.join(", ")
         ))

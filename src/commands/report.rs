@@ -52,8 +52,11 @@ figure{margin:8px 0}figure svg{max-width:100%;height:auto}
 nav ol{columns:2;font-size:13px}
 @media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}section{break-inside:auto}h2,h3,.howto{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}.scroll{overflow:visible}}";
 
-/// Segment comparisons leave out rows that move less than this (1 percentage point).
+/// Segment comparisons leave out rows that move less than this (1 percentage point)...
 const SEGMENT_MIN_CHANGE: f64 = 0.01;
+/// ...and rows whose rate rests on fewer journeys than this on a side (a 1-of-1 against
+/// 0-of-4 can have a small p-value and means little).
+const SEGMENT_MIN_JOURNEYS: u64 = 10;
 
 /// One section of the report.
 struct Section {
@@ -450,7 +453,12 @@ fn segment_section(
         &b,
         p.conversion_defined(),
         funnel_spec,
-        (SEGMENT_MIN_CHANGE, args.top, RankBy::PValue),
+        (
+            SEGMENT_MIN_CHANGE,
+            args.top,
+            RankBy::PValue,
+            SEGMENT_MIN_JOURNEYS,
+        ),
         ctx,
     )?;
     let mut svg = Vec::new();
@@ -463,7 +471,7 @@ fn segment_section(
         .map(|b| match b {
             // diff's note names diff's flags.
             Block::Note(n) if n.starts_with("... and ") => Block::Note(format!(
-                "{}, past --top or moving less than 1 point.",
+                "{}, past --top, moving less than 1 point, or on fewer than 10 journeys.",
                 n.split(", hidden by").next().unwrap_or_default()
             )),
             b => b,
@@ -486,11 +494,12 @@ fn segment_section(
         ),
         howto: how_to(
             &format!(
-                "A: the journeys whose first event has {col}={a}; B: those with {col}={b}. Changes are B - A in percentage points with a two-proportion z-test; the changes least likely to be chance come first (smallest p), and rows that move less than {pp} point are left out. In the drawing, blue steps are taken more often in B, orange less.{funnel_note}",
+                "A: the journeys whose first event has {col}={a}; B: those with {col}={b}. Changes are B - A in percentage points with a two-proportion z-test; the changes least likely to be chance come first (smallest p); rows that move less than {pp} point, or whose rate rests on fewer than {n} journeys on a side, are left out. With hundreds of rows, some small p-values are chance: read them as leads, not proof. In the drawing, blue steps are taken more often in B, orange less.{funnel_note}",
                 col = segments.column,
                 a = segments.a,
                 b = segments.b,
                 pp = SEGMENT_MIN_CHANGE * 100.0,
+                n = SEGMENT_MIN_JOURNEYS,
             ),
             "Comparing two inputs (diff); docs/diff.md",
         ),

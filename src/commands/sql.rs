@@ -70,7 +70,6 @@ pub fn run(args: &SqlArgs, ctx: &Context) -> Result<()> {
         value_col: args.value_col.clone(),
         skip_invalid: s.load.skip_invalid,
         tiebreak: options.tiebreak.clone(),
-        summary: s.options(level).summary(),
         options_json: super::variants::options_text(&s.options(level)),
     };
     if level == crate::journey::Level::Channel && spec.channel.is_none() {

@@ -87,6 +87,8 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
     // Which table each sequence's median came from.
     let mut median_from: [HashMap<Vec<u32>, usize, FixedState>; 2] = Default::default();
     let mut with_channels: Option<(bool, String)> = None;
+    // Whether each table has values (a table made with --value-col has them in every row).
+    let mut with_values: Option<(bool, String)> = None;
     let mut names: Vec<String> = Vec::new();
     for (file_index, f) in files.iter().enumerate() {
         let label = &f.label;
@@ -210,26 +212,51 @@ pub fn read_tables(files: &[InputFile]) -> Result<VariantsInput> {
                 None => 0..0,
             };
             let steps = int(3)?;
-            if steps != touchpoints.len() as u64
-                || (has_channels && channels.len() != touchpoints.len())
-            {
+            if steps != touchpoints.len() as u64 {
                 bail!(
-                    "{}: steps is {steps}, but the sequences have {} names",
+                    "{}: steps is {steps}, but touchpoints has {} names",
                     at(),
+                    touchpoints.len()
+                );
+            }
+            if has_channels && channels.len() != touchpoints.len() {
+                bail!(
+                    "{}: channels has {} names and touchpoints {}: one channel per event",
+                    at(),
+                    channels.len(),
                     touchpoints.len()
                 );
             }
             let touches = int(4)?;
             let journeys = int(5)?;
             let conversions = int(6)?;
-            if touches > steps || journeys == 0 || conversions > journeys {
-                bail!(
-                    "{}: touches {touches} of {steps} steps, {conversions} conversions of {journeys} journeys: not a variants row",
-                    at()
-                );
+            let problem = if journeys == 0 {
+                Some("journeys is 0 (a row is at least one journey)".to_string())
+            } else if conversions > journeys {
+                Some(format!(
+                    "conversions ({conversions}) is more than journeys ({journeys})"
+                ))
+            } else if touches > steps {
+                Some(format!("touches ({touches}) is more than steps ({steps})"))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                bail!("{}: {problem}; not a variants row", at());
             }
             let value = number(7)?;
             out.has_value |= value.is_some();
+            if i == 0 {
+                match &with_values {
+                    None => with_values = Some((value.is_some(), label.clone())),
+                    Some((has, first)) if *has != value.is_some() => bail!(
+                        "{label} {} values and {first} {}: tables made with and without --value-col cannot be read together",
+                        if value.is_some() { "has" } else { "has no" },
+                        if *has { "has" } else { "has none" }
+                    ),
+                    _ => {}
+                }
+            }
             // The medians: one per sequence and table.
             for (c, channel) in [(8, false), (9, true)] {
                 if channel && !has_channels {

@@ -120,6 +120,22 @@ const SVG_SAME: &str = "#8c8c8c";
 pub fn svg(edges: &[DiffRow], title: &str, caption: &[String]) -> String {
     use crate::analysis::graph::{EdgeRow, GraphReport, Hidden, NodeRow};
     use crate::render::graph_svg::{draw_with, Drawing, EdgeLook};
+    if edges.iter().all(|r| r.ends.is_none()) {
+        // Nothing to draw (an empty side, or no step that moved): the title and why.
+        use crate::render::svg::{text_block_width, Svg};
+        let mut lines =
+            vec!["No step to draw: no step moved, or a side has no journeys.".to_string()];
+        lines.extend(caption.iter().cloned());
+        let mut s = Svg::new(
+            text_block_width(title, &lines, 16.0),
+            40.0 + 15.0 * lines.len() as f64,
+        );
+        s.text(16.0, 24.0, "title", "start", title);
+        for (i, line) in lines.iter().enumerate() {
+            s.text(16.0, 48.0 + 15.0 * i as f64, "small", "start", line);
+        }
+        return s.finish(title, &lines[0]);
+    }
     let mut nodes: Vec<&Node> = edges
         .iter()
         .filter_map(|r| r.ends.as_ref())

@@ -36,9 +36,7 @@ pub struct Spec {
     pub value_col: Option<String>,
     pub skip_invalid: bool,
     pub tiebreak: Option<String>,
-    /// The options in force, for the header.
-    pub summary: String,
-    /// The options in force as JSON, for the table's `options` column.
+    /// The options in force as JSON, for the header and the table's `options` column.
     pub options_json: String,
 }
 
@@ -110,11 +108,18 @@ pub fn variants_sql(spec: &Spec, d: Dialect) -> Result<String> {
         "-- journeymap {}: the path variants table (docs/variants.md, version 1)",
         env!("CARGO_PKG_VERSION")
     );
-    let _ = writeln!(out, "-- of {} for {}", comment(&spec.table), d.name());
-    let _ = writeln!(out, "-- options: {}", comment(&spec.summary));
+    let _ = writeln!(
+        out,
+        "-- from the table {}, in the {} dialect",
+        comment(&spec.table),
+        d.name()
+    );
+    let _ = writeln!(out, "-- options: {}", comment(&spec.options_json));
     let tie = match &spec.tiebreak {
-        Some(c) => format!("{}, then by touchpoint, then by channel", comment(c)),
-        None => "touchpoint, then by channel".to_string(),
+        Some(c) if c != &spec.touchpoint || !spec.rename.is_empty() => {
+            format!("{}, then by touchpoint, then by channel", comment(c))
+        }
+        _ => "touchpoint, then by channel".to_string(),
     };
     for line in [
         format!(
@@ -122,7 +127,11 @@ pub fn variants_sql(spec: &Spec, d: Dialect) -> Result<String> {
             comment(&spec.time)
         ),
         format!("A customer's events at one instant are ordered by {tie} (byte order): a warehouse has no row order."),
-        "Ids, touchpoints and channels are compared as text, exactly; an empty channel is (none).".to_string(),
+        if spec.channel.is_some() {
+            "Ids, touchpoints and channels are compared as text, exactly; an empty channel is (none).".to_string()
+        } else {
+            "Ids and touchpoints are compared as text, exactly; without --channel there are no channel sequences.".to_string()
+        },
         if spec.skip_invalid {
             "Rows without a customer id, time or touchpoint are skipped (--skip-invalid).".to_string()
         } else {
@@ -443,7 +452,7 @@ mod tests {
         s.from = Some(1_500);
         s.to = Some(2_999);
         s.exclude = vec!["it's".into()];
-        s.summary = "line\nbreak".into();
+        s.options_json = "line\nbreak".into();
         let sql = variants_sql(&s, Dialect::Postgres).unwrap();
         assert!(sql.contains("t >= 2 AND t <= 2"), "{sql}");
         assert!(sql.contains("NOT IN ('it''s')"), "{sql}");

@@ -179,6 +179,8 @@ fn segments_are_compared_as_diff_compares_them() {
     // The second comparison has an empty side and still says what it compares.
     assert!(html.contains("<h2>Segments: channel = direct vs email</h2>"));
     assert!(html.contains("channel=direct (30 journeys, "));
+    // An empty side draws no steps and says why (it once ran out of bounds).
+    assert!(html.contains("No step to draw: no step moved, or a side has no journeys."));
 
     // A split column that no input has names the flag; no file is written.
     let missing = dir.join("missing.html");

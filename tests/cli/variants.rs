@@ -454,10 +454,53 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
     let run = jm(&["paths", broken.to_str().unwrap()]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr
-            .contains("broken.csv line 2: touches 2 of 3 steps, 7 conversions of 6 journeys"),
+        run.stderr.contains(
+            "broken.csv line 2: conversions (7) is more than journeys (6); not a variants row"
+        ),
         "{}",
         run.stderr
+    );
+    // One channel per event.
+    let text =
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replacen("direct > direct > direct", "direct", 1);
+    std::fs::write(&broken, text).unwrap();
+    let run = jm(&["paths", broken.to_str().unwrap()]);
+    assert!(
+        run.stderr
+            .contains("line 2: channels has 1 names and touchpoints 3: one channel per event"),
+        "{}",
+        run.stderr
+    );
+    // Tables with and without values are not summed.
+    let with_value = dir.join("with_value.csv");
+    let mut t = std::fs::read_to_string(&a).unwrap();
+    t = t
+        .replacen(",6,6,,", ",6,6,12.5,", 1)
+        .replacen(",4,0,,", ",4,0,0,", 1);
+    std::fs::write(&with_value, t).unwrap();
+    let run = jm(&["paths", with_value.to_str().unwrap(), &b]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("tables made with and without --value-col cannot be read together"),
+        "{}",
+        run.stderr
+    );
+    // diff of two tables made alike says nothing; made otherwise, it warns.
+    let run = jm(&["diff", &a, other.to_str().unwrap(), "-f", "json"]).ok();
+    assert!(
+        run.stderr.contains("were made with other options"),
+        "{}",
+        run.stderr
+    );
+    // The funnel's time to convert is said to be unknown, not missing.
+    let run = jm(&["funnel", &a, "--steps", "home,purchase"]).ok();
+    assert!(
+        run.stdout.contains("6 journeys; their times are not known"),
+        "{}",
+        run.stdout
     );
 }
 

@@ -183,6 +183,10 @@ fn document(o: &FunnelOutput) -> Doc {
             humanize_secs(p),
             humanize_secs(x)
         ),
+        _ if t.count > 0 => format!(
+            "{} journeys; their times are not known (a variants table has no event times)",
+            count(t.count)
+        ),
         _ => "no journey reached the last step".to_string(),
     };
     doc.fields(vec![

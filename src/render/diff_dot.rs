@@ -36,10 +36,8 @@ fn moved(r: &DiffRow) -> (Moved, String) {
     }
 }
 
-/// Writes the edges (rows of the `edges` section, with their ends) as a DOT digraph.
-pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> {
-    let mut ids: BTreeMap<&Node, String> = BTreeMap::new();
-    let mut next = 0;
+/// The nodes the edges join, each once, in node order.
+fn ends(edges: &[DiffRow]) -> Vec<&Node> {
     let mut nodes: Vec<&Node> = edges
         .iter()
         .filter_map(|r| r.ends.as_ref())
@@ -47,6 +45,14 @@ pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> 
         .collect();
     nodes.sort();
     nodes.dedup();
+    nodes
+}
+
+/// Writes the edges (rows of the `edges` section, with their ends) as a DOT digraph.
+pub fn write(edges: &[DiffRow], title: &str, out: &mut dyn Write) -> Result<()> {
+    let mut ids: BTreeMap<&Node, String> = BTreeMap::new();
+    let mut next = 0;
+    let nodes = ends(edges);
     for n in &nodes {
         let id = match n.kind {
             NodeKind::Start => "n_start".to_string(),
@@ -120,29 +126,7 @@ const SVG_SAME: &str = "#8c8c8c";
 pub fn svg(edges: &[DiffRow], title: &str, caption: &[String]) -> String {
     use crate::analysis::graph::{EdgeRow, GraphReport, Hidden, NodeRow};
     use crate::render::graph_svg::{draw_with, Drawing, EdgeLook};
-    if edges.iter().all(|r| r.ends.is_none()) {
-        // Nothing to draw (an empty side, or no step that moved): the title and why.
-        use crate::render::svg::{text_block_width, Svg};
-        let mut lines =
-            vec!["No step to draw: no step moved, or a side has no journeys.".to_string()];
-        lines.extend(caption.iter().cloned());
-        let mut s = Svg::new(
-            text_block_width(title, &lines, 16.0),
-            40.0 + 15.0 * lines.len() as f64,
-        );
-        s.text(16.0, 24.0, "title", "start", title);
-        for (i, line) in lines.iter().enumerate() {
-            s.text(16.0, 48.0 + 15.0 * i as f64, "small", "start", line);
-        }
-        return s.finish(title, &lines[0]);
-    }
-    let mut nodes: Vec<&Node> = edges
-        .iter()
-        .filter_map(|r| r.ends.as_ref())
-        .flat_map(|(a, b)| [a, b])
-        .collect();
-    nodes.sort();
-    nodes.dedup();
+    let mut nodes = ends(edges);
     // (start) first and (end) last, as the layout wants them.
     nodes.sort_by_key(|n| match n.kind {
         NodeKind::Start => 0,
@@ -209,11 +193,18 @@ pub fn svg(edges: &[DiffRow], title: &str, caption: &[String]) -> String {
         edges: rows,
         hidden: Hidden::default(),
     };
+    let mut caption = caption.to_vec();
+    if g.nodes.is_empty() {
+        caption.insert(
+            0,
+            "No step to draw: no step moved, or a side has no journeys.".to_string(),
+        );
+    }
     draw_with(
         &g,
         title,
         crate::cli::EdgeLabel::Count,
-        caption,
+        &caption,
         &Drawing {
             fixed_order: false,
             lines: Some(lines),

@@ -447,6 +447,26 @@ pub struct EdgeLook {
 }
 
 /// The graph as an SVG document, drawn as `how` says.
+/// A drawing with nothing in it (every node filtered away, an empty side of a diff): the
+/// title and the caption, which says why.
+fn empty(title: &str, caption: &[String]) -> String {
+    let mut s = Svg::new(
+        text_block_width(title, caption, MARGIN),
+        TOP + CAPTION_LINE * caption.len() as f64,
+    );
+    s.text(MARGIN, 24.0, "title", "start", title);
+    for (i, line) in caption.iter().enumerate() {
+        s.text(
+            MARGIN,
+            TOP + 4.0 + CAPTION_LINE * i as f64,
+            "small",
+            "start",
+            line,
+        );
+    }
+    s.finish(title, caption.first().map_or("", String::as_str))
+}
+
 pub fn draw_with(
     g: &GraphReport,
     title: &str,
@@ -454,6 +474,9 @@ pub fn draw_with(
     caption: &[String],
     how: &Drawing,
 ) -> String {
+    if g.nodes.is_empty() {
+        return empty(title, caption);
+    }
     let index: HashMap<&str, usize> = g
         .nodes
         .iter()

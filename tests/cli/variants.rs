@@ -504,21 +504,27 @@ fn merged_tables_add_up_and_what_needs_events_is_refused() {
     );
 }
 
-#[test]
-fn stages_and_pain_points_run_on_a_table_as_on_the_events() {
-    let dir = scratch("variants_stages");
-    let config = "examples/journeymap.toml";
-    let table = dir.join("t.csv");
-    let table = table.to_str().unwrap();
+/// The variants table of the shop example made with `config`, written to `dir/file`.
+fn shop_table(dir: &std::path::Path, config: &str, file: &str) -> String {
+    let table = dir.join(file).display().to_string();
     jm(&[
         "variants",
         "examples/shop.csv",
         "--config",
         config,
         "-o",
-        table,
+        &table,
     ])
     .ok();
+    table
+}
+
+#[test]
+fn stages_and_pain_points_run_on_a_table_as_on_the_events() {
+    let dir = scratch("variants_stages");
+    let config = "examples/journeymap.toml";
+    let table = shop_table(&dir, config, "t.csv");
+    let table = table.as_str();
     for command in [
         &["stages"][..],
         &["stages", "--top-values", "2"],
@@ -546,17 +552,8 @@ fn stages_and_pain_points_run_on_a_table_as_on_the_events() {
 fn checks_run_on_a_table_as_on_the_events() {
     let dir = scratch("variants_check");
     let config = "examples/ci/journeymap.toml";
-    let table = dir.join("t.parquet");
-    let table = table.to_str().unwrap();
-    jm(&[
-        "variants",
-        "examples/shop.csv",
-        "--config",
-        config,
-        "-o",
-        table,
-    ])
-    .ok();
+    let table = shop_table(&dir, config, "t.parquet");
+    let table = table.as_str();
     let baseline = dir.join("baseline.json");
     let baseline = baseline.to_str().unwrap();
     let check = |input: &str, extra: &[&str]| {
